@@ -1,0 +1,71 @@
+"""vehreg-sdk: the dealer side of vehicle registration at the point of sale.
+
+``import vehreg_sdk`` is cheap: the client, the error classes and everything
+else are imported on first use (PEP 562 module ``__getattr__``).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from . import labels, plates, privacy, rules, types, webhooks
+    from ._client import AsyncVehregClient, VehregClient
+    from ._errors import (
+        APIConnectionError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConflictError,
+        InternalServerError,
+        LocalValidationError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        UnprocessableEntityError,
+        VehregError,
+    )
+
+_LAZY: dict[str, str] = {
+    "VehregClient": "._client",
+    "AsyncVehregClient": "._client",
+    "VehregError": "._errors",
+    "APIStatusError": "._errors",
+    "APIConnectionError": "._errors",
+    "APITimeoutError": "._errors",
+    "BadRequestError": "._errors",
+    "AuthenticationError": "._errors",
+    "PermissionDeniedError": "._errors",
+    "NotFoundError": "._errors",
+    "ConflictError": "._errors",
+    "UnprocessableEntityError": "._errors",
+    "RateLimitError": "._errors",
+    "InternalServerError": "._errors",
+    "LocalValidationError": "._errors",
+}
+_SUBMODULES = frozenset(
+    {"types", "rules", "privacy", "plates", "webhooks", "labels", "outbox", "bulk", "pos", "sandbox", "credentials"}
+)
+
+__all__ = [*_LAZY, "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is not None:
+        value = getattr(import_module(module_name, __name__), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        module = import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'vehreg_sdk' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, *_SUBMODULES])

@@ -1,0 +1,65 @@
+"""Wire models that mirror ``docs/api/openapi.yaml``.
+
+Inputs (:class:`EbikeVehicle`, :class:`Owner`, :class:`Sale`, ...) forbid unknown
+fields and run the domain rules at construction. Responses keep unknown fields
+and unknown enum values, so an older client keeps working against a newer bureau.
+"""
+
+from .catalogue import BatteryChemistry, CccCertificate, CccState, EbikeModel, EbikeStandard
+from .certificates import EbikeCertificate
+from .common import FieldError, ListEnvelope, Problem
+from .ebike_registrations import (
+    FINAL_STATUSES,
+    EbikeRegistration,
+    EbikeRegistrationCreate,
+    EbikeVehicle,
+    Guardian,
+    MeasuredValues,
+    Owner,
+    OwnerSummary,
+    Photo,
+    RegisteredSale,
+    RegisteredVehicle,
+    RegistrationStatus,
+    Review,
+    ReviewReason,
+    Sale,
+    VehicleUse,
+)
+from .events import Event, EventType, WebhookEndpoint
+from .stores import Store
+from .uploads import Upload, UploadKind
+
+__all__ = [
+    "FINAL_STATUSES",
+    "BatteryChemistry",
+    "CccCertificate",
+    "CccState",
+    "EbikeCertificate",
+    "EbikeModel",
+    "EbikeRegistration",
+    "EbikeRegistrationCreate",
+    "EbikeStandard",
+    "EbikeVehicle",
+    "Event",
+    "EventType",
+    "FieldError",
+    "Guardian",
+    "ListEnvelope",
+    "MeasuredValues",
+    "Owner",
+    "OwnerSummary",
+    "Photo",
+    "Problem",
+    "RegisteredSale",
+    "RegisteredVehicle",
+    "RegistrationStatus",
+    "Review",
+    "ReviewReason",
+    "Sale",
+    "Store",
+    "Upload",
+    "UploadKind",
+    "VehicleUse",
+    "WebhookEndpoint",
+]

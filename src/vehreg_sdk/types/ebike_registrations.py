@@ -1,0 +1,271 @@
+"""E-bike plate-with-sale (带牌销售): what the till sends and what the bureau answers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from .. import privacy, rules
+from ..rules._text import normalize, normalize_code
+from ._base import InputModel, WireModel, raise_first_error
+from .catalogue import BatteryChemistry
+
+if TYPE_CHECKING:
+    from .certificates import EbikeCertificate
+
+VehicleUse = Literal["self", "courier", "food_delivery", "other"]
+
+
+class RegistrationStatus(StrEnum):
+    PLATE_ASSIGNED = "plate_assigned"
+    AWAITING_REVIEW = "awaiting_review"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+FINAL_STATUSES = frozenset({RegistrationStatus.APPROVED, RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED})
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+class MeasuredValues(InputModel):
+    """Values measured at the till (实测值); compared with the certificate and the legal limits."""
+
+    max_speed_kmh: float | None = Field(default=None, ge=0, le=200)
+    mass_kg: float | None = Field(default=None, ge=0, le=500)
+    length_mm: int | None = Field(default=None, ge=0, le=5000)
+    width_mm: int | None = Field(default=None, ge=0, le=3000)
+    height_mm: int | None = Field(default=None, ge=0, le=3000)
+    wheel_centre_distance_mm: int | None = Field(default=None, ge=0, le=5000)
+    saddle_height_mm: int | None = Field(default=None, ge=0, le=3000)
+    saddle_length_mm: int | None = Field(default=None, ge=0, le=3000)
+    pedals: bool | None = None
+
+
+class EbikeVehicle(InputModel):
+    """The bike being sold. ``vehicle_code`` is the 15-digit 整车编码."""
+
+    vehicle_code: str = Field(max_length=64)
+    motor_code: str = Field(max_length=64)
+    product_model: str = Field(min_length=1, max_length=64)
+    color: str = Field(min_length=1, max_length=16)
+    battery_chemistry: BatteryChemistry = BatteryChemistry.LITHIUM
+    battery_voltage_v: float = Field(default=48, gt=0, le=1000)
+    battery_capacity_ah: float = Field(default=20, gt=0, le=1000)
+    measured: MeasuredValues | None = None
+
+    @field_validator("vehicle_code", mode="before")
+    @classmethod
+    def _vehicle_code(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        value = normalize_code(value)
+        raise_first_error(rules.validate_vehicle_code(value))
+        return value
+
+    @field_validator("motor_code", mode="before")
+    @classmethod
+    def _motor_code(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        value = normalize_code(value)
+        raise_first_error(rules.validate_motor_code(value))
+        return value
+
+    @field_validator("product_model", mode="before")
+    @classmethod
+    def _product_model(cls, value: Any) -> Any:
+        return normalize_code(value) if isinstance(value, str) else value
+
+    @field_validator("color", mode="before")
+    @classmethod
+    def _color(cls, value: Any) -> Any:
+        return normalize(value) if isinstance(value, str) else value
+
+    @classmethod
+    def from_certificate(cls, certificate: EbikeCertificate, **overrides: Any) -> EbikeVehicle:
+        """Build the vehicle from a looked-up certificate; ``overrides`` win (``color="白"``)."""
+        model = certificate.model
+        data: dict[str, Any] = {
+            "vehicle_code": certificate.vehicle_code,
+            "motor_code": certificate.motor_code,
+            "product_model": certificate.product_model,
+            "color": certificate.color,
+            "battery_chemistry": model.battery_chemistry,
+            "battery_voltage_v": model.battery_voltage_v,
+            "battery_capacity_ah": model.battery_capacity_ah,
+        }
+        data.update(overrides)
+        return cls.model_validate(data)
+
+
+class Guardian(InputModel):
+    """The guardian (监护人) of an owner under 18."""
+
+    _masked_fields: ClassVar = {
+        "name": privacy.mask_name,
+        "id_number": privacy.mask_id_number,
+        "mobile": privacy.mask_mobile,
+    }
+
+    name: str = Field(min_length=1, max_length=64)
+    id_type: str = Field(default="A", max_length=2)
+    id_number: str = Field(max_length=64)
+    mobile: str = Field(max_length=32)
+    relationship: str = Field(default="parent", max_length=32)
+    consent: bool = False
+    """The guardian's recorded consent, required for an owner under 14 (PIPL art. 31)."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Guardian:
+        _check_person(self, on=None)
+        return self
+
+
+class Owner(InputModel):
+    """The buyer (所有人). Personal data: masked in every repr, log and message."""
+
+    _masked_fields: ClassVar = {
+        "name": privacy.mask_name,
+        "id_number": privacy.mask_id_number,
+        "mobile": privacy.mask_mobile,
+        "address": privacy.mask_address,
+    }
+
+    name: str = Field(min_length=1, max_length=64)
+    id_type: str = Field(default="A", max_length=2)
+    """身份证明名称 code (GA 24): ``A`` resident ID, ``N`` credit code, ..."""
+    id_number: str = Field(max_length=64)
+    mobile: str = Field(max_length=32)
+    address: str = Field(min_length=1, max_length=200)
+    use: VehicleUse = "self"
+    guardian: Guardian | None = None
+
+    @field_validator("name", "address", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return normalize(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _check(self) -> Owner:
+        _check_person(self, on=None)
+        return self
+
+
+def _check_person(person: Owner | Guardian, on: date | None) -> None:
+    id_number = normalize_code(person.id_number)
+    mobile = normalize_code(person.mobile).removeprefix("+86")
+    id_type = normalize_code(person.id_type)
+    # Bypass validate_assignment: these are normalisations of values already validated by type.
+    object.__setattr__(person, "id_type", id_type)
+    object.__setattr__(person, "id_number", id_number)
+    object.__setattr__(person, "mobile", mobile)
+    raise_first_error(rules.validate_id_document(id_type, id_number, on=on))
+    raise_first_error(rules.validate_mobile(mobile))
+
+
+class Sale(InputModel):
+    """The sale: invoice, price in integer fen (分), the clerk who sold it."""
+
+    invoice_number: str = Field(min_length=1, max_length=32)
+    invoice_date: date
+    """An Asia/Shanghai business date."""
+    price_fen: int = Field(ge=0, le=100_000_000)
+    clerk_id: str = Field(min_length=1, max_length=64)
+
+    @field_validator("invoice_number", "clerk_id", mode="before")
+    @classmethod
+    def _code(cls, value: Any) -> Any:
+        return normalize_code(value) if isinstance(value, str) else value
+
+
+class EbikeRegistrationCreate(InputModel):
+    """The body of ``POST /v1/ebike-registrations``."""
+
+    store_id: str = Field(min_length=1, max_length=64)
+    vehicle: EbikeVehicle
+    owner: Owner
+    sale: Sale
+    uploads: list[str] = Field(default_factory=list, max_length=20)
+    client_reference: str | None = Field(default=None, max_length=255)
+
+
+# --------------------------------------------------------------------------- responses
+
+
+class RegisteredVehicle(WireModel):
+    vehicle_code: str
+    motor_code: str
+    product_model: str
+    color: str
+    battery_chemistry: str
+    battery_voltage_v: float
+    battery_capacity_ah: float
+    brand: str | None = None
+
+
+class OwnerSummary(WireModel):
+    """The owner as the bureau echoes it: already masked by the bureau."""
+
+    name: str
+    id_type: str
+    id_number: str
+    mobile: str
+    use: str
+
+
+class RegisteredSale(WireModel):
+    invoice_number: str
+    invoice_date: date
+    price_fen: int
+    clerk_id: str
+
+
+class Photo(WireModel):
+    kind: str
+    upload_id: str
+    added_at: datetime
+
+
+class ReviewReason(WireModel):
+    code: str
+    photo_kind: str | None = None
+    message: str
+    message_zh: str
+
+
+class Review(WireModel):
+    outcome: str
+    reasons: list[ReviewReason] = []
+    reviewed_at: datetime | None = None
+
+
+class EbikeRegistration(WireModel):
+    """A registration: plate assigned at the till, reviewed by the police afterwards."""
+
+    id: str
+    object: str = "ebike_registration"
+    status: RegistrationStatus | str
+    store_id: str
+    vehicle: RegisteredVehicle
+    owner: OwnerSummary
+    sale: RegisteredSale
+    plate_number: str | None = None
+    plate_token: str | None = None
+    uploads: list[str] = []
+    photos: list[Photo] = []
+    review: Review | None = None
+    client_reference: str | None = None
+    batch_id: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES

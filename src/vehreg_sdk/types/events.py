@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ._base import WireModel
+
+
+class EventType:
+    """The event types of the contract (a newer bureau may send more)."""
+
+    PLATE_ASSIGNED = "ebike_registration.plate_assigned"
+    AWAITING_REVIEW = "ebike_registration.awaiting_review"
+    RETURNED = "ebike_registration.returned"
+    APPROVED = "ebike_registration.approved"
+    REJECTED = "ebike_registration.rejected"
+    CANCELLED = "ebike_registration.cancelled"
+
+    ALL: tuple[str, ...] = (PLATE_ASSIGNED, AWAITING_REVIEW, RETURNED, APPROVED, REJECTED, CANCELLED)
+
+
+class Event(WireModel):
+    """Something that happened to a registration; ``data['object']`` is the registration as it was then."""
+
+    id: str
+    object: str = "event"
+    type: str
+    created_at: datetime
+    data: dict[str, Any]
+
+
+class WebhookEndpoint(WireModel):
+    id: str
+    object: str = "webhook_endpoint"
+    url: str
+    events: list[str]
+    created_at: datetime
+    secret: str | None = None
+    """Returned once, on creation. Keep it in a secret store."""
