@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from . import labels, plates, privacy, rules, types, webhooks
+    from . import credentials, labels, plates, privacy, rules, types, webhooks  # noqa: F401
     from ._client import AsyncVehregClient, VehregClient
     from ._errors import (
         APIConnectionError,
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         AuthenticationError,
         BadRequestError,
         ConflictError,
+        CredentialsError,
         InternalServerError,
         LocalValidationError,
         NotFoundError,
@@ -28,7 +29,10 @@ if TYPE_CHECKING:
         RateLimitError,
         UnprocessableEntityError,
         VehregError,
+        WaitTimeoutError,
+        WebhookVerificationError,
     )
+    from ._response import APIResponse
 
 _LAZY: dict[str, str] = {
     "VehregClient": "._client",
@@ -46,12 +50,50 @@ _LAZY: dict[str, str] = {
     "RateLimitError": "._errors",
     "InternalServerError": "._errors",
     "LocalValidationError": "._errors",
+    "CredentialsError": "._errors",
+    "WaitTimeoutError": "._errors",
+    "WebhookVerificationError": "._errors",
+    "APIResponse": "._response",
 }
 _SUBMODULES = frozenset(
-    {"types", "rules", "privacy", "plates", "webhooks", "labels", "outbox", "bulk", "pos", "sandbox", "credentials"}
+    {
+        "types",
+        "rules",
+        "privacy",
+        "plates",
+        "webhooks",
+        "labels",
+        "outbox",
+        "bulk",
+        "pos",
+        "sandbox",
+        "credentials",
+    }
 )
 
-__all__ = [*_LAZY, "__version__"]
+# A literal list, so type checkers see the lazy names as this module's public API.
+__all__ = [
+    "APIConnectionError",
+    "APIResponse",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncVehregClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "CredentialsError",
+    "InternalServerError",
+    "LocalValidationError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+    "VehregClient",
+    "VehregError",
+    "WaitTimeoutError",
+    "WebhookVerificationError",
+    "__version__",
+]
 
 
 def __getattr__(name: str) -> Any:

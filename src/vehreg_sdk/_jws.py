@@ -70,7 +70,14 @@ def verify_signature(public_key: Ed25519PublicKey, signing_input: bytes, signatu
 
 def public_jwk(key: Ed25519PublicKey, kid: str) -> dict[str, str]:
     raw = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
-    return {"kty": "OKP", "crv": "Ed25519", "alg": ALGORITHM, "use": "sig", "kid": kid, "x": b64url_encode(raw)}
+    return {
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "alg": ALGORITHM,
+        "use": "sig",
+        "kid": kid,
+        "x": b64url_encode(raw),
+    }
 
 
 def public_key_from_jwk(jwk: dict[str, Any]) -> Ed25519PublicKey:

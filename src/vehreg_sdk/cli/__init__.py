@@ -17,8 +17,12 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-app.command("demo", help="Walk one e-bike sale against the embedded sandbox. 演示一次带牌销售。")(demo.demo)
-app.command("configure", help="Store credentials in the OS keyring. 配置凭据。")(configure.configure)
+app.command("demo", help="Walk one e-bike sale against the embedded sandbox. 演示一次带牌销售。")(
+    demo.demo
+)
+app.command("configure", help="Store credentials in the OS keyring. 配置凭据。")(
+    configure.configure
+)
 app.add_typer(sandbox.app, name="sandbox", help="Run the sandbox bureau. 运行沙箱车管所。")
 app.add_typer(label.app, name="label", help="Render, print and verify plate labels. 号牌标签。")
 app.add_typer(bulk.app, name="bulk", help="Bulk campus registrations. 批量登记。")

@@ -1,6 +1,80 @@
+"""``vehreg configure``: save the bureau URL, app key and (in the OS keyring) the app secret."""
+
 from __future__ import annotations
 
+from typing import Annotated
 
-def configure() -> None:
-    """Placeholder until the client lands."""
-    raise SystemExit("not yet")
+import typer
+
+
+def _mask(secret: str) -> str:
+    return secret[:2] + "*" * max(len(secret) - 2, 4) if secret else ""
+
+
+def configure(
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="Bureau URL, e.g. http://127.0.0.1:8765. 车管所服务地址。"),
+    ] = None,
+    app_key: Annotated[str | None, typer.Option("--app-key", help="App key. 应用标识。")] = None,
+    app_secret: Annotated[
+        str | None,
+        typer.Option(
+            "--app-secret",
+            help="App secret; prompted without echo when omitted. 应用密钥（省略时隐藏输入）。",
+        ),
+    ] = None,
+    show: Annotated[
+        bool, typer.Option("--show", help="Show what is configured. 显示当前配置。")
+    ] = False,
+    forget: Annotated[
+        bool, typer.Option("--forget", help="Remove the saved settings. 删除已保存的配置。")
+    ] = False,
+) -> None:
+    """Store the app secret in the OS keyring (service ``vehreg-sdk``) and the base URL and
+    app key in a small config file; no secret is ever written to a plain file."""
+    from .. import credentials
+
+    if forget:
+        removed = credentials.delete(app_key)
+        typer.echo("Removed. 已删除。" if removed else "Nothing saved. 没有已保存的配置。")
+        return
+    if show:
+        found = credentials.resolve()
+        typer.echo(f"base_url:   {found.base_url or '-'} ({found.sources.get('base_url', '-')})")
+        typer.echo(f"app_key:    {found.app_key or '-'} ({found.sources.get('app_key', '-')})")
+        secret_source = found.sources.get("app_secret", "-")
+        typer.echo(f"app_secret: {_mask(found.app_secret or '') or '-'} ({secret_source})")
+        typer.echo(f"config:     {credentials.config_path()}")
+        return
+
+    saved = credentials.load_config()
+    base_url = base_url or typer.prompt(
+        "Bureau base URL / 车管所服务地址", default=saved.get("base_url") or None
+    )
+    app_key = app_key or typer.prompt("App key / 应用标识", default=saved.get("app_key") or None)
+    app_secret = app_secret or typer.prompt("App secret / 应用密钥", hide_input=True)
+    assert base_url and app_key and app_secret
+    if not base_url.startswith(("http://", "https://")):
+        typer.echo(
+            "The base URL must start with http:// or https://. 服务地址应以 http(s):// 开头。"
+        )
+        raise typer.Exit(2)
+
+    from keyring.errors import KeyringError
+
+    try:
+        path = credentials.save(
+            base_url=base_url.rstrip("/"), app_key=app_key, app_secret=app_secret
+        )
+    except KeyringError as exc:
+        typer.echo(
+            f"No usable OS keyring ({type(exc).__name__}); nothing was saved. Set "
+            "VEHREG_APP_SECRET in the environment instead.\n"
+            f"没有可用的系统钥匙串（{type(exc).__name__}），未保存任何内容。"
+            "请改用环境变量 VEHREG_APP_SECRET。",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+    typer.echo(f"Saved: secret in the OS keyring, settings in {path}.")
+    typer.echo(f"已保存：密钥存入系统钥匙串，其他配置写入 {path}。")

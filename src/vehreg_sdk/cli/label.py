@@ -1,5 +1,228 @@
+"""``vehreg label``: render, print and verify plate labels.
+
+Exit codes of ``verify``: 0 genuine; 3 tampered (or forged); 4 signed by an unknown key;
+5 no readable token. ``render`` and ``print`` exit 1 on a printer or data error.
+"""
+
 from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+if TYPE_CHECKING:
+    from ..labels import PlateLabel
+
 app = typer.Typer(no_args_is_help=True)
+
+EXIT_TAMPERED, EXIT_UNKNOWN_KEY, EXIT_UNREADABLE = 3, 4, 5
+
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="png|svg|pdf|tspl|zpl|escpos. 输出格式。")
+]
+SizeOption = Annotated[str, typer.Option("--size", help="50x30 or 60x40 (mm). 标签尺寸。")]
+DpiOption = Annotated[int, typer.Option("--dpi", help="203 or 300. 打印分辨率。")]
+RasterOption = Annotated[
+    bool,
+    typer.Option("--raster", help="ESC/POS: send an image (GS v 0). 以图像方式打印（ESC/POS）。"),
+]
+
+
+def _fail(message: str, message_zh: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"{message}\n{message_zh}", err=True)
+    return typer.Exit(code)
+
+
+def _label_for(registration_id: str) -> PlateLabel:
+    """Fetch the registration and its store with the configured client, and build the label."""
+    from .._client import VehregClient
+    from .._errors import VehregError
+    from ..labels import LabelError, PlateLabel
+
+    try:
+        with VehregClient() as client:
+            registration = client.ebike_registrations.retrieve(registration_id)
+            store = next((s for s in client.stores.list() if s.id == registration.store_id), None)
+    except VehregError as exc:
+        raise _fail(f"cannot fetch {registration_id}: {exc}", "无法获取登记记录") from exc
+    if store is None:
+        raise _fail(
+            f"store {registration.store_id} of {registration_id} is not one of your stores",
+            f"登记 {registration_id} 的门店 {registration.store_id} 不在本经销商门店列表中",
+        )
+    try:
+        return PlateLabel.from_registration(registration, store)
+    except LabelError as exc:
+        raise _fail(exc.message, exc.message_zh) from exc
+
+
+@app.command("render")
+def render(
+    registration_id: Annotated[str, typer.Argument(help="Registration id. 登记编号。")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output file. 输出文件。")],
+    format: FormatOption = "png",
+    size: SizeOption = "50x30",
+    dpi: DpiOption = 203,
+    raster: RasterOption = False,
+) -> None:
+    """Render the plate label of a registration to a file. 生成号牌标签文件。"""
+    from ..labels import LabelError
+    from ..labels import render as render_label
+
+    label = _label_for(registration_id)
+    try:
+        data = render_label(label, format, size=size, dpi=dpi, raster=raster)
+    except LabelError as exc:
+        raise _fail(exc.message, exc.message_zh) from exc
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(data)
+    typer.echo(f"{label.plate_number}: {output} ({len(data)} bytes / 字节)")
+
+
+@app.command("print")
+def print_(
+    registration_id: Annotated[str, typer.Argument(help="Registration id. 登记编号。")],
+    printer: Annotated[
+        str,
+        typer.Option(
+            "--printer",
+            "-p",
+            help="tcp://HOST:9100 | file:PATH | dev:/dev/usb/lp0 | stdout. 打印机地址。",
+        ),
+    ],
+    format: FormatOption = "tspl",
+    size: SizeOption = "50x30",
+    dpi: DpiOption = 203,
+    raster: RasterOption = False,
+    timeout: Annotated[float, typer.Option(help="Seconds. 超时（秒）。")] = 5.0,
+) -> None:
+    """Print the plate label of a registration. 打印号牌标签。"""
+    from ..labels import LabelError, print_label
+
+    label = _label_for(registration_id)
+    try:
+        data = print_label(
+            label, printer, format=format, size=size, dpi=dpi, timeout=timeout, raster=raster
+        )
+    except LabelError as exc:
+        raise _fail(exc.message, exc.message_zh) from exc
+    except ValueError as exc:
+        raise _fail(str(exc), "打印机地址无效") from exc
+    if printer.strip() not in {"stdout", "-"}:
+        typer.echo(f"{label.plate_number}: {len(data)} bytes sent to {printer} / 已发送")
+
+
+def default_jwks_path() -> Path:
+    """Where ``verify`` keeps its offline copy of the bureau's keys."""
+    from ..credentials import config_path
+
+    return config_path().with_name("jwks.json")
+
+
+def _read_token(source: str) -> str:
+    """The token in an image file (QR decoded with zxing-cpp), or ``source`` itself as text."""
+    path = Path(source)
+    try:
+        is_file = path.is_file()
+    except (OSError, ValueError):  # a token is longer than any file name allows
+        is_file = False
+    if not is_file:
+        return source
+    try:
+        import zxingcpp
+        from PIL import Image
+    except ImportError as exc:
+        raise _fail(
+            "reading images needs the labels extra: pip install 'vehreg-sdk[labels]'",
+            "读取图片需要安装 labels 扩展：pip install 'vehreg-sdk[labels]'",
+            EXIT_UNREADABLE,
+        ) from exc
+    with Image.open(path) as image:
+        results = zxingcpp.read_barcodes(image)
+    results = [r for r in results if r.format == zxingcpp.BarcodeFormat.QRCode]
+    if not results:
+        raise _fail(f"no QR code found in {path}", f"图片 {path} 中没有找到二维码", EXIT_UNREADABLE)
+    return str(results[0].text)
+
+
+def _jwks(jwks_file: Path | None, base_url: str | None) -> dict[str, Any]:
+    from .. import plates
+
+    if jwks_file is not None:
+        return plates.load_jwks(jwks_file)
+    cached = default_jwks_path()
+    url = base_url or os.environ.get("VEHREG_BASE_URL")
+    if url is None:
+        from ..credentials import load_config
+
+        url = load_config().get("base_url")
+    if url:
+        import httpx
+
+        try:
+            response = httpx.get(url.rstrip("/") + "/v1/keys", timeout=10.0)
+            response.raise_for_status()
+            jwks: dict[str, Any] = response.json()
+            plates.save_jwks(cached, jwks)
+            return jwks
+        except (httpx.HTTPError, ValueError) as exc:
+            if not cached.is_file():
+                raise _fail(
+                    f"cannot fetch the bureau's keys from {url}: {exc}",
+                    f"无法从 {url} 获取车管所公钥",
+                    EXIT_UNREADABLE,
+                ) from exc
+            typer.echo(f"offline: using the saved keys {cached} / 离线：使用已保存的公钥", err=True)
+    if cached.is_file():
+        return plates.load_jwks(cached)
+    raise _fail(
+        "no key set: pass --jwks FILE, or --base-url / VEHREG_BASE_URL to fetch /v1/keys once",
+        "没有公钥：请用 --jwks 指定文件，或用 --base-url / VEHREG_BASE_URL 获取一次 /v1/keys",
+        EXIT_UNREADABLE,
+    )
+
+
+@app.command("verify")
+def verify(
+    source: Annotated[
+        str, typer.Argument(help="Label image, token or URI. 标签图片、令牌或链接。")
+    ],
+    jwks_file: Annotated[
+        Path | None,
+        typer.Option("--jwks", help="Offline copy of GET /v1/keys. 离线公钥文件。"),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Bureau URL. 车管所地址。")
+    ] = None,
+) -> None:
+    """Check a plate label offline: genuine, tampered or unknown key. 核验号牌标签真伪。"""
+    from .. import plates
+
+    token = _read_token(source)
+    try:
+        shown = plates.decode_unverified(token)
+    except plates.MalformedTokenError as exc:
+        raise _fail(exc.message, exc.message_zh, EXIT_UNREADABLE) from exc
+    typer.echo(f"plate / 号牌: {shown.plate}")
+    typer.echo(
+        f"registration / 登记: {shown.registration_id}  vehicle / 整车编码: {shown.vehicle_code}"
+    )
+    jwks = _jwks(jwks_file, base_url)
+    try:
+        claims = plates.verify_token(token, jwks)
+    except plates.UnknownKeyError as exc:
+        typer.echo(
+            f"NOT GENUINE: unknown key / 非真品：未知签名密钥\n{exc.message}\n{exc.message_zh}"
+        )
+        raise typer.Exit(EXIT_UNKNOWN_KEY) from exc
+    except plates.TokenTamperedError as exc:
+        typer.echo(f"NOT GENUINE: tampered / 非真品：已被篡改\n{exc.message}\n{exc.message_zh}")
+        raise typer.Exit(EXIT_TAMPERED) from exc
+    except plates.MalformedTokenError as exc:
+        raise _fail(exc.message, exc.message_zh, EXIT_UNREADABLE) from exc
+    issued = claims.issued_at.astimezone().isoformat(timespec="seconds")
+    typer.echo(f"GENUINE / 真品 (key / 密钥 {claims.kid}, issued / 签发 {issued})")
+    sys.stdout.flush()

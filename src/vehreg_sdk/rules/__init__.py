@@ -1,5 +1,99 @@
-"""Domain rules: pure functions and data, no I/O (being built; see issue 4)."""
+"""Domain rules: pure functions and data, no I/O, no network.
+
+Every ``validate_<thing>(value, ...)`` returns a list of :class:`Violation`
+(empty: valid) and never raises, whatever it is given. The ``check_*``
+functions combine them over whole objects (duck-typed: models, objects or
+dicts) and return every violation at once. Facts and their confidence are
+in docs/rules.md.
+"""
 
 from ._violation import Severity, Violation, errors_only
+from .ccc import check_ccc
+from .certificate_qr import (
+    CertificateQrParser,
+    parse_certificate_qr,
+    register_certificate_qr_parser,
+    unregister_certificate_qr_parser,
+)
+from .code_tables import FuelType, IdDocumentType, PlateKind, UseNature, VehicleType
+from .codes import (
+    validate_ccc_number,
+    validate_certificate_number,
+    validate_motor_code,
+    validate_vehicle_code,
+)
+from .config import DEFAULT_CONFIG, MinorPolicy, RuleConfig
+from .ebike_standards import DEFAULT_STANDARDS, GB17761_2018, GB17761_2024, EbikeRuleSet, Limit
+from .key_vehicles import KeyVehicleClass, classify_key_vehicle
+from .owners import check_owner, check_person_fields
+from .people import (
+    age_on,
+    birth_date_of,
+    validate_id_document,
+    validate_mobile,
+    validate_name,
+    validate_resident_id,
+    validate_uscc,
+)
+from .plates import validate_ebike_plate, validate_plate
+from .registration import check_ebike_registration
+from .sale import check_ebike_sale, select_standard
+from .temporary_plates import (
+    TEMPORARY_PLATE_LIMITS,
+    TemporaryPlateLimit,
+    TemporaryPlateSituation,
+    latest_valid_to,
+    validate_temporary_plate,
+)
+from .vin import validate_vin, vin_check_digit
 
-__all__ = ["Severity", "Violation", "errors_only"]
+__all__ = [
+    "DEFAULT_CONFIG",
+    "DEFAULT_STANDARDS",
+    "GB17761_2018",
+    "GB17761_2024",
+    "TEMPORARY_PLATE_LIMITS",
+    "CertificateQrParser",
+    "EbikeRuleSet",
+    "FuelType",
+    "IdDocumentType",
+    "KeyVehicleClass",
+    "Limit",
+    "MinorPolicy",
+    "PlateKind",
+    "RuleConfig",
+    "Severity",
+    "TemporaryPlateLimit",
+    "TemporaryPlateSituation",
+    "UseNature",
+    "VehicleType",
+    "Violation",
+    "age_on",
+    "birth_date_of",
+    "check_ccc",
+    "check_ebike_registration",
+    "check_ebike_sale",
+    "check_owner",
+    "check_person_fields",
+    "classify_key_vehicle",
+    "errors_only",
+    "latest_valid_to",
+    "parse_certificate_qr",
+    "register_certificate_qr_parser",
+    "select_standard",
+    "unregister_certificate_qr_parser",
+    "validate_ccc_number",
+    "validate_certificate_number",
+    "validate_ebike_plate",
+    "validate_id_document",
+    "validate_mobile",
+    "validate_motor_code",
+    "validate_name",
+    "validate_plate",
+    "validate_resident_id",
+    "validate_temporary_plate",
+    "validate_uscc",
+    "validate_vehicle_code",
+    "validate_vin",
+    "vin_check_digit",
+]

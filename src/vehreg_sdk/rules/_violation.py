@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
@@ -26,7 +27,7 @@ class Violation:
     severity: Severity = "error"
     value: Any = None
     allowed: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def is_error(self) -> bool:
@@ -36,7 +37,14 @@ class Violation:
         """The same violation with its field path placed under ``prefix``."""
         path = f"{prefix}.{self.field}" if self.field else prefix
         return Violation(
-            self.code, path, self.message, self.message_zh, self.severity, self.value, self.allowed, self.extra
+            self.code,
+            path,
+            self.message,
+            self.message_zh,
+            self.severity,
+            self.value,
+            self.allowed,
+            self.extra,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,6 +8,14 @@ and unknown enum values, so an older client keeps working against a newer bureau
 from .catalogue import BatteryChemistry, CccCertificate, CccState, EbikeModel, EbikeStandard
 from .certificates import EbikeCertificate
 from .common import FieldError, ListEnvelope, Problem
+from .ebike_registration_batches import (
+    BatchCounts,
+    BatchItem,
+    BatchItemError,
+    BatchItemStatus,
+    BatchStatus,
+    EbikeRegistrationBatch,
+)
 from .ebike_registrations import (
     FINAL_STATUSES,
     EbikeRegistration,
@@ -32,12 +40,18 @@ from .uploads import Upload, UploadKind
 
 __all__ = [
     "FINAL_STATUSES",
+    "BatchCounts",
+    "BatchItem",
+    "BatchItemError",
+    "BatchItemStatus",
+    "BatchStatus",
     "BatteryChemistry",
     "CccCertificate",
     "CccState",
     "EbikeCertificate",
     "EbikeModel",
     "EbikeRegistration",
+    "EbikeRegistrationBatch",
     "EbikeRegistrationCreate",
     "EbikeStandard",
     "EbikeVehicle",

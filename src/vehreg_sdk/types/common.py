@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 from ._base import WireModel
 
 
@@ -17,8 +19,13 @@ class FieldError(WireModel):
     severity: str = "error"
 
 
-class Problem(WireModel):
-    """RFC 9457 ``application/problem+json`` as the bureau sends it."""
+class Problem(BaseModel):
+    """RFC 9457 ``application/problem+json`` as the bureau sends it.
+
+    Not a :class:`WireModel`: here ``request_id`` is a body field, not the response header.
+    """
+
+    model_config = ConfigDict(extra="allow")
 
     type: str = "about:blank"
     title: str = ""
@@ -26,7 +33,7 @@ class Problem(WireModel):
     code: str = "unknown"
     detail: str = ""
     detail_zh: str = ""
-    request_id: str | None = None  # type: ignore[assignment]
+    request_id: str | None = None
     errors: list[FieldError] = []
     existing_id: str | None = None
 

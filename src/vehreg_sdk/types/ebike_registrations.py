@@ -6,10 +6,12 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from .. import privacy, rules
 from ..rules._text import normalize, normalize_code
+from ..rules.codes import _DIGITS_15, _MOTOR_CODE
+from ..rules.people import _ALWAYS_PAST, _MOBILE, resident_id_facts
 from ._base import InputModel, WireModel, raise_first_error
 from .catalogue import BatteryChemistry
 
@@ -28,7 +30,9 @@ class RegistrationStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-FINAL_STATUSES = frozenset({RegistrationStatus.APPROVED, RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED})
+FINAL_STATUSES = frozenset(
+    {RegistrationStatus.APPROVED, RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED}
+)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -63,6 +67,8 @@ class EbikeVehicle(InputModel):
     @field_validator("vehicle_code", mode="before")
     @classmethod
     def _vehicle_code(cls, value: Any) -> Any:
+        if type(value) is str and _DIGITS_15.fullmatch(value):
+            return value  # clean: the rule can only warn (warnings never block construction)
         if not isinstance(value, str):
             return value
         value = normalize_code(value)
@@ -72,6 +78,8 @@ class EbikeVehicle(InputModel):
     @field_validator("motor_code", mode="before")
     @classmethod
     def _motor_code(cls, value: Any) -> Any:
+        if type(value) is str and _MOTOR_CODE.fullmatch(value):
+            return value  # clean and valid
         if not isinstance(value, str):
             return value
         value = normalize_code(value)
@@ -159,6 +167,15 @@ class Owner(InputModel):
 
 
 def _check_person(person: Owner | Guardian, on: date | None) -> None:
+    values = person.__dict__
+    if on is None and values["id_type"] == "A" and _MOBILE.fullmatch(values["mobile"]):
+        # Fast path: clean values (normalising them changes nothing) and a resident ID
+        # number with nothing that blocks: a real birth date surely in the past
+        # (validate_resident_id reads the clock only for a later one) and a matching
+        # check character. An unknown area code is a warning, which never blocks.
+        facts = resident_id_facts(values["id_number"])
+        if facts is not None and facts[1] and facts[0] is not None and facts[0] <= _ALWAYS_PAST:
+            return
     id_number = normalize_code(person.id_number)
     mobile = normalize_code(person.mobile).removeprefix("+86")
     id_type = normalize_code(person.id_type)
@@ -266,6 +283,14 @@ class EbikeRegistration(WireModel):
     created_at: datetime
     updated_at: datetime
 
+    #: warnings of the local rules when this object came from ``create()`` (never blocking)
+    _local_warnings: list[Any] = PrivateAttr(default_factory=list)
+
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+    @property
+    def local_warnings(self) -> list[Any]:
+        """Non-blocking rule findings (``Violation``) from the ``create()`` that returned this."""
+        return self._local_warnings

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from ._base import WireModel
 
@@ -16,7 +17,14 @@ class EventType:
     REJECTED = "ebike_registration.rejected"
     CANCELLED = "ebike_registration.cancelled"
 
-    ALL: tuple[str, ...] = (PLATE_ASSIGNED, AWAITING_REVIEW, RETURNED, APPROVED, REJECTED, CANCELLED)
+    ALL: tuple[str, ...] = (
+        PLATE_ASSIGNED,
+        AWAITING_REVIEW,
+        RETURNED,
+        APPROVED,
+        REJECTED,
+        CANCELLED,
+    )
 
 
 class Event(WireModel):
@@ -29,11 +37,19 @@ class Event(WireModel):
     data: dict[str, Any]
 
 
+def _mask_secret(secret: str) -> str:
+    return secret[:6] + "…" if secret else secret
+
+
 class WebhookEndpoint(WireModel):
+    _masked_fields: ClassVar[dict[str, Callable[[str], str]]] = {"secret": _mask_secret}
+
     id: str
     object: str = "webhook_endpoint"
     url: str
     events: list[str]
     created_at: datetime
     secret: str | None = None
-    """Returned once, on creation. Keep it in a secret store."""
+    """Returned once, on creation. Keep it in a secret store (``repr()`` shows only its start)."""
+    deleted: bool = False
+    """True on the object ``DELETE /v1/webhook-endpoints/{id}`` returns."""

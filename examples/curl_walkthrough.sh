@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# One e-bike sale against the bureau API with nothing but bash, curl and openssl:
+# every request is signed here (HMAC-SHA256, docs/api/signing.md).
+#
+#   vehreg sandbox serve                  # in another terminal; paste its export lines
+#   bash examples/curl_walkthrough.sh
+#
+# Steps: find a sellable bike by its certificate -> upload the till photos ->
+# register the sale (plate at once) -> verify the plate token offline ->
+# upload the plate-fitted photo -> wait for "approved" -> read the events.
+#
+# Environment: VEHREG_BASE_URL, VEHREG_APP_KEY, VEHREG_APP_SECRET (defaults: the
+# sandbox's first demo dealer on 127.0.0.1:8780). Needs no jq: the JSON fields it
+# reads are picked out with grep/sed, good enough for a walk-through.
+set -euo pipefail
+
+BASE_URL="${VEHREG_BASE_URL:-http://127.0.0.1:8780}"
+BASE_URL="${BASE_URL%/}"
+APP_KEY="${VEHREG_APP_KEY:-vk_demo_haizhou_0001}"
+APP_SECRET="${VEHREG_APP_SECRET:-vs_demo_haizhou_5f1c7a92e04b4c3d8a61b2f0}"
+WAIT_SECONDS="${VEHREG_WAIT_SECONDS:-60}"
+
+for tool in curl openssl; do
+  command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 2; }
+done
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+# A 1x1 PNG stands in for the till camera's photos.
+PHOTO="$WORK/photo.png"
+printf '%s' 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC' \
+  | openssl base64 -d -A > "$PHOTO"
+
+say() { printf '\n== %s\n' "$*"; }
+
+# json_str FIELD FILE: the first "FIELD": "value" in FILE (top-level fields come first).
+json_str() { grep -o "\"$1\": *\"[^\"]*\"" "$2" | head -n 1 | sed 's/.*: *"\(.*\)"/\1/' || true; }
+# json_num FIELD FILE: the first "FIELD": number in FILE.
+json_num() { grep -o "\"$1\": *[0-9.]*" "$2" | head -n 1 | sed 's/.*: *//' || true; }
+
+# canonical_query RAW: pairs sorted by key, then value (byte order). The queries of
+# this script are plain ASCII that needs no re-encoding; see signing.md for the rest.
+canonical_query() {
+  [ -z "$1" ] && return 0
+  printf '%s\n' "$1" | tr '&' '\n' | LC_ALL=C sort -t '=' -k1,1 -k2 | paste -sd '&' -
+}
+
+# call METHOD PATH_AND_QUERY BODY_FILE CONTENT_TYPE [IDEMPOTENCY_KEY]
+# Signs the request, sends it, leaves the body in $WORK/response and the status in $STATUS.
+call() {
+  local method="$1" target="$2" body="$3" content_type="$4" key="${5:-}"
+  local path="${target%%\?*}" query=""
+  [ "$path" != "$target" ] && query="${target#*\?}"
+  local timestamp nonce digest string_to_sign signature
+  timestamp="$(date +%s)"
+  nonce="$(openssl rand -hex 16)"
+  digest="$(openssl dgst -sha256 -r < "$body" | cut -d ' ' -f 1)"
+  string_to_sign="$(printf '%s\n%s\n%s\n%s\n%s\n%s' \
+    "$method" "$path" "$(canonical_query "$query")" "$timestamp" "$nonce" "$digest")"
+  signature="$(printf '%s' "$string_to_sign" \
+    | openssl dgst -sha256 -hmac "$APP_SECRET" -r | cut -d ' ' -f 1)"
+  local args=(-sS -o "$WORK/response" -w '%{http_code}' -X "$method"
+    -H "X-Vehreg-Key: $APP_KEY" -H "X-Vehreg-Timestamp: $timestamp"
+    -H "X-Vehreg-Nonce: $nonce" -H "X-Vehreg-Signature-Method: HMAC-SHA256"
+    -H "X-Vehreg-Signature: $signature")
+  [ -n "$key" ] && args+=(-H "Idempotency-Key: $key")
+  if [ -s "$body" ]; then
+    args+=(-H "Content-Type: $content_type" --data-binary "@$body")
+  fi
+  STATUS="$(curl "${args[@]}" "$BASE_URL$target")"
+}
+
+EMPTY="$WORK/empty"
+: > "$EMPTY"
+new_key() { printf 'curl-%s' "$(openssl rand -hex 12)"; }
+
+expect() {  # expect STATUS WHAT
+  if [ "$STATUS" != "$1" ]; then
+    echo "$2 failed: HTTP $STATUS" >&2
+    cat "$WORK/response" >&2
+    exit 1
+  fi
+}
+
+# multipart_photo KIND OUT_FILE: a multipart/form-data body with "kind" and "file".
+BOUNDARY="vehreg-$(openssl rand -hex 12)"
+multipart_photo() {
+  {
+    printf -- '--%s\r\nContent-Disposition: form-data; name="kind"\r\n\r\n%s\r\n' "$BOUNDARY" "$1"
+    printf -- '--%s\r\nContent-Disposition: form-data; name="file"; filename="%s.png"\r\n' "$BOUNDARY" "$1"
+    printf 'Content-Type: image/png\r\n\r\n'
+    cat "$PHOTO"
+    printf -- '\r\n--%s--\r\n' "$BOUNDARY"
+  } > "$2"
+}
+
+say "1. The bureau is up"
+curl -sS "$BASE_URL/v1/health"; echo
+
+say "2. Our stores"
+call GET "/v1/stores?limit=5" "$EMPTY" ""
+expect 200 "listing stores"
+STORE_ID="$(json_str id "$WORK/response")"
+echo "selling at store $STORE_ID"
+
+say "3. Scan a certificate: find a sellable bike (GB 17761-2024, valid CCC)"
+VEHICLE_CODE=""
+serial=$(( (RANDOM * 32768 + RANDOM) % 3900 ))
+for attempt in $(seq 1 400); do
+  serial=$(( (serial + 1) % 4000 ))
+  [ $(( serial % 1000 )) -eq 999 ] && continue       # the sandbox's stolen list
+  maker=$(( 6101 + attempt % 9 ))
+  for year in 25 26; do
+    code="$(printf '%s2%s%08d' "$maker" "$year" "$serial")"
+    call GET "/v1/certificates/ebikes/$code" "$EMPTY" ""
+    if [ "$STATUS" = 200 ] && grep -q '"GB17761-2024"' "$WORK/response" \
+        && grep -q '"state": *"valid"' "$WORK/response"; then
+      VEHICLE_CODE="$code"
+      cp "$WORK/response" "$WORK/certificate"
+      break 2
+    fi
+  done
+done
+[ -n "$VEHICLE_CODE" ] || { echo "no sellable bike found" >&2; exit 1; }
+MOTOR_CODE="$(json_str motor_code "$WORK/certificate")"
+PRODUCT_MODEL="$(json_str product_model "$WORK/certificate")"
+COLOR="$(json_str color "$WORK/certificate")"
+CHEMISTRY="$(json_str battery_chemistry "$WORK/certificate")"
+VOLTAGE="$(json_num battery_voltage_v "$WORK/certificate")"
+CAPACITY="$(json_num battery_capacity_ah "$WORK/certificate")"
+echo "bike $VEHICLE_CODE: $PRODUCT_MODEL, motor $MOTOR_CODE, $CHEMISTRY ${VOLTAGE} V"
+
+say "4. Upload the till photos"
+UPLOADS=""
+for kind in id_front id_back invoice certificate vehicle_code_rubbing vehicle_photo; do
+  multipart_photo "$kind" "$WORK/form"
+  call POST /v1/uploads "$WORK/form" "multipart/form-data; boundary=$BOUNDARY" "$(new_key)"
+  expect 201 "uploading $kind"
+  upload_id="$(json_str id "$WORK/response")"
+  echo "$kind -> $upload_id"
+  UPLOADS="${UPLOADS:+$UPLOADS,}\"$upload_id\""
+done
+
+say "5. Register the sale: the plate comes at once"
+INVOICE_DATE="$(TZ=UTC-8 date +%F)"          # today in Asia/Shanghai (UTC+8, no tzdata needed)
+INVOICE_NUMBER="CURL$(date +%s)"
+cat > "$WORK/registration.json" <<JSON
+{"store_id": "$STORE_ID",
+ "vehicle": {"vehicle_code": "$VEHICLE_CODE", "motor_code": "$MOTOR_CODE",
+             "product_model": "$PRODUCT_MODEL", "color": "$COLOR",
+             "battery_chemistry": "$CHEMISTRY", "battery_voltage_v": $VOLTAGE,
+             "battery_capacity_ah": $CAPACITY},
+ "owner": {"name": "赵晓明", "id_type": "A", "id_number": "32070619920101011X",
+           "mobile": "19900000000", "address": "江苏省连云港市海州区演示路 1 号", "use": "self"},
+ "sale": {"invoice_number": "$INVOICE_NUMBER", "invoice_date": "$INVOICE_DATE",
+          "price_fen": 329900, "clerk_id": "C001"},
+ "uploads": [$UPLOADS]}
+JSON
+REGISTRATION_KEY="$(new_key)"
+call POST /v1/ebike-registrations "$WORK/registration.json" "application/json" "$REGISTRATION_KEY"
+expect 201 "registering"
+cp "$WORK/response" "$WORK/registration"
+REGISTRATION_ID="$(json_str id "$WORK/registration")"
+PLATE="$(json_str plate_number "$WORK/registration")"
+TOKEN="$(json_str plate_token "$WORK/registration")"
+echo "registration $REGISTRATION_ID: status $(json_str status "$WORK/registration"), plate $PLATE"
+
+# The same request with the same Idempotency-Key is answered from the bureau's memory.
+call POST /v1/ebike-registrations "$WORK/registration.json" "application/json" "$REGISTRATION_KEY"
+expect 201 "retrying the registration"
+[ "$(json_str id "$WORK/response")" = "$REGISTRATION_ID" ] || { echo "retry created a second registration" >&2; exit 1; }
+echo "a retry with the same Idempotency-Key returns the same registration"
+
+say "6. Verify the plate token offline (Ed25519, GET /v1/keys)"
+b64url_decode() {  # base64url -> bytes
+  local s="${1//-/+}"; s="${s//_//}"
+  while [ $(( ${#s} % 4 )) -ne 0 ]; do s="$s="; done
+  printf '%s' "$s" | openssl base64 -d -A
+}
+curl -sS "$BASE_URL/v1/keys" > "$WORK/jwks"
+X="$(json_str x "$WORK/jwks")"
+# SubjectPublicKeyInfo DER = the fixed Ed25519 prefix (302a300506032b6570032100) + the 32 raw bytes.
+{ printf '%s' 'MCowBQYDK2VwAyEA' | openssl base64 -d -A; b64url_decode "$X"; } > "$WORK/key.der"
+openssl pkey -pubin -inform DER -in "$WORK/key.der" -out "$WORK/key.pem" 2>/dev/null
+printf '%s' "${TOKEN%.*}" > "$WORK/signed"
+b64url_decode "${TOKEN##*.}" > "$WORK/signature"
+if openssl pkeyutl -verify -pubin -inkey "$WORK/key.pem" -rawin -in "$WORK/signed" \
+     -sigfile "$WORK/signature" >/dev/null 2>&1; then
+  echo "plate token signature OK; claims: $(b64url_decode "$(printf '%s' "$TOKEN" | cut -d . -f 2)")"
+else
+  echo "(this openssl cannot verify Ed25519 with -rawin; OpenSSL 3 can)"
+fi
+
+say "7. Fit the plate and upload the plate-fitted photo"
+multipart_photo plate_fitted "$WORK/form"
+call POST "/v1/ebike-registrations/$REGISTRATION_ID/photos" "$WORK/form" \
+  "multipart/form-data; boundary=$BOUNDARY" "$(new_key)"
+expect 200 "uploading the plate-fitted photo"
+echo "status $(json_str status "$WORK/response")"
+
+say "8. Wait for the police review"
+deadline=$(( $(date +%s) + WAIT_SECONDS ))
+while :; do
+  call GET "/v1/ebike-registrations/$REGISTRATION_ID" "$EMPTY" ""
+  expect 200 "reading the registration"
+  status="$(json_str status "$WORK/response")"
+  case "$status" in
+    approved|returned|rejected) break ;;
+  esac
+  [ "$(date +%s)" -ge "$deadline" ] && { echo "still $status after ${WAIT_SECONDS}s" >&2; exit 1; }
+  sleep 1
+done
+echo "registration $REGISTRATION_ID is $status (plate $PLATE)"
+
+say "9. The events"
+call GET "/v1/events?limit=100" "$EMPTY" ""
+expect 200 "reading events"
+grep -o '"type": *"ebike_registration\.[a-z_]*"' "$WORK/response" | sed 's/.*"\(ebike[^"]*\)"/\1/' | tail -n 3
+
+[ "$status" = approved ] || exit 1
+echo
+echo "done: $VEHICLE_CODE registered with plate $PLATE, approved."

@@ -1,0 +1,386 @@
+"""The JSON API shared by the clerk page (session + CSRF) and POS software (bearer token).
+
+Errors are ``application/problem+json`` like the bureau's, with ``detail`` and
+``detail_zh`` and per-field ``errors[]`` in both languages.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from vehreg_sdk.outbox import (
+    STATUS_TEXT,
+    InvalidTransition,
+    ItemNotFound,
+    ItemStatus,
+    OutboxItem,
+    VehicleAlreadyQueued,
+)
+from vehreg_sdk.pos import SaleInvalid, violation_dicts
+
+from . import labels
+from .openapi import openapi_document
+from .security import SESSION_COOKIE, csrf_ok
+
+if TYPE_CHECKING:
+    from .app import BridgeState
+
+logger = logging.getLogger("vehreg_pos_bridge")
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/health", health, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/session-codes", session_codes, methods=["POST"]),
+        Route("/status", status, methods=["GET"]),
+        Route("/stores", stores, methods=["GET"]),
+        Route("/scan", scan, methods=["POST"]),
+        Route("/validate", validate, methods=["POST"]),
+        Route("/sales", create_sale, methods=["POST"]),
+        Route("/sales", list_sales, methods=["GET"]),
+        Route("/sales/{local_id}", get_sale, methods=["GET"]),
+        Route("/sales/{local_id}", amend_sale, methods=["PUT"]),
+        Route("/sales/{local_id}/retry", retry_sale, methods=["POST"]),
+        Route("/sales/{local_id}/print", print_sale, methods=["POST"]),
+        Route("/sales/{local_id}/label.png", label_png, methods=["GET"]),
+    ]
+
+
+# ---------------------------------------------------------------------- helpers
+def _state(request: Request) -> BridgeState:
+    state: BridgeState = request.app.state.bridge
+    return state
+
+
+def problem(
+    status: int,
+    code: str,
+    detail: str,
+    detail_zh: str,
+    errors: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body = {
+        "type": "about:blank",
+        "title": detail,
+        "status": status,
+        "code": code,
+        "detail": detail,
+        "detail_zh": detail_zh,
+        "errors": errors or [],
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+def same_origin(request: Request, state: BridgeState) -> bool:
+    """The request came from the bridge's own page (``Origin``, else ``Referer``)."""
+    origin = request.headers.get("origin")
+    if origin is not None:
+        return origin in state.config.origins
+    referer = request.headers.get("referer", "")
+    return any(referer.startswith(o + "/") for o in state.config.origins)
+
+
+def authenticate(request: Request, state: BridgeState, *, unsafe: bool) -> str | Response:
+    """``"pos"`` for a valid bearer token, ``"clerk"`` for a page session; else the error."""
+    if state.guard.bearer_ok(request.headers.get("authorization")):
+        return "pos"
+    session = state.guard.session(request.cookies.get(SESSION_COOKIE))
+    if session is None:
+        return problem(
+            401, "bridge.unauthorized", "Log in or send the bridge token", "请先登录或提供令牌"
+        )
+    if unsafe and not (
+        same_origin(request, state) and csrf_ok(session, request.headers.get("x-csrf-token"))
+    ):
+        return problem(
+            403, "bridge.csrf", "Cross-site request refused", "拒绝跨站请求（CSRF 校验失败）"
+        )
+    return "clerk"
+
+
+async def _json(request: Request, state: BridgeState) -> dict[str, Any] | Response:
+    if "application/json" not in request.headers.get("content-type", ""):
+        return problem(
+            415, "body.unsupported_media_type", "Send application/json", "请使用 JSON 格式"
+        )
+    body = await request.body()
+    if len(body) > state.config.max_body_bytes:
+        return problem(413, "body.too_large", "Request body too large", "请求内容过大")
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return problem(
+            400, "body.invalid_json", "The body is not valid JSON", "请求内容不是有效的 JSON"
+        )
+    if not isinstance(data, dict):
+        return problem(
+            400, "body.invalid_json", "The body must be a JSON object", "请求内容应为 JSON 对象"
+        )
+    return data
+
+
+def sale_view(item: OutboxItem) -> dict[str, Any]:
+    """A sale as the API shows it: personal data masked, status in both languages."""
+    view = item.summary("zh")
+    en, zh = STATUS_TEXT[item.status]
+    view["status_text"] = {"en": en, "zh": zh}
+    view["next_attempt_at"] = item.next_attempt_at.isoformat(timespec="seconds")
+    view["waiting_for_network"] = item.status == ItemStatus.QUEUED and item.attempts > 0
+    view["label_url"] = f"/sales/{item.local_id}/label.png" if item.plate_number else None
+    return view
+
+
+def _item_or_404(state: BridgeState, local_id: str) -> OutboxItem | Response:
+    try:
+        return state.till.outbox.get(local_id)
+    except ItemNotFound as exc:
+        return problem(404, exc.code, exc.message, exc.message_zh)
+
+
+# ---------------------------------------------------------------------- open endpoints
+async def health(request: Request) -> Response:
+    return JSONResponse({"status": "ok", "service": "vehreg-pos-bridge"})
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(openapi_document())
+
+
+async def session_codes(request: Request) -> Response:
+    """POS only: a one-time code to open the clerk page logged in (``/login?code=``)."""
+    state = _state(request)
+    if not state.guard.bearer_ok(request.headers.get("authorization")):
+        return problem(401, "bridge.unauthorized", "Send the bridge token", "请提供令牌")
+    code = state.guard.new_login_code()
+    return JSONResponse({"code": code, "login_url": f"/login?code={code}", "expires_in": 120}, 201)
+
+
+# ---------------------------------------------------------------------- page helpers
+async def status(request: Request) -> Response:
+    state = _state(request)
+    actor = authenticate(request, state, unsafe=False)
+    if isinstance(actor, Response):
+        return actor
+    outbox = state.till.outbox
+    counts = await run_in_threadpool(outbox.counts)
+    overdue = await run_in_threadpool(outbox.overdue)
+    return JSONResponse({"online": state.worker.online, "counts": counts, "overdue": len(overdue)})
+
+
+async def stores(request: Request) -> Response:
+    state = _state(request)
+    actor = authenticate(request, state, unsafe=False)
+    if isinstance(actor, Response):
+        return actor
+    found = await run_in_threadpool(state.till.stores)
+    data = [{"id": s.id, "name": s.name, "address": s.address} for s in found]
+    return JSONResponse({"object": "list", "data": data, "default": state.config.default_store_id})
+
+
+async def scan(request: Request) -> Response:
+    """Scanner text → what it is; for a vehicle code, also the certificate (when online)."""
+    state = _state(request)
+    actor = authenticate(request, state, unsafe=True)
+    if isinstance(actor, Response):
+        return actor
+    data = await _json(request, state)
+    if isinstance(data, Response):
+        return data
+    result = await run_in_threadpool(state.till.scan, str(data.get("text", "")))
+    if result is None:
+        return problem(
+            422,
+            "scan.unrecognised",
+            "The scan was not recognised",
+            "无法识别扫描内容，请重新扫描或手动输入",
+        )
+    body: dict[str, Any] = {"kind": result.kind, "value": result.value, "fields": result.fields}
+    if result.kind == "vehicle_code":
+        cert = await run_in_threadpool(state.till.certificate, result.value)
+        state.worker.mark(cert is not None or state.worker.online is True)
+        body["certificate"] = cert.model_dump(mode="json") if cert is not None else None
+    return JSONResponse(body)
+
+
+async def validate(request: Request) -> Response:
+    """Live validation of a sale being typed: every violation, in English and Chinese."""
+    state = _state(request)
+    actor = authenticate(request, state, unsafe=True)
+    if isinstance(actor, Response):
+        return actor
+    data = await _json(request, state)
+    if isinstance(data, Response):
+        return data
+    data.pop("photos", None)
+    data.pop("pos_reference", None)
+    check = await run_in_threadpool(state.till.check, data)
+    return JSONResponse({"ok": check.ok, "violations": violation_dicts(check.violations)})
+
+
+# ---------------------------------------------------------------------- sales
+async def create_sale(request: Request) -> Response:
+    state = _state(request)
+    actor = authenticate(request, state, unsafe=True)
+    if isinstance(actor, Response):
+        return actor
+    data = await _json(request, state)
+    if isinstance(data, Response):
+        return data
+    dedupe = request.headers.get("idempotency-key") or data.pop("pos_reference", None)
+    data.pop("pos_reference", None)
+    try:
+        photos = _photos(data.pop("photos", None) or [])
+    except ValueError as exc:
+        return problem(
+            422, "photos.invalid", str(exc), "照片数据无效（应为 base64 编码的 JPEG 或 PNG）"
+        )
+    try:
+        item = await run_in_threadpool(
+            lambda: state.till.submit(
+                data, dedupe_key=dedupe, photos=photos, source=f"bridge:{actor}", actor=actor
+            )
+        )
+    except SaleInvalid as exc:
+        return problem(422, exc.code, exc.message, exc.message_zh, violation_dicts(exc.violations))
+    except VehicleAlreadyQueued as exc:
+        return problem(
+            409, exc.code, exc.message, exc.message_zh, existing_local_id=exc.existing_local_id
+        )
+    state.worker.wake()
+    logger.info("bridge: sale %s queued by %s", item.local_id, actor)
+    return JSONResponse(sale_view(item), status_code=200 if item.replayed else 202)
+
+
+def _photos(raw: Any) -> list[tuple[str, bytes, str]]:
+    if not isinstance(raw, list):
+        raise ValueError("photos must be a list")
+    out = []
+    for entry in raw:
+        if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str):
+            raise ValueError("each photo needs kind and content_base64")
+        try:
+            data = base64.b64decode(str(entry.get("content_base64", "")), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValueError("content_base64 is not valid base64") from exc
+        if not (data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG")):
+            raise ValueError("a photo must be JPEG or PNG")
+        out.append((entry["kind"], data, str(entry.get("filename") or "")))
+    return out
+
+
+async def list_sales(request: Request) -> Response:
+    state = _state(request)
+    actor = authenticate(request, state, unsafe=False)
+    if isinstance(actor, Response):
+        return actor
+    wanted = [s for s in request.query_params.getlist("status") if s]
+    try:
+        statuses = [ItemStatus(s) for s in wanted] or None
+        limit = min(int(request.query_params.get("limit", "50")), 500)
+    except ValueError:
+        return problem(400, "query.invalid", "Unknown status or bad limit", "状态或数量参数无效")
+    items = await run_in_threadpool(
+        lambda: state.till.outbox.list(status=statuses, limit=limit, newest_first=True)
+    )
+    return JSONResponse({"object": "list", "data": [sale_view(i) for i in items]})
+
+
+async def get_sale(request: Request) -> Response:
+    state = _state(request)
+    actor = authenticate(request, state, unsafe=False)
+    if isinstance(actor, Response):
+        return actor
+    item = await run_in_threadpool(_item_or_404, state, request.path_params["local_id"])
+    return item if isinstance(item, Response) else JSONResponse(sale_view(item))
+
+
+async def amend_sale(request: Request) -> Response:
+    """Correct a sale the bureau parked as ``needs_attention`` and queue it again."""
+    state = _state(request)
+    actor = authenticate(request, state, unsafe=True)
+    if isinstance(actor, Response):
+        return actor
+    data = await _json(request, state)
+    if isinstance(data, Response):
+        return data
+    check = await run_in_threadpool(state.till.check, data)
+    if check.registration is None or check.errors:
+        errors = violation_dicts(check.errors or check.violations)
+        return problem(422, "sale.invalid", "The sale has problems", "销售信息有误", errors)
+    try:
+        item = await run_in_threadpool(
+            state.till.outbox.amend,
+            request.path_params["local_id"],
+            check.registration,
+            actor=actor,
+        )
+    except ItemNotFound as exc:
+        return problem(404, exc.code, exc.message, exc.message_zh)
+    except (InvalidTransition, VehicleAlreadyQueued) as exc:
+        return problem(409, exc.code, exc.message, exc.message_zh)
+    state.worker.wake()
+    return JSONResponse(sale_view(item))
+
+
+async def retry_sale(request: Request) -> Response:
+    state = _state(request)
+    actor = authenticate(request, state, unsafe=True)
+    if isinstance(actor, Response):
+        return actor
+    try:
+        item = await run_in_threadpool(
+            state.till.outbox.retry, request.path_params["local_id"], actor=actor
+        )
+    except ItemNotFound as exc:
+        return problem(404, exc.code, exc.message, exc.message_zh)
+    except InvalidTransition as exc:
+        return problem(409, exc.code, exc.message, exc.message_zh)
+    state.worker.wake()
+    return JSONResponse(sale_view(item))
+
+
+async def print_sale(request: Request) -> Response:
+    """Print (or reprint) the plate label on the printer the plugins choose."""
+    state = _state(request)
+    actor = authenticate(request, state, unsafe=True)
+    if isinstance(actor, Response):
+        return actor
+    item = await run_in_threadpool(_item_or_404, state, request.path_params["local_id"])
+    if isinstance(item, Response):
+        return item
+    if item.registration() is None or not item.plate_number:
+        return problem(409, "label.no_plate", "No plate assigned yet", "尚未分配号牌，无法打印")
+    try:
+        result = await run_in_threadpool(labels.print_for_item, state.till, item)
+    except labels.LabelError as exc:
+        return problem(exc.status, exc.code, exc.message, exc.message_zh)
+    return JSONResponse({**result, "label_url": f"/sales/{item.local_id}/label.png"})
+
+
+async def label_png(request: Request) -> Response:
+    state = _state(request)
+    actor = authenticate(request, state, unsafe=False)
+    if isinstance(actor, Response):
+        return actor
+    item = await run_in_threadpool(_item_or_404, state, request.path_params["local_id"])
+    if isinstance(item, Response):
+        return item
+    if item.registration() is None or not item.plate_number:
+        return problem(409, "label.no_plate", "No plate assigned yet", "尚未分配号牌")
+    try:
+        png = await run_in_threadpool(labels.png_for_item, state.till, item)
+    except labels.LabelError as exc:
+        return problem(exc.status, exc.code, exc.message, exc.message_zh)
+    return Response(png, media_type="image/png")

@@ -1,0 +1,153 @@
+"""Running the bridge: loopback by default, remote only with ``--allow-remote`` and TLS."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from vehreg_sdk.outbox import Outbox, make_worker_id
+from vehreg_sdk.pos import PluginHost, Till
+
+from .app import BridgeConfig, app_state, create_app
+from .security import get_or_create_token, is_loopback
+
+logger = logging.getLogger("vehreg_pos_bridge")
+
+
+class BridgeConfigError(Exception):
+    def __init__(self, message: str, message_zh: str) -> None:
+        super().__init__(f"{message} / {message_zh}")
+        self.message, self.message_zh = message, message_zh
+
+
+def check_bind(host: str, allow_remote: bool, tls_cert: str | None, tls_key: str | None) -> None:
+    """Refuse a non-loopback bind unless remote access is asked for explicitly, with TLS."""
+    if is_loopback(host):
+        return
+    if not allow_remote:
+        raise BridgeConfigError(
+            f"refusing to listen on {host}: the bridge serves 127.0.0.1 only "
+            "(use --allow-remote with --tls-cert and --tls-key)",
+            f"拒绝监听 {host}：桥接服务默认只监听本机 127.0.0.1（如需远程访问，请使用 "
+            "--allow-remote 并提供 --tls-cert 与 --tls-key）",
+        )
+    if not (tls_cert and tls_key):
+        raise BridgeConfigError(
+            "--allow-remote needs TLS: pass --tls-cert and --tls-key",
+            "远程访问必须启用 TLS：请提供 --tls-cert 与 --tls-key",
+        )
+
+
+class BridgeServer:
+    """The bridge on a real port in a background thread (tests, embedding): a context manager."""
+
+    def __init__(
+        self,
+        till: Till,
+        *,
+        token: str,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        config: BridgeConfig | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port or _free_port(host)
+        self.config = config or BridgeConfig()
+        self.config.port = self.port
+        self.config.origins = set()
+        self.config.__post_init__()
+        self.app: Any = create_app(till, token, self.config)
+        self._server = uvicorn.Server(
+            uvicorn.Config(
+                self.app, host=host, port=self.port, log_level="warning", access_log=False
+            )
+        )
+        self._thread = threading.Thread(target=self._server.run, name="vehreg-bridge", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def login_url(self) -> str:
+        return f"{self.base_url}/login?code={app_state(self.app).guard.new_login_code()}"
+
+    def __enter__(self) -> BridgeServer:
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the bridge did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        app_state(self.app).worker.stop()
+        self._server.should_exit = True
+        self._thread.join(15)
+
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def serve(
+    *,
+    outbox_path: Path | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8790,
+    allow_remote: bool = False,
+    tls_cert: str | None = None,
+    tls_key: str | None = None,
+    store_id: str | None = None,
+    frame_ancestors: tuple[str, ...] = (),
+    client_factory: Callable[[], Any] | None = None,
+    echo: Callable[[str], None] = print,
+) -> None:
+    """``vehreg pos serve``: run the bridge until interrupted."""
+    check_bind(host, allow_remote, tls_cert, tls_key)
+    token = get_or_create_token()
+    outbox = Outbox(outbox_path)
+    till = Till(
+        outbox,
+        host=PluginHost(),
+        client_factory=client_factory,
+        worker_id=f"bridge:{make_worker_id()}",
+    )
+    tls = bool(tls_cert and tls_key)
+    config = BridgeConfig(
+        port=port,
+        scheme="https" if tls else "http",
+        extra_hosts=(host,) if allow_remote else (),
+        frame_ancestors=frame_ancestors,
+        default_store_id=store_id,
+    )
+    app: Any = create_app(till, token, config)
+    shown = "127.0.0.1" if is_loopback(host) else host
+    code = app_state(app).guard.new_login_code()
+    echo(f"vehreg POS bridge on {config.scheme}://{shown}:{port}  (outbox: {outbox.path})")
+    echo("Clerk page / 收银页面 (one-time link, 2 min / 一次性链接，2 分钟内有效):")
+    echo(f"  {config.scheme}://{shown}:{port}/login?code={code}")
+    echo("API token / 接口令牌: `vehreg pos token` (kept in the OS keyring / 保存在系统密钥环)")
+    try:
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            ssl_certfile=tls_cert if tls else None,
+            ssl_keyfile=tls_key if tls else None,
+            log_level="warning",
+            access_log=False,
+        )
+    finally:
+        app_state(app).worker.stop()
+        till.close()
+        outbox.close()

@@ -1,0 +1,142 @@
+"""Reading sale files (JSON or CSV) and writing results, atomically.
+
+A JSON file holds one sale (the body of the bridge's ``POST /sales``) or
+``{"sales": [...]}``. A CSV file has a header row of dotted column names
+(``store_id, vehicle.vehicle_code, ..., owner.name, ..., sale.price_fen,
+pos_reference``) and one sale per row, in UTF-8 (with or without BOM) or GBK.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+SALE_SUFFIXES = (".json", ".csv")
+#: Names a POS uses while writing (write-then-rename); never read.
+TEMP_SUFFIXES = (".tmp", ".part", ".partial", ".writing", ".crdownload")
+
+CSV_COLUMNS = [
+    "pos_reference",
+    "store_id",
+    "vehicle.vehicle_code",
+    "vehicle.motor_code",
+    "vehicle.product_model",
+    "vehicle.color",
+    "vehicle.battery_chemistry",
+    "vehicle.battery_voltage_v",
+    "vehicle.battery_capacity_ah",
+    "owner.name",
+    "owner.id_type",
+    "owner.id_number",
+    "owner.mobile",
+    "owner.address",
+    "owner.use",
+    "sale.invoice_number",
+    "sale.invoice_date",
+    "sale.price_fen",
+    "sale.clerk_id",
+]
+
+
+class MalformedFile(Exception):
+    """The file cannot be read as sales; ``message``/``message_zh`` say why."""
+
+    def __init__(self, message: str, message_zh: str) -> None:
+        super().__init__(message)
+        self.message, self.message_zh = message, message_zh
+
+
+def is_candidate(path: Path) -> bool:
+    name = path.name
+    if name.startswith((".", "~")) or name.lower().endswith(TEMP_SUFFIXES):
+        return False
+    return path.suffix.lower() in SALE_SUFFIXES
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (BOM or not), else GB18030 (a superset of GBK, what Chinese Excel writes)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise MalformedFile(
+                "the file is neither UTF-8 nor GBK text", "文件编码无法识别（应为 UTF-8 或 GBK）"
+            ) from exc
+
+
+def parse_sales(path: Path, data: bytes) -> list[dict[str, Any]]:
+    """The sales in a file; raises :class:`MalformedFile` (or ``ValueError`` for truncated JSON)."""
+    text = decode(data)
+    if not text.strip():
+        raise MalformedFile("the file is empty", "文件为空")
+    if path.suffix.lower() == ".json":
+        parsed = json.loads(text)  # a ValueError may mean "still being written": the caller decides
+        if isinstance(parsed, dict) and isinstance(parsed.get("sales"), list):
+            sales = parsed["sales"]
+        elif isinstance(parsed, dict):
+            sales = [parsed]
+        else:
+            raise MalformedFile(
+                "a JSON sale file must hold an object", "JSON 文件内容应为一个对象（一笔销售）"
+            )
+        if not sales or not all(isinstance(s, dict) for s in sales):
+            raise MalformedFile("no sale objects in the file", "文件中没有有效的销售记录")
+        return [dict(s) for s in sales]
+    return _parse_csv(text)
+
+
+def _parse_csv(text: str) -> list[dict[str, Any]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in reader.fieldnames or []]
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if not header or unknown:
+        raise MalformedFile(
+            f"unknown CSV columns: {', '.join(unknown) or '(no header)'}",
+            f"CSV 表头有无法识别的列：{'、'.join(unknown) or '（缺少表头）'}",
+        )
+    sales = []
+    for row in reader:
+        sale: dict[str, Any] = {}
+        for key, value in row.items():
+            if key is None:
+                raise MalformedFile("a row has more cells than the header", "有一行的列数多于表头")
+            value = (value or "").strip()
+            if value == "":
+                continue
+            target = sale
+            *parents, leaf = key.strip().split(".")
+            for parent in parents:
+                target = target.setdefault(parent, {})
+            target[leaf] = value
+        if sale:
+            sales.append(sale)
+    if not sales:
+        raise MalformedFile("the CSV file has no rows", "CSV 文件没有数据行")
+    return sales
+
+
+def write_json_atomic(path: Path, value: Any) -> None:
+    """Write ``path`` so a reader sees the old or the new file, never half of one."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        json.dump(value, handle, ensure_ascii=False, indent=2)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def unique_destination(folder: Path, name: str) -> Path:
+    """``folder/name``, or ``name`` with ``.1``, ``.2``... before its suffix if taken."""
+    target = folder / name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    n = 1
+    while target.exists():
+        target = folder / f"{stem}.{n}{suffix}"
+        n += 1
+    return target

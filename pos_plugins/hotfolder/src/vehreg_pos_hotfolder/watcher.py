@@ -1,0 +1,278 @@
+"""The hot folder: the POS drops sale files into INBOX; each is queued, then moved away.
+
+::
+
+    INBOX/             the POS writes ``sale-123.json.tmp`` and renames it to ``sale-123.json``
+    INBOX/processed/   files whose sales are in the outbox
+    INBOX/rejected/    files that could not be queued, each with ``<name>.reason.json``
+    INBOX/results/     ``<name>.result.json``: local id, status, plate, bilingual errors;
+                       rewritten as the sale moves on (plate assigned, rejected...)
+
+Half-written files are never read: temporary names are ignored, and a file is
+taken only when its size and modification time have not changed for
+``settle_seconds`` across two polls; a JSON file that still does not parse is
+given ``give_up_seconds`` before it is rejected. The sale is queued (fsync'd)
+*before* its file is moved, and queued under a key made from the file's
+content (or its ``pos_reference``), so a crash in between, or the same file
+dropped twice, never queues a sale twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vehreg_sdk.outbox import STATUS_TEXT, OutboxItem, VehicleAlreadyQueued
+from vehreg_sdk.pos import SaleInvalid, Till, violation_dicts
+
+from .files import (
+    MalformedFile,
+    is_candidate,
+    parse_sales,
+    unique_destination,
+    write_json_atomic,
+)
+
+logger = logging.getLogger("vehreg_pos_hotfolder")
+
+SOURCE = "hotfolder"
+
+
+@dataclass(slots=True)
+class FileOutcome:
+    """What happened to one file: ``processed`` or ``rejected``, and where it went."""
+
+    name: str
+    outcome: str
+    moved_to: Path
+    result_path: Path
+    local_ids: list[str] = field(default_factory=list)
+    duplicate: bool = False
+
+
+@dataclass(slots=True)
+class _Seen:
+    size: int
+    mtime_ns: int
+
+
+class HotFolder:
+    """Polls one inbox. Call :meth:`poll` in a loop (``vehreg pos watch`` does)."""
+
+    def __init__(
+        self,
+        inbox: Path,
+        till: Till,
+        *,
+        default_store_id: str | None = None,
+        settle_seconds: float = 1.0,
+        give_up_seconds: float = 30.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.inbox = Path(inbox)
+        self.till = till
+        self.default_store_id = default_store_id
+        self.settle_seconds = settle_seconds
+        self.give_up_seconds = give_up_seconds
+        self._clock = clock
+        self.processed = self.inbox / "processed"
+        self.rejected = self.inbox / "rejected"
+        self.results = self.inbox / "results"
+        for folder in (self.inbox, self.processed, self.rejected, self.results):
+            folder.mkdir(parents=True, exist_ok=True)
+        self._seen: dict[str, _Seen] = {}
+        self._results_since = 0.0
+
+    # ------------------------------------------------------------------ polling
+    def poll(self) -> list[FileOutcome]:
+        """Take every settled file once, then bring result files up to date."""
+        outcomes = []
+        present = set()
+        for path in sorted(self.inbox.iterdir()):
+            if not path.is_file() or not is_candidate(path):
+                continue
+            present.add(path.name)
+            try:
+                outcome = self._consider(path)
+            except OSError as exc:  # still open in the POS (Windows), vanished, ...: next poll
+                logger.info("hotfolder: %s not ready: %s", path.name, exc)
+                continue
+            if outcome is not None:
+                outcomes.append(outcome)
+        self._seen = {k: v for k, v in self._seen.items() if k in present}
+        self.refresh_results()
+        return outcomes
+
+    def _consider(self, path: Path) -> FileOutcome | None:
+        stat = path.stat()
+        now = self._clock()
+        seen = _Seen(stat.st_size, stat.st_mtime_ns)
+        previous = self._seen.get(path.name)
+        self._seen[path.name] = seen
+        age = now - stat.st_mtime_ns / 1e9
+        if previous != seen or age < self.settle_seconds:
+            return None  # still changing, or too fresh: a POS that ignores the rename rule
+        data = path.read_bytes()
+        if len(data) != seen.size:
+            return None
+        try:
+            sales = parse_sales(path, data)
+        except MalformedFile as exc:
+            return self._reject(path, data, exc.message, exc.message_zh)
+        except ValueError as exc:
+            if age < self.give_up_seconds:
+                return None  # perhaps still being written
+            return self._reject(path, data, f"not valid JSON: {exc}", "JSON 格式错误，无法解析")
+        return self._queue(path, data, sales)
+
+    # ------------------------------------------------------------------ queueing
+    def _queue(self, path: Path, data: bytes, sales: list[dict[str, Any]]) -> FileOutcome:
+        digest = hashlib.sha256(data).hexdigest()
+        result_path = self.results / f"{path.stem}.result.json"
+        prepared = []
+        problems: list[dict[str, Any]] = []
+        for row, sale in enumerate(sales, start=1):
+            sale = dict(sale)
+            if self.default_store_id and not sale.get("store_id"):
+                sale["store_id"] = self.default_store_id
+            reference = sale.pop("pos_reference", None)
+            sale.pop("photos", None)
+            key = f"pos:{reference}" if reference else f"file:{digest}:{row}"
+            check = self.till.check(sale)
+            if check.registration is None or check.errors:
+                for v in violation_dicts(check.errors or check.violations):
+                    problems.append({**v, "row": row})
+            prepared.append((row, sale, key))
+        if problems:
+            # All or nothing: a file is the POS's unit of work; it fixes and drops it again.
+            return self._reject(
+                path,
+                data,
+                "the sale breaks rules; nothing was queued",
+                "销售信息有误，未提交",
+                problems,
+            )
+        items: list[tuple[int, OutboxItem]] = []
+        try:
+            for row, sale, key in prepared:
+                existing = self.till.outbox.find(dedupe_key=key)
+                item = existing or self.till.submit(
+                    sale,
+                    dedupe_key=key,
+                    source=SOURCE,
+                    actor=f"hotfolder:{path.name}",
+                    meta={"result": result_path.name, "row": row, "file": path.name},
+                )
+                items.append((row, item if existing is None else _as_replay(existing)))
+        except (SaleInvalid, VehicleAlreadyQueued) as exc:
+            errors = (
+                violation_dicts(exc.violations) if isinstance(exc, SaleInvalid) else [exc.to_dict()]
+            )
+            return self._reject(path, data, exc.message, exc.message_zh, errors, items)
+        duplicate = all(item.replayed for _, item in items)
+        write_json_atomic(result_path, self._result(path.name, items, duplicate=duplicate))
+        moved = unique_destination(self.processed, path.name)
+        os.replace(path, moved)
+        logger.info("hotfolder: %s queued as %s", path.name, [i.local_id for _, i in items])
+        return FileOutcome(
+            path.name, "processed", moved, result_path, [i.local_id for _, i in items], duplicate
+        )
+
+    def _reject(
+        self,
+        path: Path,
+        data: bytes,
+        message: str,
+        message_zh: str,
+        errors: list[dict[str, Any]] | None = None,
+        items: list[tuple[int, OutboxItem]] | None = None,
+    ) -> FileOutcome:
+        moved = unique_destination(self.rejected, path.name)
+        reason = {
+            "file": path.name,
+            "status": "rejected",
+            "message": message,
+            "message_zh": message_zh,
+            "errors": errors or [],
+        }
+        write_json_atomic(moved.with_name(moved.name + ".reason.json"), reason)
+        result_path = self.results / f"{path.stem}.result.json"
+        result = self._result(path.name, items or [], duplicate=False)
+        result.update({"status": "rejected", "message": message, "message_zh": message_zh})
+        result["errors"] = errors or []
+        write_json_atomic(result_path, result)
+        os.replace(path, moved)
+        logger.warning("hotfolder: %s rejected: %s", path.name, message)
+        return FileOutcome(path.name, "rejected", moved, result_path)
+
+    # ------------------------------------------------------------------ results
+    def _result(
+        self, name: str, items: list[tuple[int, OutboxItem]], *, duplicate: bool
+    ) -> dict[str, Any]:
+        sales = [_sale_result(row, item) for row, item in items]
+        out: dict[str, Any] = {"file": name, "duplicate": duplicate, "sales": sales}
+        if len(sales) == 1:
+            out.update({k: sales[0][k] for k in ("local_id", "status", "plate_number", "errors")})
+        return out
+
+    def refresh_results(self) -> int:
+        """Rewrite the result files of hot-folder sales that changed since the last call."""
+        since = self._results_since
+        self._results_since = self.till.outbox.now()
+        changed = self.till.outbox.list(source=SOURCE, updated_since=since - 1.0)
+        written = 0
+        for item in changed:
+            name = item.meta.get("result")
+            if not isinstance(name, str):
+                continue
+            path = self.results / name
+            try:
+                current = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # the POS took the result file away: nothing to update
+            entries = current.get("sales", [])
+            fresh = _sale_result(int(item.meta.get("row", 1)), item)
+            replaced = [
+                {**fresh, "duplicate": e.get("duplicate", False)}
+                if e.get("local_id") == item.local_id
+                else e
+                for e in entries
+            ]
+            if replaced == entries:
+                continue
+            current["sales"] = replaced
+            if len(replaced) == 1:
+                current.update(
+                    {k: fresh[k] for k in ("local_id", "status", "plate_number", "errors")}
+                )
+            write_json_atomic(path, current)
+            written += 1
+        return written
+
+
+def _as_replay(item: OutboxItem) -> OutboxItem:
+    from dataclasses import replace
+
+    return replace(item, replayed=True)
+
+
+def _sale_result(row: int, item: OutboxItem) -> dict[str, Any]:
+    en, zh = STATUS_TEXT[item.status]
+    return {
+        "row": row,
+        "local_id": item.local_id,
+        "status": str(item.status),
+        "status_text": {"en": en, "zh": zh},
+        "plate_number": item.plate_number,
+        "registration_id": item.registration_id,
+        "vehicle_code": item.vehicle_code,
+        "errors": item.errors,
+        "duplicate": item.replayed,
+    }

@@ -1,0 +1,165 @@
+"""The ``with_raw_response`` views: every resource method, returning an ``APIResponse``.
+
+``client.with_raw_response.ebike_registrations.retrieve(id)`` sends the same request as
+the plain call and returns the response (``status_code``, ``headers``, ``request_id``,
+``retries_taken``); ``.parse()`` gives the model. ``wait()`` has no raw form.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._client import AsyncVehregClient, VehregClient
+    from .resources.catalogue import (
+        AsyncCatalogueWithRawResponse,
+        CatalogueWithRawResponse,
+    )
+    from .resources.certificates import (
+        AsyncCertificatesWithRawResponse,
+        CertificatesWithRawResponse,
+    )
+    from .resources.ebike_registrations import (
+        AsyncEbikeRegistrationsWithRawResponse,
+        EbikeRegistrationsWithRawResponse,
+    )
+    from .resources.events import (
+        AsyncEventsWithRawResponse,
+        EventsWithRawResponse,
+    )
+    from .resources.keys import (
+        AsyncKeysWithRawResponse,
+        KeysWithRawResponse,
+    )
+    from .resources.stores import (
+        AsyncStoresWithRawResponse,
+        StoresWithRawResponse,
+    )
+    from .resources.uploads import (
+        AsyncUploadsWithRawResponse,
+        UploadsWithRawResponse,
+    )
+    from .resources.webhook_endpoints import (
+        AsyncWebhookEndpointsWithRawResponse,
+        WebhookEndpointsWithRawResponse,
+    )
+
+__all__ = ["AsyncVehregClientWithRawResponse", "VehregClientWithRawResponse"]
+
+
+class VehregClientWithRawResponse:
+    def __init__(self, client: VehregClient) -> None:
+        self._client = client
+
+    @cached_property
+    def stores(self) -> StoresWithRawResponse:
+        from .resources.stores import Stores, StoresWithRawResponse
+
+        return StoresWithRawResponse(Stores(self._client, raw=True))
+
+    @cached_property
+    def catalogue(self) -> CatalogueWithRawResponse:
+        from .resources.catalogue import Catalogue, CatalogueWithRawResponse
+
+        return CatalogueWithRawResponse(Catalogue(self._client, raw=True))
+
+    @cached_property
+    def certificates(self) -> CertificatesWithRawResponse:
+        from .resources.certificates import Certificates, CertificatesWithRawResponse
+
+        return CertificatesWithRawResponse(Certificates(self._client, raw=True))
+
+    @cached_property
+    def uploads(self) -> UploadsWithRawResponse:
+        from .resources.uploads import Uploads, UploadsWithRawResponse
+
+        return UploadsWithRawResponse(Uploads(self._client, raw=True))
+
+    @cached_property
+    def ebike_registrations(self) -> EbikeRegistrationsWithRawResponse:
+        from .resources.ebike_registrations import (
+            EbikeRegistrations,
+            EbikeRegistrationsWithRawResponse,
+        )
+
+        return EbikeRegistrationsWithRawResponse(EbikeRegistrations(self._client, raw=True))
+
+    @cached_property
+    def events(self) -> EventsWithRawResponse:
+        from .resources.events import Events, EventsWithRawResponse
+
+        return EventsWithRawResponse(Events(self._client, raw=True))
+
+    @cached_property
+    def webhook_endpoints(self) -> WebhookEndpointsWithRawResponse:
+        from .resources.webhook_endpoints import WebhookEndpoints, WebhookEndpointsWithRawResponse
+
+        return WebhookEndpointsWithRawResponse(WebhookEndpoints(self._client, raw=True))
+
+    @cached_property
+    def keys(self) -> KeysWithRawResponse:
+        from .resources.keys import Keys, KeysWithRawResponse
+
+        return KeysWithRawResponse(Keys(self._client, raw=True))
+
+
+class AsyncVehregClientWithRawResponse:
+    def __init__(self, client: AsyncVehregClient) -> None:
+        self._client = client
+
+    @cached_property
+    def stores(self) -> AsyncStoresWithRawResponse:
+        from .resources.stores import AsyncStores, AsyncStoresWithRawResponse
+
+        return AsyncStoresWithRawResponse(AsyncStores(self._client, raw=True))
+
+    @cached_property
+    def catalogue(self) -> AsyncCatalogueWithRawResponse:
+        from .resources.catalogue import AsyncCatalogue, AsyncCatalogueWithRawResponse
+
+        return AsyncCatalogueWithRawResponse(AsyncCatalogue(self._client, raw=True))
+
+    @cached_property
+    def certificates(self) -> AsyncCertificatesWithRawResponse:
+        from .resources.certificates import AsyncCertificates, AsyncCertificatesWithRawResponse
+
+        return AsyncCertificatesWithRawResponse(AsyncCertificates(self._client, raw=True))
+
+    @cached_property
+    def uploads(self) -> AsyncUploadsWithRawResponse:
+        from .resources.uploads import AsyncUploads, AsyncUploadsWithRawResponse
+
+        return AsyncUploadsWithRawResponse(AsyncUploads(self._client, raw=True))
+
+    @cached_property
+    def ebike_registrations(self) -> AsyncEbikeRegistrationsWithRawResponse:
+        from .resources.ebike_registrations import (
+            AsyncEbikeRegistrations,
+            AsyncEbikeRegistrationsWithRawResponse,
+        )
+
+        return AsyncEbikeRegistrationsWithRawResponse(
+            AsyncEbikeRegistrations(self._client, raw=True)
+        )
+
+    @cached_property
+    def events(self) -> AsyncEventsWithRawResponse:
+        from .resources.events import AsyncEvents, AsyncEventsWithRawResponse
+
+        return AsyncEventsWithRawResponse(AsyncEvents(self._client, raw=True))
+
+    @cached_property
+    def webhook_endpoints(self) -> AsyncWebhookEndpointsWithRawResponse:
+        from .resources.webhook_endpoints import (
+            AsyncWebhookEndpoints,
+            AsyncWebhookEndpointsWithRawResponse,
+        )
+
+        return AsyncWebhookEndpointsWithRawResponse(AsyncWebhookEndpoints(self._client, raw=True))
+
+    @cached_property
+    def keys(self) -> AsyncKeysWithRawResponse:
+        from .resources.keys import AsyncKeys, AsyncKeysWithRawResponse
+
+        return AsyncKeysWithRawResponse(AsyncKeys(self._client, raw=True))

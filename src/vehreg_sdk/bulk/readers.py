@@ -1,0 +1,308 @@
+"""Streaming readers for bulk sheets: CSV in UTF-8 or GBK/GB18030, and XLSX.
+
+Chinese Excel saves "CSV" in the system code page, GBK, unless the user picks
+"CSV UTF-8", which adds a byte-order mark. The encoding is therefore
+*decided*, not guessed, in this order:
+
+1. a byte-order mark: UTF-8 (``utf-8-sig``) or UTF-16 (Excel's "Unicode text");
+2. otherwise the whole file is decoded as strict UTF-8, in 1 MiB steps. UTF-8's
+   multi-byte structure makes Chinese GBK text fail this check almost at once,
+   and a file that passes *is* UTF-8 (pure ASCII is the same in both);
+3. otherwise the whole file is decoded as strict GB18030, the superset of GBK
+   and GB2312 that Chinese Windows uses;
+4. a file that is neither is refused with the byte offset of the first bad
+   byte, instead of being read as mojibake.
+
+No statistical guessing library is involved, so the same bytes always give the
+same answer. Rows are yielded one at a time; nothing holds the whole file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import operator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Literal
+
+from .columns import HeaderError, match_headers
+
+__all__ = [
+    "SheetError",
+    "SheetFormat",
+    "SheetReader",
+    "SourceRow",
+    "cell_text",
+    "detect_encoding",
+    "open_sheet",
+    "sheet_format",
+]
+
+SheetFormat = Literal["csv", "xlsx"]
+_CHUNK = 1 << 20
+#: The sheet the template writes data to; other workbooks use their first sheet.
+DATA_SHEET = "登记表"
+
+
+class SheetError(ValueError):
+    """The file cannot be read as a sheet (encoding, format, header); bilingual."""
+
+    def __init__(self, message: str, message_zh: str) -> None:
+        super().__init__(f"{message} / {message_zh}")
+        self.message = message
+        self.message_zh = message_zh
+
+
+@dataclass(slots=True)
+class SourceRow:
+    """One data row: its number as the spreadsheet shows it (the header is row 1 or later).
+
+    ``values`` maps column keys to the cell text, stripped; ``numeric`` names
+    the columns whose XLSX cell held a number rather than text (Excel keeps only
+    15 significant digits of a number, so an 18-digit ID number typed into a
+    General cell has lost digits).
+    """
+
+    row_number: int
+    values: dict[str, str]
+    numeric: frozenset[str] = field(default_factory=frozenset)
+    cells: list[Any] = field(default_factory=list)
+    """The row's cells exactly as read (what an export writes back)."""
+
+
+def sheet_format(path: Path) -> SheetFormat:
+    """``xlsx`` for .xlsx/.xlsm, ``csv`` for .csv/.txt; anything else is refused."""
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        return "xlsx"
+    if suffix in {".csv", ".txt", ".tsv"}:
+        return "csv"
+    raise SheetError(
+        f"{path.name}: unsupported file type {suffix!r}; use .csv or .xlsx",
+        f"{path.name}：不支持的文件类型 {suffix!r}，请使用 .csv 或 .xlsx",
+    )
+
+
+def _strictly_decodes(handle: IO[bytes], encoding: str) -> int | None:
+    """``None`` when the rest of ``handle`` decodes strictly, else the first bad byte's offset."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    while True:
+        chunk = handle.read(_CHUNK)
+        try:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            return offset + max(exc.start, 0)
+        if not chunk:
+            return None
+        offset += len(chunk)
+
+
+def detect_encoding(path: Path) -> str:
+    """The text encoding of a CSV file: ``utf-8-sig``, ``utf-16``, ``utf-8`` or ``gb18030``.
+
+    See the module docstring for the order. Raises :class:`SheetError` when the
+    file is neither UTF-8 nor GB18030.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        handle.seek(0)
+        if _strictly_decodes(handle, "utf-8") is None:
+            return "utf-8"
+        handle.seek(0)
+        bad = _strictly_decodes(handle, "gb18030")
+        if bad is None:
+            return "gb18030"
+    raise SheetError(
+        f"{path.name} is neither UTF-8 nor GBK/GB18030 text (bad byte at offset {bad}); "
+        "save it again from Excel as 'CSV UTF-8' or as .xlsx",
+        f"{path.name} 既不是 UTF-8 也不是 GBK/GB18030 文本（第 {bad} 字节无法解码）；"
+        "请在 Excel 中另存为“CSV UTF-8”或 .xlsx",
+    )
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: numbers without a spurious ``.0``, dates as ISO, booleans as 是/否."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+class SheetReader:
+    """An open sheet: its format, encoding, headers and a stream of rows.
+
+    Use :func:`open_sheet` as a context manager. Iterating ``rows()`` yields a
+    :class:`SourceRow` per non-blank data row; ``raw_rows()`` yields the cells
+    exactly as read, which the rejected-rows export writes back.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.format: SheetFormat = sheet_format(path)
+        self.encoding: str | None = None
+        self.delimiter: str = ","
+        self.headers: list[str] = []
+        self.header_row: int = 1
+        self._text: IO[str] | None = None
+        self._workbook: Any = None
+        self._raw: Iterator[tuple[int, list[Any]]] = iter(())
+        try:
+            if self.format == "csv":
+                self._open_csv()
+            else:
+                self._open_xlsx()
+            self.keys = match_headers(self.headers)
+        except HeaderError as exc:
+            self.close()
+            raise SheetError(
+                f"{path.name}: {exc.message}", f"{path.name}：{exc.message_zh}"
+            ) from exc
+        except BaseException:
+            self.close()
+            raise
+
+    # -- opening
+    def _open_csv(self) -> None:
+        self.encoding = detect_encoding(self.path)
+        self._text = self.path.open("r", encoding=self.encoding, newline="")
+        first = self._text.readline()
+        self.delimiter = _sniff_delimiter(first)
+        self._text.seek(0)
+        reader = csv.reader(self._text, delimiter=self.delimiter)
+        # Spreadsheet row numbers count records, not physical lines (a cell may hold a newline).
+        numbered: Iterator[tuple[int, list[Any]]] = enumerate(reader, start=1)
+        self._raw = self._after_header(numbered)
+
+    def _open_xlsx(self) -> None:
+        try:
+            import openpyxl
+        except ImportError as exc:  # pragma: no cover - the [bulk] extra is missing
+            raise SheetError(
+                "reading .xlsx needs openpyxl: pip install 'vehreg-sdk[bulk]'",
+                "读取 .xlsx 需要 openpyxl：pip install 'vehreg-sdk[bulk]'",
+            ) from exc
+        try:
+            self._workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        except Exception as exc:
+            raise SheetError(
+                f"{self.path.name} is not a readable .xlsx workbook ({type(exc).__name__})",
+                f"{self.path.name} 不是可读取的 .xlsx 工作簿（{type(exc).__name__}）",
+            ) from exc
+        names = self._workbook.sheetnames
+        sheet = self._workbook[DATA_SHEET] if DATA_SHEET in names else self._workbook.worksheets[0]
+        numbered = enumerate((list(r) for r in sheet.iter_rows(values_only=True)), start=1)
+        self._raw = self._after_header(numbered)
+
+    def _after_header(
+        self, numbered: Iterator[tuple[int, list[Any]]]
+    ) -> Iterator[tuple[int, list[Any]]]:
+        for number, cells in numbered:
+            if any(cell_text(c) for c in cells):
+                self.header_row = number
+                self.headers = [cell_text(c) for c in cells]
+                break
+        else:
+            raise SheetError(f"{self.path.name} has no header row", f"{self.path.name} 没有表头行")
+        return numbered
+
+    # -- reading
+    def raw_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """``(row_number, cells)`` for every data row, blank rows included, cells as read."""
+        return self._raw
+
+    def rows(self) -> Iterator[SourceRow]:
+        """Every non-blank data row as a :class:`SourceRow`, streamed."""
+        keys = self.keys
+        width = len(keys)
+        pairs = [(i, k) for i, k in enumerate(keys) if k is not None]
+        names = [k for _, k in pairs]
+        pick = operator.itemgetter(*[i for i, _ in pairs]) if len(pairs) > 1 else None
+        is_csv = self.format == "csv"
+        for number, cells in self._raw:
+            if len(cells) < width:
+                cells = [*cells, *([None] * (width - len(cells)))]
+            if is_csv and pick is not None:
+                values = dict(zip(names, map(str.strip, pick(cells)), strict=True))
+                numeric: frozenset[str] = frozenset()
+            else:
+                values = {key: cell_text(cells[i]) for i, key in pairs}
+                numeric = frozenset(
+                    key
+                    for i, key in pairs
+                    if isinstance(cells[i], int | float) and not isinstance(cells[i], bool)
+                )
+            if not any(values.values()):
+                continue
+            yield SourceRow(number, values, numeric, cells)
+
+    def scan(self, wanted: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
+        """``(row_number, texts)`` of just the ``wanted`` columns (empty text when absent).
+
+        Cheaper than :meth:`rows` for a pass that needs two columns of every row.
+        """
+        positions = [self.keys.index(k) if k in self.keys else -1 for k in wanted]
+        if self.format == "csv" and all(i >= 0 for i in positions):
+            pick = operator.itemgetter(*positions)
+            need = max(positions) + 1
+            for number, cells in self._raw:
+                if len(cells) >= need:
+                    picked = pick(cells)
+                    texts = [picked.strip()] if len(positions) == 1 else [t.strip() for t in picked]
+                    yield number, texts
+                else:
+                    yield number, [cells[i].strip() if i < len(cells) else "" for i in positions]
+            return
+        for number, cells in self._raw:
+            size = len(cells)
+            yield number, [cell_text(cells[i]) if 0 <= i < size else "" for i in positions]
+
+    # -- lifetime
+    def close(self) -> None:
+        if self._text is not None:
+            self._text.close()
+            self._text = None
+        if self._workbook is not None:
+            self._workbook.close()
+            self._workbook = None
+
+    def __enter__(self) -> SheetReader:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_sheet(path: str | Path) -> SheetReader:
+    """Open a .csv or .xlsx bulk sheet for streaming; close it (``with``) when done."""
+    return SheetReader(Path(path))

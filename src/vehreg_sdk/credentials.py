@@ -1,0 +1,173 @@
+"""Where the client finds its base URL, app key and app secret.
+
+Each value is taken from the first place that has it:
+
+1. the argument passed to ``VehregClient(...)``;
+2. the environment: ``VEHREG_BASE_URL``, ``VEHREG_APP_KEY``, ``VEHREG_APP_SECRET``;
+3. what ``vehreg configure`` saved: the base URL and app key in a small JSON file in the
+   user's config directory (``~/.config/vehreg/config.json`` on Linux), the app secret in
+   the OS keyring under the service ``vehreg-sdk`` (user name: the app key).
+
+The secret is never written to a plain-text file. The keyring is consulted only when no
+argument or variable gives the secret, so a client configured from the environment never
+pays for loading a keyring backend.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, Literal
+
+__all__ = [
+    "ENV_APP_KEY",
+    "ENV_APP_SECRET",
+    "ENV_BASE_URL",
+    "KEYRING_SERVICE",
+    "Credentials",
+    "config_path",
+    "delete",
+    "load_config",
+    "resolve",
+    "save",
+]
+
+KEYRING_SERVICE: Final = "vehreg-sdk"
+ENV_BASE_URL: Final = "VEHREG_BASE_URL"
+ENV_APP_KEY: Final = "VEHREG_APP_KEY"
+ENV_APP_SECRET: Final = "VEHREG_APP_SECRET"  # noqa: S105 - a variable name
+#: overrides the directory of ``config.json`` (tests, containers)
+ENV_CONFIG_DIR: Final = "VEHREG_CONFIG_DIR"
+
+Source = Literal["argument", "env", "config", "keyring"]
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What :func:`resolve` found; a value is ``None`` when no source had it."""
+
+    base_url: str | None
+    app_key: str | None
+    app_secret: str | None = field(repr=False)
+    #: which source each found value came from, by field name
+    sources: dict[str, Source] = field(default_factory=dict)
+
+
+def config_path() -> Path:
+    """The JSON file holding the non-secret settings saved by ``vehreg configure``."""
+    override = os.environ.get(ENV_CONFIG_DIR)
+    if override:
+        return Path(override) / "config.json"
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "vehreg" / "config.json"
+
+
+def load_config() -> dict[str, str]:
+    """The saved ``base_url`` and ``app_key``; empty when nothing was saved or it is unreadable."""
+    try:
+        data = json.loads(config_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: str(v) for k, v in data.items() if k in {"base_url", "app_key"} and v}
+
+
+def _keyring_secret(app_key: str) -> str | None:
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+    except ImportError:  # pragma: no cover - keyring is a dependency
+        return None
+    try:
+        secret: str | None = keyring.get_password(KEYRING_SERVICE, app_key)
+    except (KeyringError, RuntimeError):
+        return None
+    return secret
+
+
+def resolve(
+    base_url: str | None = None,
+    app_key: str | None = None,
+    app_secret: str | None = None,
+    *,
+    use_keyring: bool = True,
+) -> Credentials:
+    """Find each value: argument > environment > saved configuration / keyring."""
+    sources: dict[str, Source] = {}
+    config: dict[str, str] | None = None
+
+    def pick(name: str, argument: str | None, env_name: str) -> str | None:
+        nonlocal config
+        if argument:
+            sources[name] = "argument"
+            return argument
+        from_env = os.environ.get(env_name)
+        if from_env:
+            sources[name] = "env"
+            return from_env
+        if name == "app_secret":
+            return None
+        if config is None:
+            config = load_config()
+        saved = config.get(name)
+        if saved:
+            sources[name] = "config"
+        return saved
+
+    found_url = pick("base_url", base_url, ENV_BASE_URL)
+    found_key = pick("app_key", app_key, ENV_APP_KEY)
+    found_secret = pick("app_secret", app_secret, ENV_APP_SECRET)
+    if found_secret is None and found_key and use_keyring:
+        found_secret = _keyring_secret(found_key)
+        if found_secret:
+            sources["app_secret"] = "keyring"  # noqa: S105 - a source name
+    return Credentials(found_url, found_key, found_secret, sources)
+
+
+def save(*, base_url: str, app_key: str, app_secret: str) -> Path:
+    """Store the secret in the OS keyring and the base URL and app key in ``config.json``.
+
+    Raises :class:`keyring.errors.KeyringError` (for example ``NoKeyringError``) when no
+    keyring backend is available; nothing is written to disk in that case.
+    """
+    import keyring
+
+    keyring.set_password(KEYRING_SERVICE, app_key, app_secret)
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps({"base_url": base_url, "app_key": app_key}, indent=2) + "\n"
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(payload)
+    os.replace(tmp, path)
+    return path
+
+
+def delete(app_key: str | None = None) -> bool:
+    """Forget the saved secret (of ``app_key``, default the saved one) and the config file."""
+    import keyring
+    from keyring.errors import PasswordDeleteError
+
+    key = app_key or load_config().get("app_key")
+    removed = False
+    if key:
+        try:
+            keyring.delete_password(KEYRING_SERVICE, key)
+            removed = True
+        except PasswordDeleteError:
+            pass
+    path = config_path()
+    if path.exists():
+        path.unlink()
+        removed = True
+    return removed

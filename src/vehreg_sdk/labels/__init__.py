@@ -1,0 +1,115 @@
+"""Plate labels (号牌标签): build, lay out, render and print, never calling the network.
+
+``PlateLabel.from_registration(registration, store)`` makes the label; :func:`render`
+turns it into PNG, SVG, PDF, TSPL, ZPL or ESC/POS bytes; :func:`print_label` sends
+those bytes to a printer (:mod:`.transports`). The QR code carries the bureau-signed
+plate token, checkable offline with :func:`vehreg_sdk.plates.verify_token`.
+
+Pillow and fpdf2 are imported only when a PNG / PDF is drawn.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ._errors import (
+    LabelDataError,
+    LabelError,
+    LabelFontError,
+    LabelLayoutError,
+    PrinterUnavailableError,
+)
+from .layout import DPIS, SIZES, LabelLayout, layout_label, sheet_grid
+from .model import Caption, Captions, PlateLabel
+from .transports import open_printer
+
+__all__ = [
+    "DPIS",
+    "FORMATS",
+    "SIZES",
+    "Caption",
+    "Captions",
+    "LabelDataError",
+    "LabelError",
+    "LabelFontError",
+    "LabelLayout",
+    "LabelLayoutError",
+    "PlateLabel",
+    "PrinterUnavailableError",
+    "layout_label",
+    "open_printer",
+    "print_label",
+    "render",
+    "render_sheet",
+    "sheet_grid",
+]
+
+Format = Literal["png", "svg", "pdf", "tspl", "zpl", "escpos"]
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "tspl", "zpl", "escpos")
+
+
+def render(
+    label: PlateLabel | LabelLayout,
+    format: str = "png",
+    *,
+    size: str = "50x30",
+    dpi: int = 203,
+    raster: bool = False,
+) -> bytes:
+    """The label in ``format``; ``label`` may be an already computed layout.
+
+    ``raster`` applies to ``escpos`` only (image instead of native QR commands).
+    """
+    layout = label if isinstance(label, LabelLayout) else layout_label(label, size, dpi)
+    if format == "png":
+        from .render_png import render_png
+
+        return render_png(layout)
+    if format == "svg":
+        from .render_svg import render_svg
+
+        return render_svg(layout)
+    if format == "pdf":
+        from .render_pdf import render_pdf
+
+        return render_pdf(layout)
+    if format == "tspl":
+        from .render_tspl import render_tspl
+
+        return render_tspl(layout)
+    if format == "zpl":
+        from .render_zpl import render_zpl
+
+        return render_zpl(layout)
+    if format == "escpos":
+        from .render_escpos import render_escpos
+
+        return render_escpos(layout, raster=raster)
+    raise LabelLayoutError(
+        f"unknown format {format!r}; use one of {', '.join(FORMATS)}",
+        f"不支持的格式 {format!r}，可选：{'、'.join(FORMATS)}",
+    )
+
+
+def render_sheet(labels: list[PlateLabel], *, size: str = "50x30", dpi: int = 300) -> bytes:
+    """Many labels on A4 pages (PDF), for campus batches."""
+    from .render_pdf import render_sheet_pdf
+
+    return render_sheet_pdf(layout_label(label, size, dpi) for label in labels)
+
+
+def print_label(
+    label: PlateLabel,
+    printer: str,
+    *,
+    format: str = "tspl",
+    size: str = "50x30",
+    dpi: int = 203,
+    timeout: float = 5.0,
+    raster: bool = False,
+) -> bytes:
+    """Render and send one label; returns the bytes sent. Raises
+    :class:`PrinterUnavailableError` when the printer cannot take it (reprint later)."""
+    data = render(label, format, size=size, dpi=dpi, raster=raster)
+    open_printer(printer, timeout=timeout).send(data)
+    return data

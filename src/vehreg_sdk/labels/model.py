@@ -1,0 +1,132 @@
+"""PlateLabel: the data printed on a plate label (号牌标签), built from a registration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
+from ._errors import LabelDataError
+
+if TYPE_CHECKING:
+    from ..types import EbikeRegistration, Store
+
+# China has used UTC+8 without daylight saving since 1991; a fixed offset needs no tz database
+# (Windows has none without the tzdata package).
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+@dataclass(frozen=True, slots=True)
+class Caption:
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return f"{self.zh} {self.en}"
+
+
+@dataclass(frozen=True, slots=True)
+class Captions:
+    """The bilingual field names printed on the label."""
+
+    title: Caption = Caption("电动自行车号牌", "E-bike plate")
+    store: Caption = Caption("门店", "Store")
+    vehicle_code: Caption = Caption("整车编码", "Code")
+    model: Caption = Caption("品牌型号", "Model")
+    color: Caption = Caption("颜色", "Colour")
+    issue_date: Caption = Caption("日期", "Date")
+
+
+@dataclass(frozen=True, slots=True)
+class PlateLabel:
+    """What a plate label shows. The QR code carries :attr:`plate_token`, the bureau-signed
+    compact JWS, unchanged: ``vehreg label verify`` and :func:`vehreg_sdk.plates.verify_token`
+    accept exactly what is printed. The barcode carries :attr:`vehicle_code` (整车编码)."""
+
+    plate_number: str
+    registration_id: str
+    plate_token: str
+    store_name: str
+    vehicle_code: str
+    product_model: str
+    color: str
+    issue_date: date
+    brand: str | None = None
+    captions: Captions = field(default_factory=Captions)
+
+    @property
+    def qr_payload(self) -> str:
+        return self.plate_token
+
+    @property
+    def brand_model(self) -> str:
+        return " ".join(part for part in (self.brand, self.product_model) if part)
+
+    def lines(self) -> dict[str, str]:
+        """The text lines every renderer prints, by role, in order."""
+        c = self.captions
+        return {
+            "title": str(c.title),
+            "plate": self.plate_number,
+            "store": f"{c.store} {self.store_name}",
+            "vehicle_code": f"{c.vehicle_code} {self.vehicle_code}",
+            "model": f"{c.model} {self.brand_model}",
+            "meta": f"{c.color} {self.color}  {c.issue_date} {self.issue_date.isoformat()}",
+        }
+
+    def short_lines(self) -> dict[str, str]:
+        """The same lines without the English captions, for printer fonts too big for a line."""
+        c = self.captions
+        return {
+            "title": c.title.zh,
+            "plate": self.plate_number,
+            "store": self.store_name,
+            "vehicle_code": self.vehicle_code,
+            "model": self.brand_model,
+            "meta": f"{self.color} {self.issue_date.isoformat()}",
+        }
+
+    def all_text(self) -> str:
+        return "".join(self.lines().values())
+
+    @classmethod
+    def from_registration(
+        cls, registration: EbikeRegistration, store: Store, *, captions: Captions | None = None
+    ) -> PlateLabel:
+        """Build the label of ``registration`` sold at ``store``.
+
+        The issue date is the registration's creation date in Asia/Shanghai. Raises
+        :class:`LabelDataError` when the registration has no plate or token yet, or
+        belongs to another store.
+        """
+        if not registration.plate_number or not registration.plate_token:
+            raise LabelDataError(
+                f"registration {registration.id} has no plate number and token yet",
+                f"登记 {registration.id} 尚未分配号牌或令牌",
+            )
+        if store.id != registration.store_id:
+            raise LabelDataError(
+                f"registration {registration.id} belongs to store {registration.store_id}, "
+                f"not {store.id}",
+                f"登记 {registration.id} 属于门店 {registration.store_id}，不是 {store.id}",
+            )
+        vehicle = registration.vehicle
+        return cls(
+            plate_number=registration.plate_number,
+            registration_id=registration.id,
+            plate_token=registration.plate_token,
+            store_name=store.name,
+            vehicle_code=vehicle.vehicle_code,
+            product_model=vehicle.product_model,
+            color=vehicle.color,
+            brand=vehicle.brand,
+            issue_date=issue_date_of(registration.created_at),
+            captions=captions or Captions(),
+        )
+
+
+def issue_date_of(moment: datetime) -> date:
+    """The Asia/Shanghai calendar date of ``moment`` (naive means UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(SHANGHAI).date()

@@ -1,0 +1,56 @@
+"""The offline outbox: sales made while the bureau is unreachable, registered later exactly once.
+
+::
+
+    from vehreg_sdk.outbox import Outbox
+
+    with Outbox("shop.db") as outbox:
+        item = outbox.enqueue(registration)      # fsync'd; item.local_id is the Idempotency-Key
+        ...
+        outbox.sync(client)                      # any process, any time; safe to run concurrently
+"""
+
+from ._export import export_csv
+from ._models import (
+    SHANGHAI,
+    STATUS_TEXT,
+    TERMINAL_STATUSES,
+    Attachment,
+    HistoryEntry,
+    InvalidTransition,
+    ItemNotFound,
+    ItemStatus,
+    OutboxError,
+    OutboxItem,
+    SyncReport,
+    VehicleAlreadyQueued,
+    status_text,
+)
+from ._rows import PhotoInput, default_path, make_worker_id
+from ._store import DEFAULT_MAX_AGE, Outbox
+from ._sync import FINAL_REJECTION_CODES, SyncClient, claim
+
+__all__ = [
+    "DEFAULT_MAX_AGE",
+    "FINAL_REJECTION_CODES",
+    "SHANGHAI",
+    "STATUS_TEXT",
+    "TERMINAL_STATUSES",
+    "Attachment",
+    "HistoryEntry",
+    "InvalidTransition",
+    "ItemNotFound",
+    "ItemStatus",
+    "Outbox",
+    "OutboxError",
+    "OutboxItem",
+    "PhotoInput",
+    "SyncClient",
+    "SyncReport",
+    "VehicleAlreadyQueued",
+    "claim",
+    "default_path",
+    "export_csv",
+    "make_worker_id",
+    "status_text",
+]

@@ -1,0 +1,119 @@
+"""The outbox's SQLite file: schema, pragmas, and row conversion.
+
+WAL lets readers (the clerk page, ``vehreg outbox status``) run while a sync
+writes; ``synchronous=FULL`` makes every commit an fsync, so a sale that
+:meth:`Outbox.enqueue` acknowledged survives a power cut. Every write is a
+``BEGIN IMMEDIATE`` transaction: it takes the write lock up front, so two
+processes that claim at the same moment serialise instead of both reading the
+same item as free.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS items (
+    local_id         TEXT PRIMARY KEY,
+    store_id         TEXT NOT NULL,
+    vehicle_code     TEXT NOT NULL,
+    payload          TEXT NOT NULL,
+    revision         INTEGER NOT NULL DEFAULT 0,
+    status           TEXT NOT NULL,
+    dedupe_key       TEXT UNIQUE,
+    source           TEXT NOT NULL DEFAULT 'api',
+    meta             TEXT NOT NULL DEFAULT '{}',
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  REAL NOT NULL,
+    lease_owner      TEXT,
+    lease_expires_at REAL,
+    registration_id  TEXT,
+    plate_number     TEXT,
+    plate_token      TEXT,
+    registration     TEXT,
+    errors           TEXT NOT NULL DEFAULT '[]',
+    last_error_code  TEXT,
+    created_at       REAL NOT NULL,
+    updated_at       REAL NOT NULL
+);
+-- One live item per vehicle: a double click or a second till cannot queue a bike twice.
+CREATE UNIQUE INDEX IF NOT EXISTS items_live_vehicle
+    ON items (vehicle_code) WHERE status != 'rejected';
+CREATE INDEX IF NOT EXISTS items_due ON items (status, next_attempt_at);
+CREATE INDEX IF NOT EXISTS items_updated ON items (updated_at);
+CREATE TABLE IF NOT EXISTS attachments (
+    local_id     TEXT NOT NULL REFERENCES items (local_id),
+    seq          INTEGER NOT NULL,
+    kind         TEXT NOT NULL,
+    filename     TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    data         BLOB NOT NULL,
+    upload_id    TEXT,
+    PRIMARY KEY (local_id, seq)
+);
+CREATE TABLE IF NOT EXISTS history (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    local_id    TEXT NOT NULL REFERENCES items (local_id),
+    at          REAL NOT NULL,
+    actor       TEXT NOT NULL,
+    from_status TEXT,
+    to_status   TEXT NOT NULL,
+    event       TEXT NOT NULL,
+    detail      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS history_item ON history (local_id, id);
+"""
+
+
+def connect(path: Path, busy_timeout_s: float = 30.0) -> sqlite3.Connection:
+    """Open (creating if needed) an outbox file in WAL mode with fsync'd commits."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(
+        str(path), timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
+    )
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":  # pragma: no cover - e.g. a network share without shared memory
+        raise RuntimeError(
+            f"the outbox needs WAL mode, got {mode!r} (is {path} on a network share?)"
+        )
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    _create_schema(conn)
+    return conn
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    with transaction(conn):
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+            (str(SCHEMA_VERSION),),
+        )
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction that holds the database's write lock from its first statement."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)

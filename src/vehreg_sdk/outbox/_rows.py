@@ -1,0 +1,85 @@
+"""Between SQLite rows and the outbox's public objects; reading the photos a sale brings."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import socket
+import sqlite3
+import uuid
+from pathlib import Path
+from typing import Any
+
+from ._models import Attachment, ItemStatus, OutboxItem, _ts
+
+PhotoInput = tuple[str, bytes | Path] | tuple[str, bytes | Path, str]
+"""A photo uploaded at sync time: ``(kind, data_or_path)`` or ``(kind, data_or_path, filename)``."""
+
+
+def default_path() -> Path:
+    """``$VEHREG_OUTBOX``, else the per-user data folder (``%LOCALAPPDATA%`` on Windows)."""
+    env = os.environ.get("VEHREG_OUTBOX")
+    if env:
+        return Path(env)
+    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_DATA_HOME")
+    root = Path(base) if base else Path.home() / ".local" / "share"
+    return root / "vehreg-sdk" / "outbox.db"
+
+
+def make_worker_id() -> str:
+    """Names a claimer in leases and history: host, pid and a random part."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def item_from_row(conn: sqlite3.Connection, row: sqlite3.Row) -> OutboxItem:
+    attachments = tuple(
+        Attachment(a["seq"], a["kind"], a["filename"], a["content_type"], a["size"], a["upload_id"])
+        for a in conn.execute(
+            "SELECT seq, kind, filename, content_type, length(data) AS size, upload_id"
+            " FROM attachments WHERE local_id = ? ORDER BY seq",
+            (row["local_id"],),
+        )
+    )
+    return OutboxItem(
+        local_id=row["local_id"],
+        status=ItemStatus(row["status"]),
+        store_id=row["store_id"],
+        vehicle_code=row["vehicle_code"],
+        payload=json.loads(row["payload"]),
+        revision=row["revision"],
+        dedupe_key=row["dedupe_key"],
+        source=row["source"],
+        meta=json.loads(row["meta"]),
+        attempts=row["attempts"],
+        next_attempt_at=_ts(row["next_attempt_at"]),  # type: ignore[arg-type]
+        lease_owner=row["lease_owner"],
+        lease_expires_at=_ts(row["lease_expires_at"]),
+        registration_id=row["registration_id"],
+        plate_number=row["plate_number"],
+        plate_token=row["plate_token"],
+        registration_data=json.loads(row["registration"]) if row["registration"] else None,
+        errors=json.loads(row["errors"]),
+        last_error_code=row["last_error_code"],
+        created_at=_ts(row["created_at"]),  # type: ignore[arg-type]
+        updated_at=_ts(row["updated_at"]),  # type: ignore[arg-type]
+        attachments=attachments,
+    )
+
+
+def replace(item: OutboxItem, **changes: Any) -> OutboxItem:
+    return dataclasses.replace(item, **changes)
+
+
+_CONTENT_TYPES = {b"\xff\xd8\xff": ("image/jpeg", ".jpg"), b"\x89PNG": ("image/png", ".png")}
+
+
+def read_photo(seq: int, photo: PhotoInput) -> tuple[int, str, str, str, bytes]:
+    kind, source = photo[0], photo[1]
+    data = source.read_bytes() if isinstance(source, Path) else bytes(source)
+    content_type, ext = next(
+        (found for magic, found in _CONTENT_TYPES.items() if data.startswith(magic)),
+        ("application/octet-stream", ".bin"),
+    )
+    filename = photo[2] if len(photo) > 2 else (source.name if isinstance(source, Path) else "")
+    return seq, kind, filename or f"{kind}{ext}", content_type, data

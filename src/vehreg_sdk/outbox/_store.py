@@ -1,0 +1,416 @@
+"""The durable store-and-forward queue: one SQLite file per shop."""
+
+from __future__ import annotations
+
+import builtins
+import logging
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..types import EbikeRegistrationCreate
+from . import _db
+from ._models import (
+    HistoryEntry,
+    InvalidTransition,
+    ItemNotFound,
+    ItemStatus,
+    OutboxItem,
+    SyncReport,
+    VehicleAlreadyQueued,
+    _ts,
+)
+from ._rows import PhotoInput, default_path, item_from_row, make_worker_id, read_photo, replace
+
+if TYPE_CHECKING:
+    from ._sync import RegistrationCallback, SyncClient
+
+logger = logging.getLogger("vehreg_sdk.outbox")
+
+
+DEFAULT_MAX_AGE = timedelta(hours=24)
+
+
+class Outbox:
+    """A durable queue of sales waiting for the bureau.
+
+    Safe to share between threads, and to open from several processes at once
+    (tills, a cron job, the POS bridge): claiming is a ``BEGIN IMMEDIATE``
+    transaction with a lease, so no item is taken twice, and an item whose
+    claimer crashed is retaken after ``lease_seconds`` and resent with the
+    same Idempotency-Key.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        lease_seconds: float = 300.0,
+        retry_base_seconds: float = 5.0,
+        retry_max_seconds: float = 600.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        #: longer than the client's worst-case call (timeouts x retries), or a slow send is retaken
+        self.lease_seconds = lease_seconds
+        self.retry_base_seconds = retry_base_seconds
+        self.retry_max_seconds = retry_max_seconds
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._conn = _db.connect(self.path)
+
+    # ------------------------------------------------------------------ lifecycle
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Outbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def now(self) -> float:
+        return self._clock()
+
+    # ------------------------------------------------------------------ enqueue
+    def enqueue(
+        self,
+        registration: EbikeRegistrationCreate | Mapping[str, Any],
+        *,
+        photos: Sequence[PhotoInput] = (),
+        dedupe_key: str | None = None,
+        source: str = "api",
+        actor: str = "clerk",
+        meta: Mapping[str, Any] | None = None,
+    ) -> OutboxItem:
+        """Queue a sale and return once it is on disk (fsync'd), with its new ``local_id``.
+
+        ``registration`` is validated as :class:`~vehreg_sdk.types.EbikeRegistrationCreate`
+        (the domain rules run; a bad sale raises ``pydantic.ValidationError``).
+        ``dedupe_key`` (a POS sale id, a file hash) makes the call idempotent: a
+        second enqueue with the same key returns the first item with
+        ``replayed=True``. A vehicle code that already has a live item raises
+        :class:`VehicleAlreadyQueued`.
+        """
+        model = (
+            registration
+            if isinstance(registration, EbikeRegistrationCreate)
+            else EbikeRegistrationCreate.model_validate(dict(registration))
+        )
+        local_id = str(uuid.uuid4())
+        if model.client_reference is None:
+            # Lets sync recognise its own registration in a 409 vehicle.already_registered.
+            model = model.model_copy(update={"client_reference": local_id})
+        payload = model.model_dump(mode="json", exclude_none=True)
+        files = [read_photo(seq, photo) for seq, photo in enumerate(photos)]
+        now = self.now()
+        with self._write() as conn:
+            if dedupe_key is not None:
+                row = conn.execute(
+                    "SELECT local_id FROM items WHERE dedupe_key = ?", (dedupe_key,)
+                ).fetchone()
+                if row is not None:
+                    existing = self._get(conn, row["local_id"])
+                    return replace(existing, replayed=True)
+            live = conn.execute(
+                "SELECT local_id FROM items WHERE vehicle_code = ? AND status != 'rejected'",
+                (model.vehicle.vehicle_code,),
+            ).fetchone()
+            if live is not None:
+                raise VehicleAlreadyQueued(model.vehicle.vehicle_code, live["local_id"])
+            conn.execute(
+                "INSERT INTO items (local_id, store_id, vehicle_code, payload, status, dedupe_key,"
+                " source, meta, next_attempt_at, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
+                (
+                    local_id,
+                    model.store_id,
+                    model.vehicle.vehicle_code,
+                    _db.dumps(payload),
+                    dedupe_key,
+                    source,
+                    _db.dumps(dict(meta or {})),
+                    now,
+                    now,
+                    now,
+                ),
+            )
+            for seq, kind, filename, content_type, data in files:
+                conn.execute(
+                    "INSERT INTO attachments (local_id, seq, kind, filename, content_type, data)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (local_id, seq, kind, filename, content_type, data),
+                )
+            self._history(conn, local_id, actor, None, ItemStatus.QUEUED, "enqueued", source)
+            item = self._get(conn, local_id)
+        logger.info("outbox: queued %s vehicle=%s source=%s", local_id, item.vehicle_code, source)
+        return item
+
+    # ------------------------------------------------------------------ reading
+    def get(self, local_id: str) -> OutboxItem:
+        with self._lock:
+            return self._get(self._conn, local_id)
+
+    def find(self, *, dedupe_key: str) -> OutboxItem | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT local_id FROM items WHERE dedupe_key = ?", (dedupe_key,)
+            ).fetchone()
+            return None if row is None else self._get(self._conn, row["local_id"])
+
+    def list(
+        self,
+        *,
+        status: str | Iterable[str] | None = None,
+        source: str | None = None,
+        updated_since: float | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> builtins.list[OutboxItem]:
+        """Items filtered by status (one or several), source and last change."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if status is not None:
+            wanted = [status] if isinstance(status, str) else list(status)
+            clauses.append(f"status IN ({','.join('?' * len(wanted))})")
+            params.extend(str(ItemStatus(s)) for s in wanted)
+        if source is not None:
+            clauses.append("source = ?")
+            params.append(source)
+        if updated_since is not None:
+            clauses.append("updated_at >= ?")
+            params.append(updated_since)
+        sql = "SELECT * FROM items"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY created_at DESC" if newest_first else " ORDER BY created_at"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        with self._lock:
+            rows = self._conn.execute(sql, params).fetchall()
+            return [self._item(self._conn, row) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            rows = self._conn.execute("SELECT status, COUNT(*) FROM items GROUP BY status")
+            found = {row[0]: int(row[1]) for row in rows}
+        return {str(s): found.get(str(s), 0) for s in ItemStatus}
+
+    def overdue(self, max_age: timedelta = DEFAULT_MAX_AGE) -> builtins.list[OutboxItem]:
+        """Items not yet terminal and older than ``max_age`` (default 24 h)."""
+        cutoff = self.now() - max_age.total_seconds()
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT * FROM items WHERE status NOT IN ('plate_assigned', 'rejected')"
+                " AND created_at < ? ORDER BY created_at",
+                (cutoff,),
+            ).fetchall()
+            return [self._item(self._conn, row) for row in rows]
+
+    def history(self, local_id: str | None = None) -> builtins.list[HistoryEntry]:
+        """The audit trail of one item, or of the whole outbox, oldest first."""
+        sql = "SELECT * FROM history"
+        params: tuple[Any, ...] = ()
+        if local_id is not None:
+            sql += " WHERE local_id = ?"
+            params = (local_id,)
+        with self._lock:
+            rows = self._conn.execute(sql + " ORDER BY id", params).fetchall()
+        return [
+            HistoryEntry(
+                id=row["id"],
+                local_id=row["local_id"],
+                at=_ts(row["at"]),  # type: ignore[arg-type]
+                actor=row["actor"],
+                from_status=row["from_status"],
+                to_status=row["to_status"],
+                event=row["event"],
+                detail=row["detail"],
+            )
+            for row in rows
+        ]
+
+    def attachment_data(self, local_id: str, seq: int) -> bytes:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT data FROM attachments WHERE local_id = ? AND seq = ?", (local_id, seq)
+            ).fetchone()
+        if row is None:
+            raise ItemNotFound(f"{local_id}#{seq}")
+        return bytes(row["data"])
+
+    # ------------------------------------------------------------------ clerk actions
+    def retry(self, local_id: str, *, actor: str = "clerk") -> OutboxItem:
+        """Send a ``needs_attention`` or backing-off item again now (same key, same body)."""
+        with self._write() as conn:
+            item = self._get(conn, local_id)
+            if item.status not in (ItemStatus.NEEDS_ATTENTION, ItemStatus.QUEUED):
+                raise InvalidTransition(local_id, item.status, "retry")
+            self._set_status(
+                conn, item, ItemStatus.QUEUED, actor, "retry", next_attempt_at=self.now()
+            )
+            return self._get(conn, local_id)
+
+    def amend(
+        self,
+        local_id: str,
+        registration: EbikeRegistrationCreate | Mapping[str, Any],
+        *,
+        actor: str = "clerk",
+    ) -> OutboxItem:
+        """Replace the sale of a ``needs_attention`` item with a corrected one and queue it again.
+
+        The bureau created nothing for the rejected body, so the corrected one
+        is sent under a new revision of the key (``<local_id>.r<n>``); the
+        bureau's one-live-registration-per-vehicle rule still guards it.
+        """
+        model = (
+            registration
+            if isinstance(registration, EbikeRegistrationCreate)
+            else EbikeRegistrationCreate.model_validate(dict(registration))
+        )
+        with self._write() as conn:
+            item = self._get(conn, local_id)
+            if item.status != ItemStatus.NEEDS_ATTENTION:
+                raise InvalidTransition(local_id, item.status, "amend")
+            if model.client_reference is None:
+                model = model.model_copy(
+                    update={"client_reference": item.payload.get("client_reference", local_id)}
+                )
+            try:
+                conn.execute(
+                    "UPDATE items SET payload = ?, vehicle_code = ?, store_id = ?,"
+                    " revision = revision + 1 WHERE local_id = ?",
+                    (
+                        _db.dumps(model.model_dump(mode="json", exclude_none=True)),
+                        model.vehicle.vehicle_code,
+                        model.store_id,
+                        local_id,
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                other = conn.execute(
+                    "SELECT local_id FROM items WHERE vehicle_code = ? AND status != 'rejected'",
+                    (model.vehicle.vehicle_code,),
+                ).fetchone()
+                raise VehicleAlreadyQueued(model.vehicle.vehicle_code, other["local_id"]) from None
+            self._set_status(
+                conn, item, ItemStatus.QUEUED, actor, "amended", next_attempt_at=self.now()
+            )
+            return self._get(conn, local_id)
+
+    def discard(self, local_id: str, *, actor: str = "clerk", reason: str = "") -> OutboxItem:
+        """Give up on an item that was never registered (``needs_attention`` or ``queued``)."""
+        with self._write() as conn:
+            item = self._get(conn, local_id)
+            if item.status not in (ItemStatus.NEEDS_ATTENTION, ItemStatus.QUEUED):
+                raise InvalidTransition(local_id, item.status, "discard")
+            self._set_status(conn, item, ItemStatus.REJECTED, actor, "discarded", detail=reason)
+            return self._get(conn, local_id)
+
+    # ------------------------------------------------------------------ sync
+    def sync(
+        self,
+        client: SyncClient,
+        *,
+        worker_id: str | None = None,
+        limit: int | None = None,
+        on_registered: RegistrationCallback | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> SyncReport:
+        """Send every due item to the bureau, each under its own Idempotency-Key.
+
+        Safe to run from several processes at once. Returns when nothing is due
+        (or after ``limit`` items). Never raises for a single item's failure: it
+        is recorded on the item.
+        """
+        from ._sync import run_sync
+
+        return run_sync(
+            self,
+            client,
+            worker_id=worker_id or make_worker_id(),
+            limit=limit,
+            on_registered=on_registered,
+            should_stop=should_stop,
+        )
+
+    # ------------------------------------------------------------------ internals used by _sync
+    def _write(self) -> _LockedTransaction:
+        return _LockedTransaction(self)
+
+    def _get(self, conn: sqlite3.Connection, local_id: str) -> OutboxItem:
+        row = conn.execute("SELECT * FROM items WHERE local_id = ?", (local_id,)).fetchone()
+        if row is None:
+            raise ItemNotFound(local_id)
+        return self._item(conn, row)
+
+    def _item(self, conn: sqlite3.Connection, row: sqlite3.Row) -> OutboxItem:
+        return item_from_row(conn, row)
+
+    def _history(
+        self,
+        conn: sqlite3.Connection,
+        local_id: str,
+        actor: str,
+        from_status: str | None,
+        to_status: str,
+        event: str,
+        detail: str = "",
+    ) -> None:
+        conn.execute(
+            "INSERT INTO history (local_id, at, actor, from_status, to_status, event, detail)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (local_id, self.now(), actor, from_status, str(to_status), event, detail),
+        )
+
+    def _set_status(
+        self,
+        conn: sqlite3.Connection,
+        item: OutboxItem,
+        to: ItemStatus,
+        actor: str,
+        event: str,
+        *,
+        detail: str = "",
+        **columns: Any,
+    ) -> None:
+        """Change an item's state and write the history row, in the caller's transaction."""
+        columns.setdefault("lease_owner", None)
+        columns.setdefault("lease_expires_at", None)
+        sets = ", ".join(f"{name} = ?" for name in columns)
+        conn.execute(
+            f"UPDATE items SET status = ?, updated_at = ?, {sets} WHERE local_id = ?",  # noqa: S608
+            (str(to), self.now(), *columns.values(), item.local_id),
+        )
+        self._history(conn, item.local_id, actor, item.status, to, event, detail)
+
+
+class _LockedTransaction:
+    """The thread lock plus a ``BEGIN IMMEDIATE`` transaction on the shared connection."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self._outbox = outbox
+        self._cm: Any = None
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._outbox._lock.acquire()
+        try:
+            self._cm = _db.transaction(self._outbox._conn)
+            return self._cm.__enter__()  # type: ignore[no-any-return]
+        except BaseException:
+            self._outbox._lock.release()
+            raise
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            self._cm.__exit__(*exc)
+        finally:
+            self._outbox._lock.release()

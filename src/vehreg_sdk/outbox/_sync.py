@@ -1,0 +1,388 @@
+"""Sending queued sales to the bureau: claim, upload, create, record.
+
+The same key goes out on every attempt of an item (``OutboxItem.idempotency_key``),
+so a crash between "sent" and "recorded" is repaired by sending again: the
+bureau replays the first answer, or, after its idempotency window, answers 409
+``vehicle.already_registered`` with the existing id, which sync recognises as
+its own through ``client_reference``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .. import _errors as errors
+from ..types import EbikeRegistration
+from ._models import ItemStatus, OutboxItem, SyncReport
+
+if TYPE_CHECKING:
+    from ._store import Outbox
+
+logger = logging.getLogger("vehreg_sdk.outbox")
+
+RegistrationCallback = Callable[[OutboxItem, EbikeRegistration], None]
+
+#: 422 codes no correction at the till can fix: such an item is ``rejected``, not parked.
+FINAL_REJECTION_CODES: frozenset[str] = frozenset(
+    {
+        "vehicle.stolen",
+        "vehicle.reported_stolen",
+        "vehicle.blacklisted",
+        "vehicle.scrapped",
+        "ebike.standard_not_sellable",
+        "certificate.ccc_suspended",
+        "certificate.ccc_revoked",
+    }
+)
+
+#: After this many consecutive "bureau unreachable" failures a run stops early; the rest stays due.
+MAX_CONSECUTIVE_OUTAGES = 3
+#: A ``submitted`` item without a plate is looked at again after this many seconds.
+REFRESH_SECONDS = 30.0
+
+
+class SyncClient(Protocol):
+    """What sync needs of a :class:`vehreg_sdk.VehregClient` (any object with these resources)."""
+
+    @property
+    def ebike_registrations(self) -> Any: ...
+
+    @property
+    def uploads(self) -> Any: ...
+
+
+class _RetryLater(Exception):
+    def __init__(self, code: str, message: str, message_zh: str, delay: float | None = None):
+        super().__init__(message)
+        self.code, self.message, self.message_zh, self.delay = code, message, message_zh, delay
+
+
+def run_sync(
+    outbox: Outbox,
+    client: SyncClient,
+    *,
+    worker_id: str,
+    limit: int | None,
+    on_registered: RegistrationCallback | None,
+    should_stop: Callable[[], bool] | None,
+) -> SyncReport:
+    report = SyncReport(worker=worker_id)
+    outages = 0
+    while limit is None or report.claimed < limit:
+        if should_stop is not None and should_stop():
+            break
+        item = claim(outbox, worker_id)
+        if item is None:
+            break
+        report.claimed += 1
+        outcome = _process(outbox, client, item, worker_id, report, on_registered)
+        outages = outages + 1 if outcome == "retry_later" else 0
+        if outages >= MAX_CONSECUTIVE_OUTAGES:
+            logger.warning("outbox: bureau unreachable; %s stops this run", worker_id)
+            break
+    return report
+
+
+def claim(outbox: Outbox, worker_id: str) -> OutboxItem | None:
+    """Take the next due item under a lease, or ``None``. One write transaction: atomic."""
+    now = outbox.now()
+    with outbox._write() as conn:
+        row = conn.execute(
+            "SELECT local_id FROM items WHERE"
+            " (status IN ('queued', 'submitted') AND next_attempt_at <= ?"
+            "  AND (lease_expires_at IS NULL OR lease_expires_at < ?))"
+            " OR (status = 'submitting' AND lease_expires_at < ?)"
+            " ORDER BY next_attempt_at, created_at LIMIT 1",
+            (now, now, now),
+        ).fetchone()
+        if row is None:
+            return None
+        item = outbox._get(conn, row["local_id"])
+        if item.status == ItemStatus.SUBMITTING:
+            event, detail = "lease_expired", f"retaken from {item.lease_owner}"
+        elif item.status == ItemStatus.SUBMITTED:
+            event, detail = "refresh", ""
+        else:
+            event, detail = "claimed", f"attempt {item.attempts + 1}"
+        target = (
+            ItemStatus.SUBMITTED if item.status == ItemStatus.SUBMITTED else ItemStatus.SUBMITTING
+        )
+        outbox._set_status(
+            conn,
+            item,
+            target,
+            worker_id,
+            event,
+            detail=detail,
+            lease_owner=worker_id,
+            lease_expires_at=now + outbox.lease_seconds,
+            attempts=item.attempts + 1,
+        )
+        return outbox._get(conn, item.local_id)
+
+
+def _process(
+    outbox: Outbox,
+    client: SyncClient,
+    item: OutboxItem,
+    worker_id: str,
+    report: SyncReport,
+    on_registered: RegistrationCallback | None,
+) -> str:
+    try:
+        registration = _send(outbox, client, item)
+    except _RetryLater as retry:
+        _retry_later(outbox, item, worker_id, retry)
+        report.retry_later.append(item.local_id)
+        return "retry_later"
+    except _Parked as parked:
+        _park(outbox, item, worker_id, parked)
+        (report.rejected if parked.final else report.needs_attention).append(item.local_id)
+        return str(parked.status)
+    recorded = _record(outbox, item, worker_id, registration)
+    if recorded is None:
+        return "already_recorded"
+    if recorded.status == ItemStatus.PLATE_ASSIGNED:
+        report.plate_assigned.append(item.local_id)
+        if on_registered is not None:
+            try:
+                on_registered(recorded, registration)
+            except Exception:  # a printer or plugin failure must never lose the sale
+                logger.exception("outbox: after-registration callback failed for %s", item.local_id)
+                report.hook_failures.append(item.local_id)
+    else:
+        report.submitted.append(item.local_id)
+    return str(recorded.status)
+
+
+class _Parked(Exception):
+    def __init__(self, final: bool, code: str, items: list[dict[str, Any]]):
+        super().__init__(code)
+        self.final, self.code, self.items = final, code, items
+        self.status = ItemStatus.REJECTED if final else ItemStatus.NEEDS_ATTENTION
+
+
+def _send(outbox: Outbox, client: SyncClient, item: OutboxItem) -> EbikeRegistration:
+    """One bureau round for an item; raises ``_RetryLater`` or ``_Parked`` when it cannot finish."""
+    try:
+        if item.status == ItemStatus.SUBMITTED and item.registration_id:
+            reg: EbikeRegistration = client.ebike_registrations.retrieve(item.registration_id)
+            return reg
+        upload_ids = _upload_attachments(outbox, client, item)
+        payload = item.payload
+        reg = client.ebike_registrations.create(
+            store_id=payload["store_id"],
+            vehicle=payload["vehicle"],
+            owner=payload["owner"],
+            sale=payload["sale"],
+            uploads=[*payload.get("uploads", []), *upload_ids],
+            client_reference=payload.get("client_reference"),
+            idempotency_key=item.idempotency_key,
+        )
+        return reg
+    except errors.ConflictError as err:
+        if err.code == "vehicle.already_registered" and err.existing_id:
+            return _adopt_existing(client, item, err)
+        raise _Parked(False, err.code, _problem_items(err)) from err
+    except errors.UnprocessableEntityError as err:
+        codes = {err.code, *(v.code for v in err.errors if v.is_error)}
+        final = bool(codes & FINAL_REJECTION_CODES)
+        raise _Parked(final, err.code, _problem_items(err)) from err
+    except errors.LocalValidationError as err:
+        items = [_violation_item(v) for v in err.violations]
+        raise _Parked(False, err.code, items) from err
+    except (errors.RateLimitError, errors.InternalServerError, errors.APIConnectionError) as err:
+        raise _retry_from(err) from err
+    except errors.APIStatusError as err:
+        # 400/401/403/404: configuration (keys, store id) or a bug: a person must look.
+        raise _Parked(False, err.code, _problem_items(err)) from err
+    except (_Parked, _RetryLater):
+        raise
+    except Exception as err:  # an unexpected bug must not lose the sale: keep it queued
+        logger.exception("outbox: unexpected error sending %s", item.local_id)
+        raise _RetryLater(
+            "outbox.unexpected_error",
+            f"unexpected error: {type(err).__name__}",
+            f"意外错误：{type(err).__name__}",
+        ) from err
+
+
+def _adopt_existing(
+    client: SyncClient, item: OutboxItem, err: errors.ConflictError
+) -> EbikeRegistration:
+    """A 409 for this vehicle: ours (an earlier attempt committed) or someone else's."""
+    try:
+        existing: EbikeRegistration = client.ebike_registrations.retrieve(err.existing_id)
+    except (errors.RateLimitError, errors.InternalServerError, errors.APIConnectionError) as exc:
+        raise _retry_from(exc) from exc
+    ours = item.payload.get("client_reference")
+    if ours is not None and existing.client_reference == ours:
+        logger.info("outbox: %s was already registered as %s", item.local_id, existing.id)
+        return existing
+    raise _Parked(True, err.code, _problem_items(err))
+
+
+def _upload_attachments(outbox: Outbox, client: SyncClient, item: OutboxItem) -> list[str]:
+    ids: list[str] = []
+    for attachment in item.attachments:
+        if attachment.upload_id is None:
+            data = outbox.attachment_data(item.local_id, attachment.seq)
+            upload = client.uploads.create(
+                kind=attachment.kind,
+                file=(attachment.filename, data, attachment.content_type),
+                idempotency_key=f"{item.idempotency_key}.upload.{attachment.seq}",
+            )
+            with outbox._write() as conn:
+                conn.execute(
+                    "UPDATE attachments SET upload_id = ? WHERE local_id = ? AND seq = ?",
+                    (upload.id, item.local_id, attachment.seq),
+                )
+            ids.append(str(upload.id))
+        else:
+            ids.append(attachment.upload_id)
+    return ids
+
+
+def _retry_from(err: errors.VehregError) -> _RetryLater:
+    delay: float | None = None
+    if isinstance(err, errors.RateLimitError) and err.retry_after:
+        try:
+            delay = min(float(err.retry_after), 600.0)
+        except ValueError:
+            delay = None
+    code = getattr(err, "code", None) or (
+        "network.timeout" if isinstance(err, errors.APITimeoutError) else "network.unreachable"
+    )
+    return _RetryLater(str(code), err.message, err.message_zh, delay)
+
+
+def _problem_items(err: errors.APIStatusError) -> list[dict[str, Any]]:
+    items = [_violation_item(v) for v in err.errors]
+    if not items:
+        items = [
+            {"field": "", "code": err.code, "message": err.detail, "message_zh": err.detail_zh}
+        ]
+    if err.request_id:
+        for entry in items:
+            entry["request_id"] = err.request_id
+    return items
+
+
+def _violation_item(violation: Any) -> dict[str, Any]:
+    return {
+        "field": violation.field,
+        "code": violation.code,
+        "message": violation.message,
+        "message_zh": violation.message_zh,
+    }
+
+
+def backoff_seconds(outbox: Outbox, attempts: int) -> float:
+    """``base·2^(n-1)`` capped at ``max``, with jitter in [50 %, 100 %] so tills do not stampede."""
+    raw = min(outbox.retry_base_seconds * 2 ** max(attempts - 1, 0), outbox.retry_max_seconds)
+    return float(raw * (0.5 + random.random() / 2))
+
+
+def _retry_later(outbox: Outbox, item: OutboxItem, worker_id: str, retry: _RetryLater) -> None:
+    delay = retry.delay if retry.delay is not None else backoff_seconds(outbox, item.attempts)
+    with outbox._write() as conn:
+        current = outbox._get(conn, item.local_id)
+        if current.lease_owner != worker_id or current.is_terminal:
+            return  # our lease expired and another worker has it; leave it to them
+        # A refresh of a submitted item stays submitted: the registration exists.
+        target = (
+            ItemStatus.SUBMITTED if current.status == ItemStatus.SUBMITTED else ItemStatus.QUEUED
+        )
+        entry = {
+            "field": "",
+            "code": retry.code,
+            "message": retry.message,
+            "message_zh": retry.message_zh,
+        }
+        outbox._set_status(
+            conn,
+            current,
+            target,
+            worker_id,
+            "retry_scheduled",
+            detail=f"{retry.code}; next attempt in {delay:.0f} s",
+            next_attempt_at=outbox.now() + delay,
+            last_error_code=retry.code,
+            errors=_dumps([entry]),
+        )
+    logger.info("outbox: %s will be retried in %.0f s (%s)", item.local_id, delay, retry.code)
+
+
+def _park(outbox: Outbox, item: OutboxItem, worker_id: str, parked: _Parked) -> None:
+    with outbox._write() as conn:
+        current = outbox._get(conn, item.local_id)
+        if current.is_terminal:
+            return
+        outbox._set_status(
+            conn,
+            current,
+            parked.status,
+            worker_id,
+            "rejected_by_bureau" if parked.final else "needs_attention",
+            detail=parked.code,
+            last_error_code=parked.code,
+            errors=_dumps(parked.items),
+        )
+    logger.warning("outbox: %s is %s (%s)", item.local_id, parked.status, parked.code)
+
+
+def _record(
+    outbox: Outbox, item: OutboxItem, worker_id: str, reg: EbikeRegistration
+) -> OutboxItem | None:
+    """Write the bureau's answer; ``None`` when another worker already recorded it."""
+    with outbox._write() as conn:
+        current = outbox._get(conn, item.local_id)
+        if current.is_terminal:
+            return None
+        if current.lease_owner != worker_id:
+            logger.info(
+                "outbox: %s lease moved to %s; recording anyway", item.local_id, current.lease_owner
+            )
+        if current.status != ItemStatus.SUBMITTED:
+            outbox._set_status(
+                conn,
+                current,
+                ItemStatus.SUBMITTED,
+                worker_id,
+                "accepted",
+                detail=f"registration {reg.id}",
+                registration_id=reg.id,
+                registration=reg.model_dump_json(),
+                errors="[]",
+                last_error_code=None,
+                next_attempt_at=outbox.now() + REFRESH_SECONDS,
+            )
+            current = outbox._get(conn, item.local_id)
+        if reg.plate_number:
+            outbox._set_status(
+                conn,
+                current,
+                ItemStatus.PLATE_ASSIGNED,
+                worker_id,
+                "plate_assigned",
+                detail=str(reg.plate_number),
+                plate_number=reg.plate_number,
+                plate_token=reg.plate_token,
+                registration=reg.model_dump_json(),
+            )
+        else:
+            conn.execute(
+                "UPDATE items SET lease_owner = NULL, lease_expires_at = NULL,"
+                " next_attempt_at = ? WHERE local_id = ?",
+                (outbox.now() + REFRESH_SECONDS, item.local_id),
+            )
+        return outbox._get(conn, item.local_id)
+
+
+def _dumps(value: Any) -> str:
+    from ._db import dumps
+
+    return dumps(value)

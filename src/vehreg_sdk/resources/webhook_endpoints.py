@@ -1,0 +1,94 @@
+"""``client.webhook_endpoints``: where the bureau POSTs events (signed; see ``webhooks.verify``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Unpack
+
+from .._pagination import AsyncPaginator, SyncCursorPage, page_params
+from .._types import RequestOptions
+from ..types.events import WebhookEndpoint
+from ._base import (
+    AsyncAPIResource,
+    SyncAPIResource,
+    model_parser,
+    segment,
+    to_raw,
+    to_raw_async,
+    to_raw_async_list,
+)
+
+__all__ = ["AsyncWebhookEndpoints", "WebhookEndpoints"]
+
+PATH = "/v1/webhook-endpoints"
+_PARSE = model_parser(WebhookEndpoint)
+
+
+class WebhookEndpoints(SyncAPIResource):
+    def create(
+        self, *, url: str, events: Sequence[str], **options: Unpack[RequestOptions]
+    ) -> WebhookEndpoint:
+        """Register ``url`` for ``events``. The result's ``secret`` is shown this once: store it."""
+        body = {"url": url, "events": list(events)}
+        result: WebhookEndpoint = self._request("POST", PATH, _PARSE, options, json_body=body)
+        return result
+
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SyncCursorPage[WebhookEndpoint]:
+        params = page_params(limit=limit, cursor=cursor)
+        page: SyncCursorPage[WebhookEndpoint] = self._page(PATH, WebhookEndpoint, params, options)
+        return page
+
+    def delete(self, endpoint_id: str, **options: Unpack[RequestOptions]) -> WebhookEndpoint:
+        """Stop deliveries to this endpoint; returns it with ``deleted=True``."""
+        result: WebhookEndpoint = self._request(
+            "DELETE", f"{PATH}/{segment(endpoint_id)}", _PARSE, options
+        )
+        return result
+
+
+class AsyncWebhookEndpoints(AsyncAPIResource):
+    async def create(
+        self, *, url: str, events: Sequence[str], **options: Unpack[RequestOptions]
+    ) -> WebhookEndpoint:
+        body = {"url": url, "events": list(events)}
+        result: WebhookEndpoint = await self._request("POST", PATH, _PARSE, options, json_body=body)
+        return result
+
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPaginator[WebhookEndpoint]:
+        params = page_params(limit=limit, cursor=cursor)
+        paginator: AsyncPaginator[WebhookEndpoint] = self._page(
+            PATH, WebhookEndpoint, params, options
+        )
+        return paginator
+
+    async def delete(self, endpoint_id: str, **options: Unpack[RequestOptions]) -> WebhookEndpoint:
+        result: WebhookEndpoint = await self._request(
+            "DELETE", f"{PATH}/{segment(endpoint_id)}", _PARSE, options
+        )
+        return result
+
+
+class WebhookEndpointsWithRawResponse:
+    def __init__(self, endpoints: WebhookEndpoints) -> None:
+        self.create = to_raw(endpoints.create)
+        self.list = to_raw(endpoints.list)
+        self.delete = to_raw(endpoints.delete)
+
+
+class AsyncWebhookEndpointsWithRawResponse:
+    def __init__(self, endpoints: AsyncWebhookEndpoints) -> None:
+        self.create = to_raw_async(endpoints.create)
+        self.list = to_raw_async_list(endpoints.list)
+        self.delete = to_raw_async(endpoints.delete)

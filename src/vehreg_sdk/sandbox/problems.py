@@ -1,0 +1,243 @@
+"""RFC 9457 problem details: every error the bureau answers, in English and Chinese.
+
+Each stable dotted ``code`` has a default status, title and bilingual detail
+here, so the catalogue in docs/api/errors.md and the server cannot drift apart
+(a test compares them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..rules._violation import Violation
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+TYPE_PREFIX = "urn:vehreg:problem:"
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemKind:
+    """The defaults of one problem code."""
+
+    status: int
+    title: str
+    detail: str
+    detail_zh: str
+
+
+PROBLEMS: dict[str, ProblemKind] = {
+    "route.not_found": ProblemKind(404, "Not Found", "No such path.", "请求的路径不存在。"),
+    "route.method_not_allowed": ProblemKind(
+        405,
+        "Method Not Allowed",
+        "This path does not accept this method.",
+        "该路径不支持此请求方法。",
+    ),
+    "auth.missing_headers": ProblemKind(
+        401, "Unauthorized", "A request-signing header is missing.", "缺少请求签名头。"
+    ),
+    "auth.invalid_signature": ProblemKind(
+        401,
+        "Unauthorized",
+        "The key is unknown or the signature does not match the request.",
+        "应用密钥无效或签名与请求不符。",
+    ),
+    "auth.clock_skew": ProblemKind(
+        401,
+        "Unauthorized",
+        "The request timestamp is more than 300 seconds from the bureau's clock.",
+        "请求时间戳与服务器时间相差超过 300 秒，请校准时钟。",
+    ),
+    "auth.replayed": ProblemKind(
+        401,
+        "Unauthorized",
+        "This nonce was already used in the last 10 minutes.",
+        "该随机数在 10 分钟内已被使用，疑似重放请求。",
+    ),
+    "rate_limit.exceeded": ProblemKind(
+        429,
+        "Too Many Requests",
+        "Too many requests; retry after the indicated delay.",
+        "请求过于频繁，请稍后重试。",
+    ),
+    "idempotency.missing_key": ProblemKind(
+        400,
+        "Bad Request",
+        "A POST needs an Idempotency-Key header.",
+        "POST 请求必须携带 Idempotency-Key 请求头。",
+    ),
+    "idempotency.invalid_key": ProblemKind(
+        400,
+        "Bad Request",
+        "An Idempotency-Key is 1 to 255 printable ASCII characters.",
+        "Idempotency-Key 应为 1 至 255 个可打印 ASCII 字符。",
+    ),
+    "idempotency.conflict": ProblemKind(
+        409,
+        "Conflict",
+        "This Idempotency-Key was used with a different request.",
+        "该 Idempotency-Key 已用于另一个不同的请求。",
+    ),
+    "idempotency.in_progress": ProblemKind(
+        409,
+        "Conflict",
+        "A request with this Idempotency-Key is still being processed; retry shortly.",
+        "使用该 Idempotency-Key 的请求正在处理中，请稍后重试。",
+    ),
+    "body.invalid_json": ProblemKind(
+        400, "Bad Request", "The body is not valid UTF-8 JSON.", "请求内容不是有效的 UTF-8 JSON。"
+    ),
+    "body.invalid_multipart": ProblemKind(
+        400, "Bad Request", "The multipart body is malformed.", "multipart 请求体格式错误。"
+    ),
+    "body.too_large": ProblemKind(
+        413, "Content Too Large", "The request body is too large.", "请求内容过大。"
+    ),
+    "content_type.unsupported": ProblemKind(
+        415,
+        "Unsupported Media Type",
+        "This Content-Type is not accepted here.",
+        "不支持该 Content-Type。",
+    ),
+    "query.invalid": ProblemKind(
+        400, "Bad Request", "A query parameter is invalid.", "查询参数无效。"
+    ),
+    "validation.failed": ProblemKind(
+        422,
+        "Unprocessable Content",
+        "The request breaks one or more rules; see errors.",
+        "请求内容不符合规则，详见 errors。",
+    ),
+    "certificate.not_found": ProblemKind(
+        404,
+        "Not Found",
+        "No certificate of conformity has this vehicle code.",
+        "未找到该整车编码对应的产品合格证。",
+    ),
+    "catalogue.model_not_found": ProblemKind(
+        404,
+        "Not Found",
+        "This product model is not in the catalogue.",
+        "产品目录中没有该产品型号。",
+    ),
+    "vehicle.stolen": ProblemKind(
+        422,
+        "Unprocessable Content",
+        "This vehicle is on the stolen-vehicle list; do not sell it and contact the police.",
+        "该车辆在被盗抢车辆名单中，请停止销售并联系公安机关。",
+    ),
+    "vehicle.already_registered": ProblemKind(
+        409,
+        "Conflict",
+        "This vehicle code already has a live registration.",
+        "该整车编码已有有效的登记记录。",
+    ),
+    "store.not_found": ProblemKind(404, "Not Found", "No such store.", "门店不存在。"),
+    "registration.not_found": ProblemKind(
+        404, "Not Found", "No such registration.", "登记记录不存在。"
+    ),
+    "registration.invalid_state": ProblemKind(
+        409,
+        "Conflict",
+        "The registration's status does not allow this action.",
+        "当前登记状态不允许此操作。",
+    ),
+    "upload.too_large": ProblemKind(
+        413, "Content Too Large", "An upload is at most 5 MB.", "上传文件不能超过 5 MB。"
+    ),
+    "upload.unsupported_type": ProblemKind(
+        415,
+        "Unsupported Media Type",
+        "Only JPEG and PNG files are accepted (checked by content).",
+        "仅接受 JPEG 或 PNG 图片（按文件内容判断）。",
+    ),
+    "webhook_endpoint.not_found": ProblemKind(
+        404, "Not Found", "No such webhook endpoint.", "Webhook 端点不存在。"
+    ),
+    "plates.exhausted": ProblemKind(
+        503, "Service Unavailable", "The sandbox ran out of plate numbers.", "沙箱号牌号码已用尽。"
+    ),
+    "batch.not_found": ProblemKind(404, "Not Found", "No such batch.", "批次不存在。"),
+    "batch_item.reference_conflict": ProblemKind(
+        409,
+        "Conflict",
+        "This client_reference already registered a different item; use a new reference.",
+        "该 client_reference 已用于登记另一条不同的内容，请使用新的参考号。",
+    ),
+    "internal.error": ProblemKind(
+        500, "Internal Server Error", "An unexpected error occurred.", "服务器内部错误。"
+    ),
+}
+
+
+class ProblemError(Exception):
+    """Raised anywhere in a request; the endpoint turns it into a problem+json response."""
+
+    def __init__(
+        self,
+        code: str,
+        *,
+        status: int | None = None,
+        detail: str | None = None,
+        detail_zh: str | None = None,
+        errors: Iterable[Violation] = (),
+        headers: Mapping[str, str] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        kind = PROBLEMS[code]
+        self.code = code
+        self.status = status or kind.status
+        self.title = kind.title if status is None else _title(self.status, kind.title)
+        self.detail = detail or kind.detail
+        self.detail_zh = detail_zh or kind.detail_zh
+        self.errors = list(errors)
+        self.headers = dict(headers or {})
+        self.extra = dict(extra or {})
+        super().__init__(f"{code}: {self.detail}")
+
+    def body(self, request_id: str) -> dict[str, Any]:
+        """The problem document."""
+        doc: dict[str, Any] = {
+            "type": TYPE_PREFIX + self.code,
+            "title": self.title,
+            "status": self.status,
+            "code": self.code,
+            "detail": self.detail,
+            "detail_zh": self.detail_zh,
+            "request_id": request_id,
+            "errors": [field_error(v) for v in self.errors],
+        }
+        doc.update(self.extra)
+        return doc
+
+    def encoded(self, request_id: str) -> bytes:
+        return json.dumps(self.body(request_id), ensure_ascii=False, default=str).encode("utf-8")
+
+
+_TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    409: "Conflict",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+}
+
+
+def _title(status: int, fallback: str) -> str:
+    return _TITLES.get(status, fallback)
+
+
+def field_error(violation: Violation) -> dict[str, Any]:
+    """One ``errors[]`` entry: field, code, both messages, severity, and any (masked) values."""
+    return violation.to_dict()
+
+
+def violation(field: str, code: str, message: str, message_zh: str) -> Violation:
+    """A field error raised by the sandbox itself (not by the rules module)."""
+    return Violation(code=code, field=field, message=message, message_zh=message_zh)

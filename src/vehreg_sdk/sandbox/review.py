@@ -1,0 +1,157 @@
+"""Plate-fitted photos and the police review (复核), with deterministic triggers.
+
+The review happens by itself ``review_delay`` seconds after a registration
+becomes ``awaiting_review`` (0 in tests); any request also runs reviews that
+fell due, so state is right even after a restart. Outcomes, in this order:
+
+1. a required photo kind is missing: ``returned``, one reason per missing kind;
+2. invoice number ending ``0097``, first review: ``returned`` (retake the invoice);
+3. invoice number ending ``0098``: ``rejected`` (final; the plate is revoked);
+4. otherwise ``approved`` (final).
+
+A returned registration goes back to ``awaiting_review`` once every photo kind
+named in the reasons has been uploaded again.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .auth import Dealer
+from .bureau import Bureau
+from .clock import rfc3339
+from .registrations import OPEN_STATUSES, invalid_state, load, new_id, save
+from .uploads import IncomingFile, insert_upload
+
+#: Photo kinds a registration needs before it can be approved (domain.md §2.3).
+REQUIRED_PHOTO_KINDS: tuple[str, ...] = (
+    "id_front",
+    "id_back",
+    "invoice",
+    "certificate",
+    "vehicle_code_rubbing",
+    "vehicle_photo",
+    "plate_fitted",
+)
+RETURN_TRIGGER = "0097"
+REJECT_TRIGGER = "0098"
+
+_KIND_ZH = {
+    "id_front": "身份证明正面",
+    "id_back": "身份证明背面",
+    "invoice": "销售发票",
+    "certificate": "产品合格证",
+    "vehicle_code_rubbing": "整车编码拓印膜",
+    "vehicle_photo": "车辆照片",
+    "motor_code_photo": "电机编码照片",
+    "plate_fitted": "带牌车辆照片",
+}
+
+
+def decide(doc: dict[str, Any], review_round: int) -> tuple[str, list[dict[str, Any]]]:
+    """The outcome (``approved``/``returned``/``rejected``) and reasons of one review."""
+    present = {photo["kind"] for photo in doc.get("photos", [])}
+    missing = [kind for kind in REQUIRED_PHOTO_KINDS if kind not in present]
+    if missing:
+        return "returned", [
+            {
+                "code": "photo.missing",
+                "photo_kind": kind,
+                "message": f"The {kind.replace('_', ' ')} photo is missing; upload it.",
+                "message_zh": f"缺少{_KIND_ZH[kind]}，请补拍上传。",
+            }
+            for kind in missing
+        ]
+    invoice_number = str(doc["sale"]["invoice_number"])
+    if invoice_number.endswith(RETURN_TRIGGER) and review_round == 1:
+        return "returned", [
+            {
+                "code": "photo.unreadable",
+                "photo_kind": "invoice",
+                "message": "The invoice photo is unreadable; take it again.",
+                "message_zh": "销售发票照片不清晰，请重新拍摄。",
+            }
+        ]
+    if invoice_number.endswith(REJECT_TRIGGER):
+        return "rejected", [
+            {
+                "code": "review.vehicle_mismatch",
+                "photo_kind": None,
+                "message": (
+                    "The bike in the photos does not match its certificate; the plate is revoked."
+                ),
+                "message_zh": "照片中的车辆与合格证不符，号牌已收回。",
+            }
+        ]
+    return "approved", []
+
+
+def sweep(bureau: Bureau, now: float) -> int:
+    """Review every registration whose review is due; how many were reviewed."""
+    with bureau.db.read() as conn:
+        due = [
+            row[0]
+            for row in conn.execute(
+                "SELECT id FROM registrations "
+                "WHERE review_due_at <= ? AND status = 'awaiting_review' "
+                "ORDER BY review_due_at LIMIT 100",
+                (now,),
+            )
+        ]
+    reviewed = 0
+    for registration_id in due:
+        with bureau.db.write() as conn:
+            row = conn.execute(
+                "SELECT * FROM registrations WHERE id = ? AND status = 'awaiting_review' "
+                "AND review_due_at <= ?",
+                (registration_id, now),
+            ).fetchone()
+            if row is None:
+                continue  # another worker got there first
+            review_round = int(row["review_round"]) + 1
+            doc = json.loads(row["doc"])
+            outcome, reasons = decide(doc, review_round)
+            doc["status"] = outcome
+            doc["review"] = {"outcome": outcome, "reasons": reasons, "reviewed_at": rfc3339(now)}
+            retakes = sorted({r["photo_kind"] for r in reasons if r["photo_kind"]})
+            save(
+                conn, row, doc, now, review_due_at=None, retakes=retakes, review_round=review_round
+            )
+            reviewed += 1
+    return reviewed
+
+
+def add_photo(
+    bureau: Bureau, dealer: Dealer, registration_id: str, incoming: IncomingFile, *, now: float
+) -> dict[str, Any]:
+    """Attach a photo. The plate-fitted photo, or the last requested retake, starts a review."""
+    delay = bureau.settings.review_delay
+    with bureau.db.write() as conn:
+        row = load(conn, dealer, registration_id)
+        status = row["status"]
+        if status not in OPEN_STATUSES:
+            raise invalid_state(status, "given photos", "补充照片")
+        upload = insert_upload(conn, new_id("up"), dealer.id, incoming, now)
+        doc: dict[str, Any] = json.loads(row["doc"])
+        doc["uploads"].append(upload["id"])
+        doc["photos"].append(
+            {"kind": incoming.kind, "upload_id": upload["id"], "added_at": upload["created_at"]}
+        )
+        retakes = [kind for kind in json.loads(row["retakes"]) if kind != incoming.kind]
+        starts_review = (status == "plate_assigned" and incoming.kind == "plate_fitted") or (
+            status == "returned" and not retakes
+        )
+        if starts_review:
+            doc["status"] = "awaiting_review"
+            save(conn, row, doc, now, review_due_at=now + delay, retakes=[])
+        else:
+            doc["updated_at"] = rfc3339(now)
+            conn.execute(
+                "UPDATE registrations SET updated_at = ?, retakes = ?, doc = ? WHERE id = ?",
+                (now, json.dumps(retakes), json.dumps(doc, ensure_ascii=False), row["id"]),
+            )
+    if starts_review:
+        bureau.events_created()
+        bureau.review_due_in(delay)
+    return doc

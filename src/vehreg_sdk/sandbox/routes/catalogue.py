@@ -1,0 +1,54 @@
+"""``GET /v1/catalogue/ebikes[/{product_model}]``: the e-bike product catalogue (新国标目录)."""
+
+from __future__ import annotations
+
+import copy
+
+from ...rules._text import normalize_code
+from .. import catalogue
+from ..endpoint import Call, Endpoint, Reply
+from ..pagination import QueryReader, encode_cursor, envelope
+from ..problems import ProblemError
+
+
+def list_models(call: Call) -> Reply:
+    """Filter by ``q`` (substring of model, brand or maker, case-insensitive) and ``brand``."""
+    query = QueryReader(call.query)
+    limit, after = query.limit(), query.cursor()
+    text, brand = query.text("q"), query.text("brand")
+    query.check()
+    needle = (text or "").strip().casefold()
+    start = after or 0
+    matches = [
+        (index, model)
+        for index, model in enumerate(catalogue.catalogue(), start=1)
+        if index > start
+        and (brand is None or model["brand"] == brand.strip())
+        and (
+            not needle
+            or any(needle in str(model[k]).casefold() for k in ("product_model", "brand", "maker"))
+        )
+    ]
+    page = matches[:limit]
+    more = len(matches) > limit
+    return Reply(
+        200,
+        envelope(
+            [copy.deepcopy(model) for _, model in page],
+            more,
+            encode_cursor(page[-1][0]) if page else None,
+        ),
+    )
+
+
+def retrieve_model(call: Call) -> Reply:
+    model = catalogue.find_model(normalize_code(call.path_params["product_model"]))
+    if model is None:
+        raise ProblemError("catalogue.model_not_found")
+    return Reply(200, copy.deepcopy(model))
+
+
+ENDPOINTS = [
+    Endpoint("GET", "/v1/catalogue/ebikes", list_models),
+    Endpoint("GET", "/v1/catalogue/ebikes/{product_model}", retrieve_model),
+]

@@ -1,0 +1,124 @@
+"""``/v1/ebike-registrations``: create (plate at the till), read, list, photos, cancel."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...types import RegistrationStatus
+from ..endpoint import Call, Endpoint, Reply
+from ..pagination import QueryReader, encode_cursor, envelope
+from ..problems import ProblemError, violation
+from ..registrations import cancel_registration, create_registration, load
+from ..review import add_photo
+from ..uploads import read_upload_form
+
+STATUSES = tuple(status.value for status in RegistrationStatus)
+
+
+def create(call: Call) -> Reply:
+    doc = create_registration(call.bureau, call.dealer, call.json(), now=call.now)
+    return Reply(201, doc)
+
+
+def retrieve(call: Call) -> Reply:
+    with call.bureau.db.read() as conn:
+        row = load(conn, call.dealer, call.path_params["registration_id"])
+    return Reply(200, json.loads(row["doc"]))
+
+
+def list_registrations(call: Call) -> Reply:
+    """Newest first; filters ``status``, ``store_id``, ``created_gte``, ``created_lt``."""
+    query = QueryReader(call.query)
+    limit, before = query.limit(), query.cursor()
+    status = query.choice("status", STATUSES)
+    store_id = query.text("store_id")
+    created_gte, created_lt = query.timestamp("created_gte"), query.timestamp("created_lt")
+    query.check()
+    clauses, params = ["dealer_id = ?"], [call.dealer.id]
+    filters: list[tuple[str, Any]] = [
+        ("seq < ?", before),
+        ("status = ?", status),
+        ("store_id = ?", store_id),
+        ("created_at >= ?", created_gte),
+        ("created_at < ?", created_lt),
+    ]
+    for clause, value in filters:
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    with call.bureau.db.read() as conn:
+        rows = conn.execute(
+            f"SELECT seq, doc FROM registrations WHERE {' AND '.join(clauses)} "  # noqa: S608
+            "ORDER BY seq DESC LIMIT ?",
+            (*params, limit + 1),
+        ).fetchall()
+    page = rows[:limit]
+    more = len(rows) > limit
+    return Reply(
+        200,
+        envelope(
+            [json.loads(row["doc"]) for row in page],
+            more,
+            encode_cursor(page[-1]["seq"]) if page else None,
+        ),
+    )
+
+
+def photos(call: Call) -> Reply:
+    registration_id = call.path_params["registration_id"]
+    with call.bureau.db.read() as conn:
+        load(conn, call.dealer, registration_id)  # 404 before judging the form
+    incoming = read_upload_form(call.form())
+    return Reply(200, add_photo(call.bureau, call.dealer, registration_id, incoming, now=call.now))
+
+
+def cancel(call: Call) -> Reply:
+    payload = call.json(optional=True)
+    reason: str | None = None
+    if payload is not None:
+        errors = []
+        if not isinstance(payload, dict):
+            errors.append(
+                violation(
+                    "body",
+                    "field.type",
+                    "The body must be a JSON object.",
+                    "请求体应为 JSON 对象。",
+                )
+            )
+        else:
+            errors += [
+                violation(name, "field.unknown", "Unknown field.", "不支持的字段")
+                for name in payload
+                if name != "reason"
+            ]
+            raw = payload.get("reason")
+            if raw is not None and (not isinstance(raw, str) or len(raw) > 200):
+                errors.append(
+                    violation(
+                        "reason",
+                        "field.type",
+                        "reason is text of at most 200 characters.",
+                        "reason 应为不超过 200 字的文本。",
+                    )
+                )
+            elif isinstance(raw, str):
+                reason = raw.strip() or None
+        if errors:
+            raise ProblemError("validation.failed", errors=errors)
+    doc = cancel_registration(
+        call.bureau, call.dealer, call.path_params["registration_id"], reason, now=call.now
+    )
+    return Reply(200, doc)
+
+
+ENDPOINTS = [
+    Endpoint("POST", "/v1/ebike-registrations", create, body="json"),
+    Endpoint("GET", "/v1/ebike-registrations", list_registrations),
+    Endpoint("GET", "/v1/ebike-registrations/{registration_id}", retrieve),
+    Endpoint("POST", "/v1/ebike-registrations/{registration_id}/photos", photos, body="multipart"),
+    Endpoint(
+        "POST", "/v1/ebike-registrations/{registration_id}/cancel", cancel, body="optional_json"
+    ),
+]

@@ -1,0 +1,55 @@
+"""``GET /v1/stores`` and ``GET /v1/stores/{store_id}``: the calling dealer's outlets."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from ..endpoint import Call, Endpoint, Reply
+from ..pagination import QueryReader, encode_cursor, envelope
+from ..problems import ProblemError
+
+
+def _doc(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "object": "store",
+        "name": row["name"],
+        "address": row["address"],
+        "district_code": row["district_code"],
+        "phone": row["phone"],
+    }
+
+
+def list_stores(call: Call) -> Reply:
+    query = QueryReader(call.query)
+    limit, after = query.limit(), query.cursor()
+    query.check()
+    with call.bureau.db.read() as conn:
+        rows = conn.execute(
+            "SELECT * FROM stores WHERE dealer_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+            (call.dealer.id, after or 0, limit + 1),
+        ).fetchall()
+    page = rows[:limit]
+    more = len(rows) > limit
+    return Reply(
+        200,
+        envelope([_doc(r) for r in page], more, encode_cursor(page[-1]["seq"]) if page else None),
+    )
+
+
+def retrieve_store(call: Call) -> Reply:
+    with call.bureau.db.read() as conn:
+        row = conn.execute(
+            "SELECT * FROM stores WHERE id = ? AND dealer_id = ?",
+            (call.path_params["store_id"], call.dealer.id),
+        ).fetchone()
+    if row is None:
+        raise ProblemError("store.not_found")
+    return Reply(200, _doc(row))
+
+
+ENDPOINTS = [
+    Endpoint("GET", "/v1/stores", list_stores),
+    Endpoint("GET", "/v1/stores/{store_id}", retrieve_store),
+]

@@ -1,0 +1,210 @@
+"""Webhook endpoints and signed delivery with retries.
+
+Each delivery POSTs the event JSON with::
+
+    Vehreg-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>
+
+A 2xx answer within the timeout is success. Otherwise the delivery is retried
+after ``backoff * 2**(attempt-1)`` seconds, up to ``max_attempts`` attempts.
+Only loopback URLs are accepted: the sandbox must never call out of the machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+from typing import Any
+from urllib.parse import urlsplit
+
+import anyio.to_thread
+import httpx
+
+from ..types.events import EventType
+from .bureau import Bureau
+from .clock import rfc3339
+from .problems import ProblemError, violation
+
+SIGNATURE_HEADER = "Vehreg-Signature"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+ALL_EVENTS = "*"
+
+
+def signature_header(secret: str, body: bytes, timestamp: int) -> str:
+    """``t=<timestamp>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>``."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def check_endpoint_body(payload: Any) -> tuple[str, list[str]]:
+    """``url`` and ``events`` of a create request; 422 listing every problem."""
+    if not isinstance(payload, dict):
+        raise ProblemError(
+            "validation.failed",
+            errors=[
+                violation(
+                    "body",
+                    "field.type",
+                    "The body must be a JSON object.",
+                    "请求体应为 JSON 对象。",
+                )
+            ],
+        )
+    errors = [
+        violation(name, "field.unknown", "Unknown field.", "不支持的字段")
+        for name in payload
+        if name not in ("url", "events")
+    ]
+    url = payload.get("url")
+    if not isinstance(url, str) or not url:
+        errors.append(violation("url", "field.required", "url is required.", "请填写 url。"))
+    else:
+        try:
+            parts = urlsplit(url)
+            _ = parts.port  # raises ValueError on a malformed port
+            host_ok = parts.hostname in LOOPBACK_HOSTS and parts.scheme in ("http", "https")
+        except ValueError:
+            host_ok = False
+        if not host_ok or len(url) > 2048:
+            errors.append(
+                violation(
+                    "url",
+                    "webhook.url_not_allowed",
+                    "The sandbox delivers only to http(s) loopback URLs "
+                    "(127.0.0.1, localhost, [::1]).",
+                    "沙箱仅向本机回环地址（127.0.0.1、localhost、[::1]）推送。",
+                )
+            )
+    events = payload.get("events")
+    allowed = (*EventType.ALL, ALL_EVENTS)
+    if not isinstance(events, list) or not events:
+        errors.append(
+            violation(
+                "events", "field.required", "events is a non-empty list.", "events 应为非空列表。"
+            )
+        )
+    else:
+        for index, name in enumerate(events):
+            if name not in allowed:
+                errors.append(
+                    violation(
+                        f"events.{index}",
+                        "field.choice",
+                        f"One of: {', '.join(allowed)}.",
+                        f"应为以下之一：{'、'.join(allowed)}。",
+                    )
+                )
+    if errors:
+        raise ProblemError("validation.failed", errors=errors)
+    assert isinstance(url, str) and isinstance(events, list)
+    return url, list(dict.fromkeys(str(e) for e in events))
+
+
+def endpoint_doc(row: sqlite3.Row, *, secret: bool = False) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": row["id"],
+        "object": "webhook_endpoint",
+        "url": row["url"],
+        "events": json.loads(row["events"]),
+        "created_at": rfc3339(row["created_at"]),
+    }
+    if secret:
+        doc["secret"] = row["secret"]
+    return doc
+
+
+def new_secret() -> str:
+    return "whsec_" + secrets.token_hex(24)
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+def _claim_due(bureau: Bureau, now: float) -> list[dict[str, Any]]:
+    """Mark due deliveries ``sending`` (so only one worker sends each) and return them."""
+    with bureau.db.read() as conn:  # the common case, nothing due, without taking the write lock
+        if not conn.execute(
+            "SELECT 1 FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ? LIMIT 1",
+            (now,),
+        ).fetchone():
+            return []
+    with bureau.db.write() as conn:
+        rows = conn.execute(
+            "SELECT d.seq, d.attempts, e.doc, w.url, w.secret FROM deliveries d "
+            "JOIN events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id "
+            "WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND w.deleted_at IS NULL "
+            "ORDER BY d.seq LIMIT 50",
+            (now,),
+        ).fetchall()
+        for row in rows:
+            conn.execute("UPDATE deliveries SET state = 'sending' WHERE seq = ?", (row["seq"],))
+    return [dict(row) for row in rows]
+
+
+def _record(bureau: Bureau, seq: int, attempts: int, error: str | None, now: float) -> float | None:
+    """Store an attempt's result; the delay until the retry, or None when done."""
+    settings = bureau.settings
+    with bureau.db.write() as conn:
+        if error is None:
+            conn.execute(
+                "UPDATE deliveries SET state = 'delivered', attempts = ?, last_error = NULL "
+                "WHERE seq = ?",
+                (attempts, seq),
+            )
+            return None
+        if attempts >= settings.webhook_max_attempts:
+            conn.execute(
+                "UPDATE deliveries SET state = 'failed', attempts = ?, last_error = ? "
+                "WHERE seq = ?",
+                (attempts, error, seq),
+            )
+            return None
+        delay: float = settings.webhook_backoff * 2 ** (attempts - 1)
+        conn.execute(
+            "UPDATE deliveries SET state = 'pending', attempts = ?, last_error = ?, "
+            "next_attempt_at = ? WHERE seq = ?",
+            (attempts, error, now + delay, seq),
+        )
+        return delay
+
+
+async def deliver_due(bureau: Bureau) -> None:
+    """Send every due delivery once; arm a timer for the retries."""
+    now = bureau.clock()
+    due = await anyio.to_thread.run_sync(_claim_due, bureau, now)
+    if not due:
+        return
+    async with httpx.AsyncClient(
+        timeout=bureau.settings.webhook_timeout, trust_env=False
+    ) as client:
+        for item in due:
+            body = item["doc"].encode("utf-8")
+            event = json.loads(item["doc"])
+            attempts = int(item["attempts"]) + 1
+            headers = {
+                "Content-Type": "application/json",
+                SIGNATURE_HEADER: signature_header(item["secret"], body, int(bureau.clock())),
+                "Vehreg-Event-Id": event["id"],
+                "Vehreg-Delivery-Attempt": str(attempts),
+                "User-Agent": "vehreg-sandbox-webhooks/1",
+            }
+            error: str | None = None
+            try:
+                response = await client.post(item["url"], content=body, headers=headers)
+                if not 200 <= response.status_code < 300:
+                    error = f"HTTP {response.status_code}"
+            except httpx.HTTPError as exc:
+                error = type(exc).__name__
+            retry = await anyio.to_thread.run_sync(
+                _record, bureau, item["seq"], attempts, error, bureau.clock()
+            )
+            if retry is not None:
+                bureau.retry_deliveries_in(retry)
+
+
+def release_stuck(bureau: Bureau) -> None:
+    """After a restart, deliveries caught mid-send go back to pending."""
+    with bureau.db.write() as conn:
+        conn.execute("UPDATE deliveries SET state = 'pending' WHERE state = 'sending'")

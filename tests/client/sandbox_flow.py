@@ -1,0 +1,102 @@
+"""Helpers of the integration tests: a sale's inputs and a transport that loses responses."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from vehreg_sdk.sandbox import seed
+
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+#: every kind the review needs before the plate-fitted photo
+TILL_PHOTO_KINDS = (
+    "id_front",
+    "id_back",
+    "invoice",
+    "certificate",
+    "vehicle_code_rubbing",
+    "vehicle_photo",
+)
+
+
+def sale_inputs(
+    vehicle_code: str, store_id: str, index: int, invoice_suffix: str = ""
+) -> dict[str, Any]:
+    """``create()`` keyword arguments (without ``vehicle`` and ``uploads``) for one sale."""
+    body = seed.demo_registration_body(vehicle_code, store_id, index=index)
+    sale = dict(body["sale"])
+    if invoice_suffix:
+        sale["invoice_number"] = f"{index:04d}{invoice_suffix}"
+    return {"store_id": store_id, "owner": body["owner"], "sale": sale}
+
+
+LOST = "lost"  # forward, let the bureau commit, then drop the response
+FORGET_KEY = "forget-key"  # also: the retry arrives as if the idempotency record expired
+
+
+class LosingTransport(httpx.BaseTransport):
+    """Forwards to the real loopback bureau; for chosen registration POSTs, the bureau's
+    answer is thrown away after it committed, and the client sees a read error."""
+
+    def __init__(self, plan: Callable[[int], list[str]]) -> None:
+        self._inner = httpx.HTTPTransport()
+        self._plan = plan
+        self._sale = 0
+        self._attempt = 0
+        self._current: list[str] = []
+        self.dropped = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        is_create = request.method == "POST" and request.url.path == "/v1/ebike-registrations"
+        if not is_create:
+            return self._inner.handle_request(request)
+        retry = int(request.headers.get("X-Vehreg-Retry-Count", "0"))
+        if retry == 0:
+            self._current = self._plan(self._sale)
+            self._sale += 1
+        action = self._current[retry] if retry < len(self._current) else None
+        if retry > 0 and FORGET_KEY in self._current:
+            request.headers["Idempotency-Key"] = str(uuid.uuid4())
+        response = self._inner.handle_request(request)
+        response.read()
+        response.close()
+        if action in (LOST, FORGET_KEY):
+            self.dropped += 1
+            raise httpx.ReadError("connection reset after the request was sent", request=request)
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncLosingTransport(httpx.AsyncBaseTransport):
+    def __init__(self, plan: Callable[[int], list[str]]) -> None:
+        self._sync = LosingTransport(plan)
+        self._inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        # Reuse the sync bookkeeping; forward asynchronously.
+        sync = self._sync
+        is_create = request.method == "POST" and request.url.path == "/v1/ebike-registrations"
+        if not is_create:
+            return await self._inner.handle_async_request(request)
+        retry = int(request.headers.get("X-Vehreg-Retry-Count", "0"))
+        if retry == 0:
+            sync._current = sync._plan(sync._sale)
+            sync._sale += 1
+        action = sync._current[retry] if retry < len(sync._current) else None
+        if retry > 0 and FORGET_KEY in sync._current:
+            request.headers["Idempotency-Key"] = str(uuid.uuid4())
+        response = await self._inner.handle_async_request(request)
+        await response.aread()
+        await response.aclose()
+        if action in (LOST, FORGET_KEY):
+            sync.dropped += 1
+            raise httpx.ReadError("connection reset after the request was sent", request=request)
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()

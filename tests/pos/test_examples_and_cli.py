@@ -1,0 +1,113 @@
+"""The examples run against a real bridge; the ``vehreg outbox`` and ``vehreg pos`` commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from outbox.outbox_support import FakeClient, resident_id, sale_payload
+from vehreg_sdk.cli import app
+from vehreg_sdk.outbox import ItemStatus, Outbox
+from vehreg_sdk.pos import Till
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_the_node_example_queues_and_follows_a_sale(till: Till, tmp_path: Path) -> None:
+    from vehreg_pos_bridge import BridgeConfig, BridgeServer
+
+    sale = tmp_path / "sale.json"
+    sale.write_text(json.dumps({**sale_payload(1), "pos_reference": "ORDER-1"}), encoding="utf-8")
+    with BridgeServer(till, token="node-token", config=BridgeConfig(sync_interval_s=0.2)) as bridge:
+        env = {
+            **os.environ,
+            "VEHREG_BRIDGE_URL": bridge.base_url,
+            "VEHREG_BRIDGE_TOKEN": "node-token",
+        }
+        done = subprocess.run(
+            ["node", str(ROOT / "examples" / "pos_clients" / "pos_client.mjs"), str(sale)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 0, done.stderr
+    last = json.loads([line for line in done.stdout.splitlines() if line.startswith("{")][-1])
+    assert last["status"] == "plate_assigned" and last["plate_number"].startswith("苏G")
+
+
+def test_the_csharp_example_uses_the_documented_api() -> None:
+    source = (ROOT / "examples" / "pos_clients" / "VehregPosClient.cs").read_text(encoding="utf-8")
+    for needle in ('"/sales"', "Idempotency-Key", "/print", "/session-codes", "detail_zh"):
+        assert needle in source
+
+
+def _queued(db: Path, *numbers: int) -> list[str]:
+    with Outbox(db) as box:
+        return [box.enqueue(sale_payload(n)).local_id for n in numbers]
+
+
+def test_outbox_status_flags_and_masks(tmp_path: Path) -> None:
+    db = tmp_path / "o.db"
+    _queued(db, 1, 2)
+    with Outbox(db) as box:
+        box._conn.execute("UPDATE items SET created_at = created_at - 90000")  # 25 h ago
+    result = runner.invoke(app, ["outbox", "status", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "queued" in result.output and "已排队" in result.output
+    assert "超时未登记" in result.output and "overdue" in result.output
+    assert resident_id(1) not in result.output
+    as_json = json.loads(runner.invoke(app, ["outbox", "status", "--db", str(db), "--json"]).output)
+    assert as_json["counts"]["queued"] == 2 and len(as_json["overdue"]) == 2
+
+
+def test_outbox_sync_retry_and_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "o.db"
+    [local_id] = _queued(db, 3)
+    fake = FakeClient()
+    monkeypatch.setattr("vehreg_sdk._client.VehregClient", lambda: _Closing(fake))
+    result = runner.invoke(app, ["outbox", "sync", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "plate assigned 1" in result.output and "已分配号牌 1" in result.output
+    again = runner.invoke(app, ["outbox", "retry", local_id, "--db", str(db)])
+    assert again.exit_code == 1 and "不能执行此操作" in again.output
+    out = tmp_path / "export.csv"
+    exported = runner.invoke(app, ["outbox", "export", "--csv", "--db", str(db), "-o", str(out)])
+    assert exported.exit_code == 0
+    text = out.read_text(encoding="utf-8-sig")
+    assert "plate_assigned" in text and "苏G000001" in text and resident_id(3) not in text
+    with Outbox(db) as box:
+        assert box.get(local_id).status == ItemStatus.PLATE_ASSIGNED
+
+
+class _Closing:
+    def __init__(self, fake: FakeClient) -> None:
+        self.ebike_registrations = fake.ebike_registrations
+        self.uploads = fake.uploads
+
+    def __enter__(self) -> _Closing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def test_pos_plugins_and_token_commands() -> None:
+    listed = runner.invoke(app, ["pos", "plugins"])
+    assert listed.exit_code == 0 and "vehreg.scan.certificate" in listed.output
+    first = runner.invoke(app, ["pos", "token"]).output.strip()
+    assert len(first) >= 40 and runner.invoke(app, ["pos", "token"]).output.strip() == first
+
+
+def test_pos_serve_refuses_a_public_bind() -> None:
+    result = runner.invoke(app, ["pos", "serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 2
+    assert "127.0.0.1" in result.output
