@@ -19,7 +19,7 @@ APP_SECRET = "sk_test_secret_0001"
 
 #: fictional people (valid checksums): never real
 ID_NUMBER = "11010519491231002X"
-MOBILE = "13912345678"
+MOBILE = "19900001234"
 NAME = "张小明"
 
 
@@ -118,7 +118,7 @@ def registration_json(
             "name": "张*",
             "id_type": "A",
             "id_number": "1101**********002X",
-            "mobile": "139****5678",
+            "mobile": "199****1234",
             "use": "self",
         },
         "sale": {

@@ -101,7 +101,7 @@ def test_field_errors_become_violations(respx_mock: respx.MockRouter, client: Ve
     assert violation.code == "mobile.format"
     assert MOBILE not in violation.message
     assert MOBILE not in str(caught.value)
-    assert "139****5678" in str(caught.value)
+    assert "199****1234" in str(caught.value)
     assert "owner.mobile" in str(caught.value)
 
 

@@ -261,6 +261,11 @@ class SheetReader:
                 continue
             yield SourceRow(number, values, numeric, cells)
 
+    def values_of(self, cells: Sequence[Any]) -> dict[str, str]:
+        """The column-key -> text mapping of one row's raw cells."""
+        size = len(cells)
+        return {k: cell_text(cells[i]) if i < size else "" for i, k in enumerate(self.keys) if k}
+
     def scan(self, wanted: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
         """``(row_number, texts)`` of just the ``wanted`` columns (empty text when absent).
 

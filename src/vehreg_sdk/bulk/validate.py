@@ -248,11 +248,13 @@ def _checked(
                 on_row(parsed)
             yield row, parsed.issues
         return
-    from .parallel import parsed_issues
+    from .parallel import checked_cells
 
-    for row, issues in parsed_issues(sheet.rows(), parser, jobs):
-        if duplicates.involves(row.row_number):
-            issues = [*issues, *duplicates.issues_for(row.row_number, row.values)]
+    for number, cells, issues in checked_cells(sheet.raw_rows(), sheet.keys, parser, jobs):
+        row = SourceRow(number, {}, frozenset(), cells)
+        if duplicates.involves(number):
+            row.values = sheet.values_of(cells)
+            issues = [*issues, *duplicates.issues_for(number, row.values)]
         yield row, issues
 
 
