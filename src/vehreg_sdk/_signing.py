@@ -63,7 +63,7 @@ def _encode(component: str) -> str:
 
 
 def canonical_query(pairs: Iterable[tuple[str, str]]) -> str:
-    """Pairs sorted by key then value, each ``k=v`` percent-encoded per RFC 3986, joined by ``&``."""
+    """Pairs sorted by key then value, each ``k=v`` percent-encoded (RFC 3986), joined by ``&``."""
     encoded = sorted((_encode(k), _encode(v)) for k, v in pairs)
     return "&".join(f"{k}={v}" for k, v in encoded)
 

@@ -203,8 +203,9 @@ async def test_auto_mode_falls_back_to_single_creates(
             await client.bulk.submit(rows, store_id=STORE, mode="batch")
 
 
+@pytest.mark.parametrize("mode", ["batch", "single"])
 def test_unreachable_bureau_stops_and_a_rerun_finishes(
-    client: VehregClient, sandbox: SandboxServer, tmp_path: Path, today: date, pool_start: int
+    client: VehregClient, tmp_path: Path, today: date, pool_start: int, mode: str
 ) -> None:
     sheet = tmp_path / "s.csv"
     write_campus_sheet(sheet, campus_rows(30, on=today, pool_start=pool_start))
@@ -214,7 +215,12 @@ def test_unreachable_bureau_stops_and_a_rerun_finishes(
     with VehregClient(base_url="http://127.0.0.1:9", app_key=CAMPUS.app_key,
                       app_secret=CAMPUS.app_secret, max_retries=0) as down:  # fmt: skip
         stopped = down.bulk.submit(
-            sheet, store_id=STORE, journal=tmp_path / "j", catalogue=snapshot
+            sheet,
+            store_id=STORE,
+            journal=tmp_path / "j",
+            catalogue=snapshot,
+            mode=mode,
+            batch_size=10,
         )
     assert not stopped.complete and stopped.stop_reason
     assert stopped.counts.registered == 0 and stopped.counts.failed > 0

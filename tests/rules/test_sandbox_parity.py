@@ -60,44 +60,19 @@ def _valid_body() -> dict[str, Any]:
     return body
 
 
-# The sandbox reports one error per field (validation.merge) and, when the models
-# cannot be built, pydantic's own code for a constraint the model declares itself
-# (min_length -> field.too_short). Where that hides a local code, the case is marked.
-ONE_PER_FIELD = "sandbox reports one error per field; the local check reports all of them"
-PYDANTIC_FIRST = "the model's min_length fires first in the sandbox: field.too_short"
 BREAKAGES = [
     pytest.param("vehicle", "vehicle_code", "11732", id="vehicle_code"),
-    pytest.param(
-        "vehicle",
-        "motor_code",
-        "电机#",
-        id="motor_code",
-        marks=pytest.mark.xfail(reason=ONE_PER_FIELD, strict=True),
-    ),
+    pytest.param("vehicle", "motor_code", "电机#", id="motor_code"),
     pytest.param("vehicle", "battery_voltage_v", 60, id="battery_voltage"),
     pytest.param("vehicle", "battery_chemistry", "lead_acid", id="battery_chemistry"),
     pytest.param("vehicle", "product_model", "TDT0000X", id="product_model"),
     pytest.param("owner", "id_number", "110105194912310021", id="id_checksum"),
-    pytest.param(
-        "owner",
-        "id_number",
-        "320706201501010010",
-        id="child_with_bad_checksum",
-        marks=pytest.mark.xfail(reason=ONE_PER_FIELD, strict=True),
-    ),
+    pytest.param("owner", "id_number", "320706201501010010", id="child_with_bad_checksum"),
     pytest.param("owner", "mobile", "12345", id="mobile"),
     pytest.param("owner", "id_type", "Q", id="id_type"),
-    pytest.param(
-        "owner", "name", "", id="name", marks=pytest.mark.xfail(reason=PYDANTIC_FIRST, strict=True)
-    ),
+    pytest.param("owner", "name", "", id="name"),
     pytest.param("sale", "invoice_date", "2025-12-31", id="future_invoice"),
-    pytest.param(
-        "sale",
-        "invoice_number",
-        "",
-        id="invoice_number",
-        marks=pytest.mark.xfail(reason=PYDANTIC_FIRST, strict=True),
-    ),
+    pytest.param("sale", "invoice_number", "", id="invoice_number"),
 ]
 FIELDS = [pytest.param(*case.values, id=case.id) for case in BREAKAGES]
 

@@ -56,6 +56,14 @@ def _stop(run: Run, exc: BaseException) -> None:
         run.stop_reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
+def _stop_on_failure(run: Run, outcomes: list[JournalRow]) -> list[JournalRow]:
+    """Single creates that failed for want of a bureau stop the run, as a failed batch does."""
+    for outcome in outcomes:
+        if outcome.status == "failed" and run.stop_reason is None:
+            run.stop_reason = str(outcome.errors[0].get("message", "unreachable"))
+    return outcomes
+
+
 # ------------------------------------------------------------------------------ async
 
 
@@ -67,7 +75,7 @@ async def run_async(client: AsyncVehregClient, run: Run) -> None:
 
     async def singles(chunk: list[Pending]) -> list[JournalRow]:
         creates = (_create_async(client, options.store_id, p) for p in chunk)
-        return list(await asyncio.gather(*creates))
+        return _stop_on_failure(run, list(await asyncio.gather(*creates)))
 
     async def unit(chunk: list[Pending]) -> list[JournalRow]:
         # A chunk made before ``auto`` switched to singles may start after the switch.
@@ -154,12 +162,12 @@ def run_sync(client: VehregClient, run: Run) -> None:
 
     def unit(chunk: list[Pending]) -> list[JournalRow]:
         if single[0]:
-            return [_create_sync(client, options.store_id, p) for p in chunk]
+            return _stop_on_failure(run, [_create_sync(client, options.store_id, p) for p in chunk])
         try:
             return _batch_sync(client, run, chunk, stop)
         except _SwitchToSingle:
             single[0] = True
-            return [_create_sync(client, options.store_id, p) for p in chunk]
+            return _stop_on_failure(run, [_create_sync(client, options.store_id, p) for p in chunk])
 
     pool = cf.ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="vehreg-bulk")
     inflight: set[cf.Future[list[JournalRow]]] = set()

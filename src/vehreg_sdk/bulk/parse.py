@@ -182,7 +182,11 @@ class RowParser:
         self, row_number: int, values: Mapping[str, str], numeric: frozenset[str] = frozenset()
     ) -> ParsedRow:
         """One row (``values`` maps column keys to cell text; ``numeric``: XLSX number cells)."""
-        v = {**_EMPTY_ROW, **values}
+        # A sheet with every template column needs no filling in (the common case).
+        if isinstance(values, dict) and values.keys() == _EMPTY_ROW.keys():
+            v = values
+        else:
+            v = {**_EMPTY_ROW, **values}
         row = _Row(row_number, v)
         for key in ("owner_id_number", "guardian_id_number"):
             raw = v[key]
@@ -214,11 +218,11 @@ class RowParser:
 
         owner: dict[str, Any] = {
             "name": v["owner_name"],
-            "id_type": row.choice("owner_id_type", "A"),
+            "id_type": row.choice("owner_id_type", "A") if v["owner_id_type"] else "A",
             "id_number": v["owner_id_number"],
             "mobile": v["owner_mobile"],
             "address": v["owner_address"],
-            "use": row.choice("owner_use", "self"),
+            "use": row.choice("owner_use", "self") if v["owner_use"] else "self",
         }
         if v["guardian_name"] or v["guardian_id_number"] or v["guardian_mobile"]:
             owner["guardian"] = {
@@ -239,9 +243,17 @@ class RowParser:
             "motor_code": v["motor_code"],
             "product_model": v["product_model"],
             "color": v["color"],
-            "battery_chemistry": row.choice("battery_chemistry", chemistry),
-            "battery_voltage_v": row.number("battery_voltage_v", voltage),
-            "battery_capacity_ah": row.number("battery_capacity_ah", capacity),
+            "battery_chemistry": (
+                row.choice("battery_chemistry", chemistry) if v["battery_chemistry"] else chemistry
+            ),
+            "battery_voltage_v": (
+                row.number("battery_voltage_v", voltage) if v["battery_voltage_v"] else voltage
+            ),
+            "battery_capacity_ah": (
+                row.number("battery_capacity_ah", capacity)
+                if v["battery_capacity_ah"]
+                else capacity
+            ),
         }
         sale: dict[str, Any] = {
             "invoice_number": v["invoice_number"],

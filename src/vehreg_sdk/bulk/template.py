@@ -22,7 +22,7 @@ __all__ = ["write_template"]
 
 TemplateFormat = Literal["xlsx", "csv"]
 #: Rows prepared with text format and drop-downs in the XLSX template.
-TEMPLATE_ROWS = 1000
+TEMPLATE_ROWS = 3000
 
 _NOTES: tuple[tuple[str, str], ...] = (
     ("每行一辆车；第 1 行是表头，请勿修改或删除。",

@@ -62,24 +62,33 @@ class DuplicateFinder:
 
     def see(self, row_number: int, values: Mapping[str, str]) -> list[RowIssue]:
         """Record a row; the issues it has against rows seen before it."""
-        found: list[RowIssue] = []
+        return self.see_codes(
+            row_number, values.get("vehicle_code", ""), values.get("owner_id_number", "")
+        )
+
+    def see_codes(self, row_number: int, vehicle_code: str, id_number: str) -> list[RowIssue]:
+        """:meth:`see` with the two texts given directly (the duplicate scan's fast path)."""
         self.rows_seen += 1
-        for kind, column in (("v", "vehicle_code"), ("o", "owner_id_number")):
-            text = values.get(column, "")
+        first_of = self._first
+        found: list[RowIssue] = []
+        for kind, text in (("v\0", vehicle_code), ("o\0", id_number)):
             if not text:
                 continue
-            key = f"{kind}\0{_key(text)}"
-            first = self._first.setdefault(key, row_number)
+            key = kind + (text.upper() if text.isascii() and text.isalnum() else _key(text))
+            first = first_of.setdefault(key, row_number)
             if first == row_number:
                 continue
-            group = self._groups.setdefault(key, [first])
-            group.append(row_number)
-            for number in (first, row_number):
-                keys = self._rows.setdefault(number, [])
-                if key not in keys:
-                    keys.append(key)
-            found.append(self._issue(row_number, key, [first], values.get(column, "")))
+            found.append(self._repeat(key, first, row_number, text))
         return found
+
+    def _repeat(self, key: str, first: int, row_number: int, text: str) -> RowIssue:
+        group = self._groups.setdefault(key, [first])
+        group.append(row_number)
+        for number in (first, row_number):
+            keys = self._rows.setdefault(number, [])
+            if key not in keys:
+                keys.append(key)
+        return self._issue(row_number, key, [first], text)
 
     def issues_for(self, row_number: int, values: Mapping[str, str]) -> list[RowIssue]:
         """After a full pass: this row's duplicate issues, naming every other row involved."""
@@ -119,9 +128,10 @@ def find_duplicates(path: str | Path, *, owner_severity: Severity = "error") -> 
     """Pass 1: scan a sheet for shared vehicle codes and ID numbers (streamed)."""
     finder = DuplicateFinder(owner_severity=owner_severity)
     with open_sheet(path) as sheet:
+        see = finder.see_codes
         for number, (code, id_number) in sheet.scan(("vehicle_code", "owner_id_number")):
             # A row with neither is blank or broken; the row pass reports it, and counts it.
-            finder.see(number, {"vehicle_code": code, "owner_id_number": id_number})
+            see(number, code, id_number)
     return finder
 
 
@@ -192,8 +202,9 @@ def validate_file(
     ``catalogue`` a snapshot (product model -> entry); ``report`` the file to
     write (``.csv``: one line per issue; ``.xlsx``: the rows with issues, bad
     cells highlighted, and an issues sheet). ``on_row`` sees each parsed row
-    (progress bars). ``jobs``: worker processes for a large CSV (default: up
-    to 2 when the file has at least 20,000 rows and the platform can fork).
+    (progress bars). ``jobs``: worker processes for a large CSV (default: half
+    the cores, at most 4, on a machine with 4 or more cores that can fork,
+    for a file of at least 20,000 rows; else one process).
     Raises :class:`~.readers.SheetError` for an unreadable file.
     """
     from .reports import IssueReport
@@ -231,7 +242,10 @@ def _jobs(jobs: int | None, fmt: str, rows: int, on_row: object) -> int:
     if fmt != "csv" or on_row is not None or not parallel.available():
         return 1
     if jobs is None:
-        return min(2, os.cpu_count() or 1) if rows >= PARALLEL_MIN_ROWS else 1
+        # Forked workers pay for pickling and copy-on-write; on a 2-core machine one
+        # process is as fast (measured: docs/performance.md), so only bigger ones use them.
+        cores = os.cpu_count() or 1
+        return min(4, cores // 2) if rows >= PARALLEL_MIN_ROWS and cores >= 4 else 1
     return max(1, jobs)
 
 

@@ -164,6 +164,10 @@ def validate(
     business_date: DateOption = None,
     under_16: Under16Option = "error",
     owner_duplicates: OwnerDupOption = "error",
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", help="Worker processes for a large CSV. 并行进程数。"),
+    ] = None,
 ) -> None:
     """Check every row offline; report each problem with row and column. 离线检查。"""
     from ..bulk.console import print_summary
@@ -177,7 +181,7 @@ def validate(
         summary = validate_file(
             file, on=_business_date(business_date), catalogue=_load_catalogue(catalogue),
             config=_config(under_16), report=target,
-            owner_duplicates="warning" if owner_duplicates == "warning" else "error",
+            owner_duplicates="warning" if owner_duplicates == "warning" else "error", jobs=jobs,
         )  # fmt: skip
     except (SheetError, OSError) as exc:
         raise _fail(*_messages(exc)) from exc

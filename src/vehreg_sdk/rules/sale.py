@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from operator import itemgetter
+from typing import NamedTuple
 
 from ._input import as_date, as_number, enum_text, field_of, fields_of, violation
 from ._text import normalize_code
@@ -132,32 +133,17 @@ def sale_violations(
     bike: Mapping[str, object], certificate: object, day: date | None, config: RuleConfig
 ) -> list[Violation]:
     """:func:`check_ebike_sale` on vehicle fields already read (see :data:`VEHICLE_FIELDS`)."""
-    found: list[Violation] = []
-    if day is None:
-        found.append(
-            violation(
-                "invoice_date.required",
-                "sale.invoice_date",
-                "The sale (invoice) date is required.",
-                "请填写销售（发票）日期。",
-            )
-        )
     cert = fields_of(certificate, _CERTIFICATE_FIELDS)
     model_source = cert.get("model")
     model = fields_of(model_source, _MODEL_FIELDS)
-    made = as_date(cert.get("manufacture_date"))
-    chemistry = enum_text(model.get("battery_chemistry")) or enum_text(
-        bike.get("battery_chemistry")
-    )
-    ruleset, certified = _certified_violations(
-        model, model_source is not None, certificate is not None, made, day, chemistry, config
-    )
-    found += certified
+    judged = _judge_product(bike, cert, model, model_source is not None, certificate, day, config)
+    found = list(judged.head)
     if certificate is not None:
-        found += _check_identity(bike, cert, model)
-    found += limit_violations(ruleset, bike, "vehicle", chemistry, _VEHICLE_LIMITED)
+        found += _code_mismatches(bike, cert)
+    found += judged.tail
     measured_source = bike.get("measured")
     if measured_source is not None:
+        ruleset, chemistry = judged.ruleset, judged.chemistry
         measured = fields_of(measured_source, _LIMITED_ATTRIBUTES)
         found += limit_violations(
             ruleset, measured, "vehicle.measured", chemistry, _MEASURED_LIMITED
@@ -167,11 +153,27 @@ def sale_violations(
     return found
 
 
-# Judging a catalogue model is the same for every bike of it sold the same day, and a
-# shop sells few models, so the judgement is memoised on the model's *values* (never
-# on the object, which may change) together with the dates and the configuration.
-_CertifiedKey = tuple[object, ...]
-_CERTIFIED: dict[_CertifiedKey, tuple[RuleConfig, EbikeRuleSet, tuple[Violation, ...]]] = {}
+class _Judged(NamedTuple):
+    """What :func:`sale_violations` finds apart from the bike's codes and measured values.
+
+    ``head`` (a missing sale date, the standard, the sale dates, the CCC record, the
+    model's limits) comes before the code mismatches, ``tail`` (battery chemistry and
+    voltage against the certificate, the battery voltage against the limits) after them.
+    """
+
+    config: RuleConfig
+    ruleset: EbikeRuleSet
+    chemistry: str | None
+    head: tuple[Violation, ...]
+    tail: tuple[Violation, ...]
+
+
+# Judging a catalogue model and a battery is the same for every bike of the model sold
+# the same day, and a shop sells few models, so the judgement is memoised on the
+# *values* read (never on the objects, which may change) together with the dates and
+# the configuration. Bounded: cleared when full.
+_JUDGED: dict[tuple[object, ...], _Judged] = {}
+_JUDGED_LIMIT = 4096
 _CCC_FIELDS = ("number", "state", "expiry")
 _MODEL_KEY_FIELDS = _MODEL_FIELDS[1:]
 # One C call reads all the values of a dict that has every field (a model's __dict__).
@@ -191,6 +193,63 @@ def _values(
     return tuple(map(fields.get, names))
 
 
+def _judge_product(
+    bike: Mapping[str, object],
+    cert: Mapping[str, object],
+    model: Mapping[str, object],
+    has_model: bool,
+    certificate: object,
+    day: date | None,
+    config: RuleConfig,
+) -> _Judged:
+    ccc = model.get("ccc")
+    voltage = bike.get("battery_voltage_v")
+    key: tuple[object, ...] | None = (
+        _values(_MODEL_VALUES, model, _MODEL_KEY_FIELDS),
+        _values(_CCC_VALUES, fields_of(ccc, _CCC_FIELDS), _CCC_FIELDS),
+        ccc is None,
+        has_model,
+        certificate is None,
+        cert.get("manufacture_date"),
+        day,
+        bike.get("battery_chemistry"),
+        voltage,
+        type(voltage),  # 48 and 48.0 (and True and 1) are equal keys but not equal values
+        id(config),
+    )
+    try:
+        judged = _JUDGED.get(key)  # type: ignore[arg-type]
+    except TypeError:  # an unhashable value in duck-typed input: judge without the memo
+        judged, key = None, None
+    if judged is not None and judged.config is config:
+        return judged
+    made = as_date(cert.get("manufacture_date"))
+    chemistry = enum_text(model.get("battery_chemistry")) or enum_text(
+        bike.get("battery_chemistry")
+    )
+    ruleset, head = _certified_violations(
+        model, has_model, certificate is not None, made, day, chemistry, config
+    )
+    if day is None:
+        head.insert(
+            0,
+            violation(
+                "invoice_date.required",
+                "sale.invoice_date",
+                "The sale (invoice) date is required.",
+                "请填写销售（发票）日期。",
+            ),
+        )
+    tail = _battery_mismatches(bike, model) if certificate is not None else []
+    tail += limit_violations(ruleset, bike, "vehicle", chemistry, _VEHICLE_LIMITED)
+    judged = _Judged(config, ruleset, chemistry, tuple(head), tuple(tail))
+    if key is not None:
+        if len(_JUDGED) >= _JUDGED_LIMIT:
+            _JUDGED.clear()
+        _JUDGED[key] = judged
+    return judged
+
+
 def _certified_violations(
     model: Mapping[str, object],
     has_model: bool,
@@ -201,34 +260,12 @@ def _certified_violations(
     config: RuleConfig,
 ) -> tuple[EbikeRuleSet, list[Violation]]:
     """Standard selection, sale dates, CCC and the model's limits: all but the bike itself."""
-    ccc = model.get("ccc")
-    key: _CertifiedKey | None = (
-        _values(_MODEL_VALUES, model, _MODEL_KEY_FIELDS),
-        _values(_CCC_VALUES, fields_of(ccc, _CCC_FIELDS), _CCC_FIELDS),
-        ccc is None,
-        has_model,
-        has_certificate,
-        made,
-        day,
-        chemistry,
-        id(config),
-    )
-    try:
-        cached = _CERTIFIED.get(key)  # type: ignore[arg-type]
-    except TypeError:  # an unhashable value in a duck-typed model: judge without the memo
-        cached, key = None, None
-    if cached is not None and cached[0] is config:
-        return cached[1], list(cached[2])
     ruleset, found = _select(enum_text(model.get("standard")), made, day, has_certificate, config)
     if has_certificate:
         found += _check_dates(ruleset, made, day)
-        found += check_ccc(ccc, day, made)
+        found += check_ccc(model.get("ccc"), day, made)
     if has_model:
         found += limit_violations(ruleset, model, "certificate.model", chemistry, None)
-    if key is not None:
-        if len(_CERTIFIED) >= 4096:
-            _CERTIFIED.clear()
-        _CERTIFIED[key] = (config, ruleset, tuple(found))
     return ruleset, found
 
 
@@ -279,58 +316,31 @@ _IDENTITY = (
 )
 
 
-def _identical(
-    bike: Mapping[str, object], cert: Mapping[str, object], model: Mapping[str, object]
-) -> bool:
-    """Whether the bike plainly matches its certificate: :func:`_check_identity` finds nothing.
-
-    The same codes as text, the same battery chemistry (the same enum member or text),
-    and finite voltages within the tolerance; anything less plain is left to the full check.
-    """
-    for name in _IDENTITY_FIELDS:
-        left = bike.get(name)
-        if type(left) is not str or left != cert.get(name):
-            return False
-    bike_chemistry = bike.get("battery_chemistry")
-    certified_chemistry = model.get("battery_chemistry")
-    if bike_chemistry is not certified_chemistry and not (
-        type(bike_chemistry) is str
-        and type(certified_chemistry) is str
-        and bike_chemistry == certified_chemistry
-    ):
-        return False
-    bike_voltage = bike.get("battery_voltage_v")
-    certified_voltage = model.get("battery_voltage_v")
-    return (
-        type(bike_voltage) is float
-        and type(certified_voltage) is float
-        # False for inf and nan, which the full check treats as no value.
-        and abs(bike_voltage - certified_voltage) <= _VOLTAGE_TOLERANCE
-    )
-
-
-_IDENTITY_FIELDS = ("vehicle_code", "motor_code", "product_model")
-_VOLTAGE_TOLERANCE = 0.05
-
-
-def _check_identity(
-    bike: Mapping[str, object], cert: Mapping[str, object], model: Mapping[str, object]
-) -> list[Violation]:
-    if _identical(bike, cert, model):
-        return []
+def _code_mismatches(bike: Mapping[str, object], cert: Mapping[str, object]) -> list[Violation]:
+    """The bike's vehicle code, motor code and product model against the certificate."""
     found: list[Violation] = []
     for name, code, en, zh in _IDENTITY:
-        if _same_code(bike.get(name), cert.get(name)) is False:
+        left = bike.get(name)
+        right = cert.get(name)
+        if type(left) is str and left == right:
+            continue  # the common case: the same text (what _same_code says first)
+        if _same_code(left, right) is False:
             found.append(
                 violation(
                     code,
                     f"vehicle.{name}",
                     f"The {en} does not match the certificate of conformity.",
                     f"{zh}与合格证不一致。",
-                    value=str(bike.get(name))[:64],
-                    allowed=str(cert.get(name))[:64],
+                    value=str(left)[:64],
+                    allowed=str(right)[:64],
                 )
             )
+    return found
+
+
+def _battery_mismatches(bike: Mapping[str, object], model: Mapping[str, object]) -> list[Violation]:
+    """The bike's battery chemistry and voltage against the certified ones."""
+    found: list[Violation] = []
     bike_chemistry = enum_text(bike.get("battery_chemistry"))
     certified_chemistry = enum_text(model.get("battery_chemistry"))
     if bike_chemistry and certified_chemistry and bike_chemistry != certified_chemistry:
@@ -349,7 +359,7 @@ def _check_identity(
     if (
         bike_voltage is not None
         and certified_voltage is not None
-        and abs(bike_voltage - certified_voltage) > _VOLTAGE_TOLERANCE
+        and abs(bike_voltage - certified_voltage) > 0.05
     ):
         found.append(
             violation(

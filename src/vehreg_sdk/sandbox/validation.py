@@ -53,11 +53,21 @@ def _covers(a: str, b: str) -> bool:
     return a == b or a.startswith(b + ".") or b.startswith(a + ".")
 
 
-def merge(reported: list[Violation], more: list[Violation]) -> list[Violation]:
-    """``reported`` plus the violations of ``more`` about fields not reported yet."""
-    out = list(reported)
-    for extra in more:
-        if not any(_covers(extra.field, item.field) for item in out):
+def merge(specific: list[Violation], generic: list[Violation]) -> list[Violation]:
+    """Every rule violation, plus the structural ones about fields no rule spoke of.
+
+    The rules' codes are the contract (``name.required``, ``motor_code.format``,
+    ``vehicle.motor_code_mismatch``); pydantic's generic ones (``field.too_short``)
+    only fill in for fields the rules do not cover, such as an unknown field.
+    """
+    out: list[Violation] = []
+    seen: set[tuple[str, str]] = set()
+    for item in specific:
+        if (item.field, item.code) not in seen:
+            seen.add((item.field, item.code))
+            out.append(item)
+    for extra in generic:
+        if not any(_covers(extra.field, item.field) for item in specific):
             out.append(extra)
     return out
 
@@ -85,15 +95,18 @@ def parse_registration(payload: Any, *, today: date) -> EbikeRegistrationCreate:
         return EbikeRegistrationCreate.model_validate(payload)
     except ValidationError as exc:
         found = _structural(exc)
+        vehicle = _part(payload, "vehicle")
+        code = vehicle.get("vehicle_code")
+        certificate = catalogue.certificate_for(code) if isinstance(code, str) else None
         try:
             raw_rules = rules.check_ebike_registration(
-                _part(payload, "vehicle"), _part(payload, "owner"), _part(payload, "sale"), on=today
+                vehicle, _part(payload, "owner"), _part(payload, "sale"), certificate, on=today
             )
         except Exception:  # the rules promise not to raise; a bug there must not hide the 422
             logger.exception("rules failed on a raw registration body")
             raw_rules = []
         raise ProblemError(
-            "validation.failed", errors=merge(found, rules.errors_only(raw_rules))
+            "validation.failed", errors=merge(rules.errors_only(raw_rules), found)
         ) from None
 
 

@@ -22,7 +22,7 @@ from ..rules._violation import Violation
 
 
 class WireModel(BaseModel):
-    """A response object. Unknown fields are kept; ``request_id`` names the response it came from."""
+    """A response object. Unknown fields are kept; ``request_id`` names its HTTP response."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=False)
 
@@ -77,7 +77,7 @@ def raise_first_error(violations: list[Violation]) -> None:
 
 
 def violations_from_pydantic(exc: Any, prefix: str = "") -> list[Violation]:
-    """Bilingual violations from a pydantic ``ValidationError`` (rule errors and plain type errors)."""
+    """Bilingual violations from a pydantic ``ValidationError`` (rule and plain type errors)."""
     out: list[Violation] = []
     for err in exc.errors(include_url=False):
         loc = ".".join(str(part) for part in err.get("loc", ()))

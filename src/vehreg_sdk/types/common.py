@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ._base import WireModel
 
@@ -34,7 +34,7 @@ class Problem(BaseModel):
     detail: str = ""
     detail_zh: str = ""
     request_id: str | None = None
-    errors: list[FieldError] = []
+    errors: list[FieldError] = Field(default_factory=list)
     existing_id: str | None = None
 
 
@@ -42,6 +42,6 @@ class ListEnvelope(WireModel):
     """``{"object": "list", "data": [...], "has_more": bool, "next_cursor": str | null}``."""
 
     object: str = "list"
-    data: list[dict[str, Any]] = []
+    data: list[dict[str, Any]] = Field(default_factory=list)
     has_more: bool = False
     next_cursor: str | None = None

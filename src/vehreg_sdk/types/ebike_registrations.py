@@ -259,7 +259,7 @@ class ReviewReason(WireModel):
 
 class Review(WireModel):
     outcome: str
-    reasons: list[ReviewReason] = []
+    reasons: list[ReviewReason] = Field(default_factory=list)
     reviewed_at: datetime | None = None
 
 
@@ -275,8 +275,8 @@ class EbikeRegistration(WireModel):
     sale: RegisteredSale
     plate_number: str | None = None
     plate_token: str | None = None
-    uploads: list[str] = []
-    photos: list[Photo] = []
+    uploads: list[str] = Field(default_factory=list)
+    photos: list[Photo] = Field(default_factory=list)
     review: Review | None = None
     client_reference: str | None = None
     batch_id: str | None = None

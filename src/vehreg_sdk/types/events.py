@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, ClassVar
 
 from ._base import WireModel
@@ -28,7 +28,10 @@ class EventType:
 
 
 class Event(WireModel):
-    """Something that happened to a registration; ``data['object']`` is the registration as it was then."""
+    """Something that happened to a registration.
+
+    ``data['object']`` is the registration as it was then.
+    """
 
     id: str
     object: str = "event"
