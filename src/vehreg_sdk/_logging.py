@@ -13,11 +13,11 @@ import os
 from collections.abc import Iterable
 from typing import Final
 
-from .privacy import mask_text
+from .privacy import masked_logger
 
 __all__ = ["logger", "redact_headers", "setup_from_env"]
 
-logger: Final = logging.getLogger("vehreg_sdk")
+logger: Final = masked_logger("vehreg_sdk")
 
 #: headers whose values never appear in a log line
 SENSITIVE_HEADERS: Final = frozenset(
@@ -31,23 +31,6 @@ SENSITIVE_HEADERS: Final = frozenset(
     }
 )
 
-
-class _MaskingFilter(logging.Filter):
-    """Masks ID numbers and mobiles in the final message (defence in depth)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken format string is the caller's bug; keep the record
-            return True
-        masked = mask_text(message)
-        if masked != message or record.args:
-            record.msg = masked
-            record.args = None
-        return True
-
-
-logger.addFilter(_MaskingFilter())
 
 _configured = False
 

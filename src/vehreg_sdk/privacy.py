@@ -9,10 +9,12 @@ these functions, always.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
 __all__ = [
+    "MaskingLogFilter",
     "MaskingPolicy",
     "get_policy",
     "mask_address",
@@ -20,6 +22,7 @@ __all__ = [
     "mask_mobile",
     "mask_name",
     "mask_text",
+    "masked_logger",
     "set_policy",
 ]
 
@@ -112,3 +115,36 @@ def mask_text(text: str) -> str:
     """Mask every ID number and mobile that appears inside free text (log lines, messages)."""
     text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), text)
     return _MOBILE_IN_TEXT.sub(lambda m: m.group(0)[:-11] + mask_mobile(m.group(0)[-11:]), text)
+
+
+class MaskingLogFilter(logging.Filter):
+    """Masks ID numbers and mobiles in a record's message and traceback (defence in depth).
+
+    A filter on a logger sees only the records logged *to that logger*, not those
+    propagated from its children, so every logger of ours gets one through
+    :func:`masked_logger`.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string is the caller's bug; keep the record
+            return True
+        masked = mask_text(message)
+        if masked != message or record.args:
+            record.msg = masked
+            record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = mask_text(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+_FILTER = MaskingLogFilter()
+
+
+def masked_logger(name: str) -> logging.Logger:
+    """``logging.getLogger(name)`` with the masking filter attached (once). Plugins use it too."""
+    logger = logging.getLogger(name)
+    if _FILTER not in logger.filters:
+        logger.addFilter(_FILTER)
+    return logger

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
 from typing import TYPE_CHECKING, Final
 
 from ._errors import WebhookVerificationError
+
+# ASCII digits only, at most 12 of them: hostile headers must be rejected, never crash int().
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 if TYPE_CHECKING:
     from .types.events import Event
@@ -50,7 +54,7 @@ def _parse(header: str) -> tuple[str, list[str]]:
             timestamp = value.strip()
         elif key == "v1":
             signatures.append(value.strip())
-    if not timestamp.isdigit() or not signatures:
+    if not _TIMESTAMP.fullmatch(timestamp) or not signatures:
         raise WebhookVerificationError(
             "webhook.malformed_header",
             f"The {SIGNATURE_HEADER} header must look like t=<unix>,v1=<hex>",

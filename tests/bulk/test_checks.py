@@ -1,4 +1,8 @@
-"""The memoised rules of a stream of rows give exactly what ``check_ebike_registration`` gives."""
+"""The rules a stream of rows is judged by are exactly ``check_ebike_registration``'s.
+
+A guard for any future shortcut in ``bulk/checks.py`` (memoising, skipping): the
+answers must stay those of the function the bureau runs.
+"""
 
 from __future__ import annotations
 
@@ -72,5 +76,5 @@ def test_row_rules_match_the_reference_function(today: date, snapshot: dict[str,
             )
             assert rules(vehicle, owner, sale, certificate) == expected
             seen.update(v.code.split(".")[0] for v in expected)
-    # The cases reach the memoised product checks as well as the per-person ones.
+    # The cases reach the product checks as well as the per-person ones.
     assert {"ccc", "ebike", "owner", "id_number"} <= seen

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import logging
 import os
 import sqlite3
 import threading
@@ -14,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..privacy import masked_logger
 from ..types import EbikeRegistrationCreate
 from . import _db
 from ._models import (
@@ -31,7 +31,7 @@ from ._rows import PhotoInput, default_path, item_from_row, make_worker_id, read
 if TYPE_CHECKING:
     from ._sync import RegistrationCallback, SyncClient
 
-logger = logging.getLogger("vehreg_sdk.outbox")
+logger = masked_logger("vehreg_sdk.outbox")
 
 
 DEFAULT_MAX_AGE = timedelta(hours=24)

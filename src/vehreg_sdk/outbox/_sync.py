@@ -9,19 +9,19 @@ its own through ``client_reference``.
 
 from __future__ import annotations
 
-import logging
 import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import _errors as errors
+from ..privacy import masked_logger
 from ..types import EbikeRegistration
 from ._models import ItemStatus, OutboxItem, SyncReport
 
 if TYPE_CHECKING:
     from ._store import Outbox
 
-logger = logging.getLogger("vehreg_sdk.outbox")
+logger = masked_logger("vehreg_sdk.outbox")
 
 RegistrationCallback = Callable[[OutboxItem, EbikeRegistration], None]
 

@@ -8,20 +8,20 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
+from ..privacy import masked_logger
 from .hookspecs import PrinterChoice, ScanResult, hookimpl
 
 if TYPE_CHECKING:
     from ..types import EbikeRegistration, Store
     from .host import PluginHost
 
-logger = logging.getLogger("vehreg_sdk.pos")
+logger = masked_logger("vehreg_sdk.pos")
 
 _SEPARATORS = re.compile(r"[|\t\r\n,，;；]+")
 _ID_NUMBER = re.compile(r"[1-9][0-9]{16}[0-9Xx]")

@@ -9,7 +9,6 @@ failure, and goes on. Hook wrappers are therefore not supported in 1.0.
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from collections import deque
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from ..privacy import mask_text
+from ..privacy import mask_text, masked_logger
 from . import hookspecs
 from .hookspecs import ENTRY_POINT_GROUP, PROJECT_NAME, PrinterChoice, ScanResult
 
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
     from ..rules import Violation
     from ..types import EbikeRegistration, EbikeRegistrationCreate, Store
 
-logger = logging.getLogger("vehreg_sdk.pos")
+logger = masked_logger("vehreg_sdk.pos")
 
 _MISSING = object()
 

@@ -9,7 +9,6 @@ within a second). One path means one behaviour to test and no sale that
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from ..outbox import SHANGHAI, Outbox, OutboxError, OutboxItem, PhotoInput, SyncReport
+from ..privacy import masked_logger
 from ..rules import Violation
 from ..types import EbikeRegistration, EbikeRegistrationCreate, Store
 from ..types._base import violations_from_pydantic
@@ -28,7 +28,7 @@ from .host import PluginHost
 if TYPE_CHECKING:
     from ..types import EbikeCertificate
 
-logger = logging.getLogger("vehreg_sdk.pos")
+logger = masked_logger("vehreg_sdk.pos")
 
 ClientFactory = Callable[[], Any]
 """Returns a :class:`vehreg_sdk.VehregClient` (called lazily, once)."""

@@ -11,17 +11,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from ._input import as_date, fields_of, has_text, violation
+from ._input import as_date, direct_kinds, fields_of, has_text, violation
 from ._violation import Violation
 from .codes import _CLEAN_VEHICLE_CODE, _MOTOR_CODE, validate_motor_code, validate_vehicle_code
 from .config import DEFAULT_CONFIG, RuleConfig
 from .owners import GUARDIAN_FIELDS, OWNER_FIELDS, owner_age_violations, person_field_violations
-from .people import _MOBILE, resident_id_facts
+from .people import _MOBILE, _RESIDENT_ID, _id_facts
 from .sale import VEHICLE_FIELDS, sale_violations
 
 __all__ = ["check_ebike_registration"]
 
 _SALE_FIELDS = ("invoice_number", "invoice_date")
+_VEHICLE_KINDS = direct_kinds(VEHICLE_FIELDS)
+_OWNER_KINDS = direct_kinds(OWNER_FIELDS)
+_SALE_KINDS = direct_kinds(_SALE_FIELDS)
 
 
 def check_ebike_registration(
@@ -42,10 +45,15 @@ def check_ebike_registration(
     ``certificate`` (or, without one, the bike's own values against the
     standard in force on the sale date).
     """
-    bike = fields_of(vehicle, VEHICLE_FIELDS)
-    person = fields_of(owner, OWNER_FIELDS)
-    sold = fields_of(sale, _SALE_FIELDS)
-    invoice_date = as_date(sold.get("invoice_date"))
+    # fields_of, without its call for the models it reads as their instance dict
+    bike = (
+        vehicle.__dict__ if type(vehicle) in _VEHICLE_KINDS else fields_of(vehicle, VEHICLE_FIELDS)
+    )
+    person = owner.__dict__ if type(owner) in _OWNER_KINDS else fields_of(owner, OWNER_FIELDS)
+    sold = sale.__dict__ if type(sale) in _SALE_KINDS else fields_of(sale, _SALE_FIELDS)
+    invoice_date = sold.get("invoice_date")
+    if type(invoice_date) is not date:
+        invoice_date = as_date(invoice_date)
     if _nothing_to_report(bike, person, sold, invoice_date, on, config):
         # The common case, decided in one pass: the field checks below would all be empty.
         found = sale_violations(bike, certificate, invoice_date, config)
@@ -100,16 +108,16 @@ def _nothing_to_report(
         and _MOBILE.fullmatch(mobile)  # validate_mobile
         and (id_type is None or (type(id_type) is str and id_type == "A"))  # a resident ID
         and person.get("guardian") is None
-        and has_text(bike.get("product_model"), max_chars=64)
-        and has_text(person.get("name"), max_chars=64)  # validate_name
-        and has_text(person.get("address"), max_chars=200)
-        and has_text(sold.get("invoice_number"), max_chars=32)
+        and _has_text(bike.get("product_model"), 64)
+        and _has_text(person.get("name"), 64)  # validate_name
+        and _has_text(person.get("address"), 200)
+        and _has_text(sold.get("invoice_number"), 32)
     ):
         return False
-    facts = resident_id_facts(person.get("id_number"))
-    if facts is None:
+    id_number = person.get("id_number")
+    if type(id_number) is not str or not _RESIDENT_ID.fullmatch(id_number):
         return False
-    birth, checksum_ok, region_known = facts
+    birth, checksum_ok, region_known = _id_facts(id_number)
     if birth is None or not checksum_ok or not region_known:
         return False  # validate_resident_id would report it
     today = on.year * 10000 + on.month * 100 + on.day
@@ -123,6 +131,16 @@ def _nothing_to_report(
         if deadline is not None and on - invoice_date > timedelta(days=deadline):
             return False
     return True
+
+
+def _has_text(value: object, max_chars: int) -> bool:
+    """``has_text(value, max_chars=max_chars)`` for printable text (``False``: not sure)."""
+    return (
+        type(value) is str
+        and 0 < len(value) <= max_chars
+        and value.isprintable()
+        and not value.isspace()
+    )
 
 
 def _under(prefix: str, violations: list[Violation]) -> list[Violation]:

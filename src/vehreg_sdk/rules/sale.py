@@ -14,7 +14,7 @@ from datetime import date
 from operator import itemgetter
 from typing import NamedTuple
 
-from ._input import as_date, as_number, enum_text, field_of, fields_of, violation
+from ._input import as_date, as_number, direct_kinds, enum_text, field_of, fields_of, violation
 from ._text import normalize_code
 from ._violation import Violation
 from .ccc import check_ccc
@@ -133,10 +133,19 @@ def sale_violations(
     bike: Mapping[str, object], certificate: object, day: date | None, config: RuleConfig
 ) -> list[Violation]:
     """:func:`check_ebike_sale` on vehicle fields already read (see :data:`VEHICLE_FIELDS`)."""
-    cert = fields_of(certificate, _CERTIFICATE_FIELDS)
+    # fields_of, without its call for the models it reads as their instance dict
+    cert = (
+        certificate.__dict__
+        if type(certificate) in _CERTIFICATE_KINDS
+        else fields_of(certificate, _CERTIFICATE_FIELDS)
+    )
     model_source = cert.get("model")
-    model = fields_of(model_source, _MODEL_FIELDS)
-    judged = _judge_product(bike, cert, model, model_source is not None, certificate, day, config)
+    model = (
+        model_source.__dict__
+        if type(model_source) in _MODEL_KINDS
+        else fields_of(model_source, _MODEL_FIELDS)
+    )
+    judged = _judged(bike, cert, model, model_source is not None, certificate is None, day, config)
     found = list(judged.head)
     if certificate is not None:
         found += _code_mismatches(bike, cert)
@@ -176,40 +185,39 @@ _JUDGED: dict[tuple[object, ...], _Judged] = {}
 _JUDGED_LIMIT = 4096
 _CCC_FIELDS = ("number", "state", "expiry")
 _MODEL_KEY_FIELDS = _MODEL_FIELDS[1:]
-# One C call reads all the values of a dict that has every field (a model's __dict__).
+# One C call reads several values of a dict that has them all (a model's __dict__).
 _MODEL_VALUES = itemgetter(*_MODEL_KEY_FIELDS)
 _CCC_VALUES = itemgetter(*_CCC_FIELDS)
+_CERTIFICATE_KINDS = direct_kinds(_CERTIFICATE_FIELDS)
+_MODEL_KINDS = direct_kinds(_MODEL_FIELDS)
+_CCC_KINDS = direct_kinds(_CCC_FIELDS)
 
 
-def _values(
-    getter: itemgetter[tuple[object, ...]], fields: Mapping[str, object], names: tuple[str, ...]
-) -> tuple[object, ...]:
-    """The values of ``names`` in ``fields`` (``None`` if absent), as a tuple."""
-    if type(fields) is dict:  # not a subclass: a defaultdict would grow on a missing key
-        try:
-            return getter(fields)  # type: ignore[no-any-return]
-        except KeyError:
-            pass
-    return tuple(map(fields.get, names))
-
-
-def _judge_product(
+def _judged(
     bike: Mapping[str, object],
     cert: Mapping[str, object],
     model: Mapping[str, object],
     has_model: bool,
-    certificate: object,
+    no_certificate: bool,
     day: date | None,
     config: RuleConfig,
 ) -> _Judged:
+    """The memoised judgement of the model, the dates and the bike's battery."""
     ccc = model.get("ccc")
+    ccc_fields = ccc.__dict__ if type(ccc) in _CCC_KINDS else fields_of(ccc, _CCC_FIELDS)
     voltage = bike.get("battery_voltage_v")
+    try:
+        # Not for a dict subclass: a defaultdict would grow on a missing key.
+        if type(model) is not dict or type(ccc_fields) is not dict:
+            raise KeyError
+        values = _MODEL_VALUES(model), _CCC_VALUES(ccc_fields)
+    except KeyError:  # a field is absent: read it as None
+        values = tuple(map(model.get, _MODEL_KEY_FIELDS)), tuple(map(ccc_fields.get, _CCC_FIELDS))
     key: tuple[object, ...] | None = (
-        _values(_MODEL_VALUES, model, _MODEL_KEY_FIELDS),
-        _values(_CCC_VALUES, fields_of(ccc, _CCC_FIELDS), _CCC_FIELDS),
+        *values,
         ccc is None,
         has_model,
-        certificate is None,
+        no_certificate,
         cert.get("manufacture_date"),
         day,
         bike.get("battery_chemistry"),
@@ -228,7 +236,7 @@ def _judge_product(
         bike.get("battery_chemistry")
     )
     ruleset, head = _certified_violations(
-        model, has_model, certificate is not None, made, day, chemistry, config
+        model, has_model, not no_certificate, made, day, chemistry, config
     )
     if day is None:
         head.insert(
@@ -240,7 +248,7 @@ def _judge_product(
                 "请填写销售（发票）日期。",
             ),
         )
-    tail = _battery_mismatches(bike, model) if certificate is not None else []
+    tail = [] if no_certificate else _battery_mismatches(bike, model)
     tail += limit_violations(ruleset, bike, "vehicle", chemistry, _VEHICLE_LIMITED)
     judged = _Judged(config, ruleset, chemistry, tuple(head), tuple(tail))
     if key is not None:
@@ -322,7 +330,7 @@ def _code_mismatches(bike: Mapping[str, object], cert: Mapping[str, object]) -> 
     for name, code, en, zh in _IDENTITY:
         left = bike.get(name)
         right = cert.get(name)
-        if type(left) is str and left == right:
+        if type(left) is str and type(right) is str and left == right:
             continue  # the common case: the same text (what _same_code says first)
         if _same_code(left, right) is False:
             found.append(

@@ -21,23 +21,21 @@ An item's request body (personal data) is kept only until it is processed.
 from __future__ import annotations
 
 import json
-import logging
-import sqlite3
 import threading
 import weakref
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from ..privacy import masked_logger
 from .auth import Dealer
 from .bureau import Bureau
 from .clock import rfc3339
 from .idempotency import canonical_json, fingerprint
 from .problems import ProblemError, field_error, violation
 from .registrations import create_registration
+from .storage import Database
 
-logger = logging.getLogger("vehreg_sdk.sandbox")
+logger = masked_logger("vehreg_sdk.sandbox")
 
 __all__ = ["batch_doc", "ensure_schema", "item_doc", "kick", "store_batch"]
 
@@ -193,73 +191,31 @@ def kick(bureau: Bureau) -> None:
         worker.start()
 
 
-class _Connection:
-    """The worker's own long-lived connection, shaped like ``Database.read()/write()``.
-
-    Why it stays open: SQLite checkpoints the WAL (with fsyncs) whenever the
-    *last* connection to a database closes. The bureau opens a connection per
-    unit of work, so without a long-lived one every commit would end in a
-    checkpoint; holding this one while items are processed makes each
-    registration several times cheaper.
-    """
-
-    def __init__(self, path: Any) -> None:
-        self.conn = sqlite3.connect(
-            path, timeout=30.0, isolation_level=None, check_same_thread=False
-        )
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA busy_timeout = 30000")
-
-    @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        yield self.conn
-
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
-
-    def close(self) -> None:
-        self.conn.close()
-
-
 def _work(ref: weakref.ref[Bureau]) -> None:
     dealers: dict[str, Dealer] = {}
-    bureau = ref()
-    if bureau is None:
-        return
-    db = _Connection(bureau.db.path)
-    del bureau
-    try:
-        while True:
-            bureau = ref()
-            if bureau is None:
-                return
-            try:
-                claimed = _claim(bureau, db)
-                if not claimed:
-                    with _lock:
-                        # Re-check under the lock: a batch stored meanwhile must not be stranded.
-                        if not _claim_pending_exists(bureau, db):
-                            _workers.pop(bureau, None)
-                            return
-                    continue
-                for item in claimed:
-                    _process(bureau, db, item, dealers)
-            except Exception:  # the file went away (tests), or a bug: never kill the server
-                logger.exception("sandbox batch worker stopped")
+    while True:
+        bureau = ref()
+        if bureau is None:
+            return
+        db = bureau.db
+        try:
+            claimed = _claim(bureau, db)
+            if not claimed:
                 with _lock:
-                    _workers.pop(bureau, None)
-                return
-            finally:
-                del bureau
-    finally:
-        db.close()
+                    # Re-check under the lock: a batch stored meanwhile must not be stranded.
+                    if not _claim_pending_exists(bureau, db):
+                        _workers.pop(bureau, None)
+                        return
+                continue
+            for item in claimed:
+                _process(bureau, db, item, dealers)
+        except Exception:  # the file went away (tests), or a bug: never kill the server
+            logger.exception("sandbox batch worker stopped")
+            with _lock:
+                _workers.pop(bureau, None)
+            return
+        finally:
+            del bureau, db
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +230,7 @@ class _Claimed:
     payload: dict[str, Any]
 
 
-def _claim_pending_exists(bureau: Bureau, db: _Connection) -> bool:
+def _claim_pending_exists(bureau: Bureau, db: Database) -> bool:
     now = bureau.clock()
     with db.read() as conn:
         row = conn.execute(
@@ -285,7 +241,7 @@ def _claim_pending_exists(bureau: Bureau, db: _Connection) -> bool:
     return row is not None
 
 
-def _claim(bureau: Bureau, db: _Connection) -> list[_Claimed]:
+def _claim(bureau: Bureau, db: Database) -> list[_Claimed]:
     now = bureau.clock()
     with db.write() as conn:
         rows = conn.execute(
@@ -329,13 +285,13 @@ def _registered(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _dealer(db: _Connection, dealer_id: str) -> Dealer:
+def _dealer(db: Database, dealer_id: str) -> Dealer:
     with db.read() as conn:
         row = conn.execute("SELECT * FROM dealers WHERE id = ?", (dealer_id,)).fetchone()
     return Dealer(row["id"], row["name"], row["app_key"], row["app_secret"])
 
 
-def _process(bureau: Bureau, db: _Connection, item: _Claimed, dealers: dict[str, Dealer]) -> None:
+def _process(bureau: Bureau, db: Database, item: _Claimed, dealers: dict[str, Dealer]) -> None:
     with db.read() as conn:
         known = conn.execute(
             "SELECT * FROM batch_references WHERE dealer_id = ? AND client_reference = ?",
@@ -379,7 +335,7 @@ def _process(bureau: Bureau, db: _Connection, item: _Claimed, dealers: dict[str,
 
 
 def _recovered(
-    db: _Connection, dealer: Dealer, item: _Claimed, problem: ProblemError
+    db: Database, dealer: Dealer, item: _Claimed, problem: ProblemError
 ) -> tuple[dict[str, Any], bool]:
     """A rejection, unless it is our own earlier registration (a crash before recording it)."""
     existing = problem.extra.get("existing_id")
@@ -398,7 +354,7 @@ def _recovered(
 
 def _finish(
     bureau: Bureau,
-    db: _Connection,
+    db: Database,
     item: _Claimed,
     outcome: dict[str, Any],
     *,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +19,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .. import _jws
+from ..privacy import masked_logger
 from .clock import Clock, system_clock
 from .ratelimit import RateLimiter
 from .seed import DEMO_DEALERS
 from .storage import Database
 
-logger = logging.getLogger("vehreg_sdk.sandbox")
+logger = masked_logger("vehreg_sdk.sandbox")
 
 #: ``苏G`` and six digits, numbered from 000001. Change with ``plate_format``.
 DEFAULT_PLATE_FORMAT = "苏G{serial:06d}"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,13 +23,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..privacy import masked_logger
 from . import idempotency, review
 from .auth import Dealer, authenticate
 from .bureau import Bureau
 from .files import MAX_MULTIPART_BODY, Part, parse_multipart, sha256_hex
 from .problems import PROBLEM_CONTENT_TYPE, ProblemError, violation
 
-logger = logging.getLogger("vehreg_sdk.sandbox")
+logger = masked_logger("vehreg_sdk.sandbox")
 
 JSON_CONTENT_TYPE = "application/json"
 MAX_JSON_BODY = 1024 * 1024

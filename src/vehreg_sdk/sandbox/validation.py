@@ -16,20 +16,20 @@ Both answer 422; the problem ``code`` names the most specific cause
 from __future__ import annotations
 
 import dataclasses
-import logging
 from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 
 from .. import rules
+from ..privacy import masked_logger
 from ..rules import Violation
 from ..types import EbikeRegistrationCreate
 from ..types._base import violations_from_pydantic
 from . import catalogue
 from .problems import ProblemError, violation
 
-logger = logging.getLogger("vehreg_sdk.sandbox")
+logger = masked_logger("vehreg_sdk.sandbox")
 
 _PRIORITY = ("vehicle.stolen", "certificate.not_found", "catalogue.model_not_found")
 

@@ -47,7 +47,13 @@ class WireModel(BaseModel):
 class InputModel(BaseModel):
     """A request body part. Unknown fields are an error; strings are stripped."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=True)
+    # hide_input_in_errors: a ValidationError's text must never echo an ID number or mobile.
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        validate_assignment=True,
+        hide_input_in_errors=True,
+    )
 
     _masked_fields: ClassVar[dict[str, Callable[[str], str]]] = {}
 
@@ -69,10 +75,16 @@ def raise_first_error(violations: list[Violation]) -> None:
     """
     for violation in violations:
         if violation.is_error:
+            # The message a person reads carries both languages; ctx keeps each one apart.
+            text = f"{violation.message} / {violation.message_zh}"
             raise PydanticCustomError(
                 violation.code,
-                violation.message.replace("{", "(").replace("}", ")"),
-                {"message_zh": violation.message_zh, "rule_field": violation.field},
+                text.replace("{", "(").replace("}", ")"),
+                {
+                    "message_en": violation.message,
+                    "message_zh": violation.message_zh,
+                    "rule_field": violation.field,
+                },
             )
 
 
@@ -85,6 +97,8 @@ def violations_from_pydantic(exc: Any, prefix: str = "") -> list[Violation]:
         ctx = err.get("ctx") or {}
         code = str(err.get("type", "invalid"))
         message = str(err.get("msg", "invalid value"))
+        if isinstance(ctx, dict) and ctx.get("message_en"):
+            message = str(ctx["message_en"])
         message_zh = ctx.get("message_zh") if isinstance(ctx, dict) else None
         if not message_zh:
             code, message_zh = _generic_zh(code)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, StringConstraints, field_validator, model_validator
 
 from .. import privacy, rules
 from ..rules._text import normalize, normalize_code
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .certificates import EbikeCertificate
 
 VehicleUse = Literal["self", "courier", "food_delivery", "other"]
+_Normalised = Annotated[str, StringConstraints(strip_whitespace=False)]
 
 
 class RegistrationStatus(StrEnum):
@@ -55,10 +56,10 @@ class MeasuredValues(InputModel):
 class EbikeVehicle(InputModel):
     """The bike being sold. ``vehicle_code`` is the 15-digit 整车编码."""
 
-    vehicle_code: str = Field(max_length=64)
-    motor_code: str = Field(max_length=64)
-    product_model: str = Field(min_length=1, max_length=64)
-    color: str = Field(min_length=1, max_length=16)
+    vehicle_code: _Normalised = Field(max_length=64)
+    motor_code: _Normalised = Field(max_length=64)
+    product_model: _Normalised = Field(min_length=1, max_length=64)
+    color: _Normalised = Field(min_length=1, max_length=16)
     battery_chemistry: BatteryChemistry = BatteryChemistry.LITHIUM
     battery_voltage_v: float = Field(default=48, gt=0, le=1000)
     battery_capacity_ah: float = Field(default=20, gt=0, le=1000)
@@ -146,12 +147,12 @@ class Owner(InputModel):
         "address": privacy.mask_address,
     }
 
-    name: str = Field(min_length=1, max_length=64)
+    name: _Normalised = Field(min_length=1, max_length=64)
     id_type: str = Field(default="A", max_length=2)
     """身份证明名称 code (GA 24): ``A`` resident ID, ``N`` credit code, ..."""
     id_number: str = Field(max_length=64)
     mobile: str = Field(max_length=32)
-    address: str = Field(min_length=1, max_length=200)
+    address: _Normalised = Field(min_length=1, max_length=200)
     use: VehicleUse = "self"
     guardian: Guardian | None = None
 
@@ -190,11 +191,11 @@ def _check_person(person: Owner | Guardian, on: date | None) -> None:
 class Sale(InputModel):
     """The sale: invoice, price in integer fen (分), the clerk who sold it."""
 
-    invoice_number: str = Field(min_length=1, max_length=32)
+    invoice_number: _Normalised = Field(min_length=1, max_length=32)
     invoice_date: date
     """An Asia/Shanghai business date."""
     price_fen: int = Field(ge=0, le=100_000_000)
-    clerk_id: str = Field(min_length=1, max_length=64)
+    clerk_id: _Normalised = Field(min_length=1, max_length=64)
 
     @field_validator("invoice_number", "clerk_id", mode="before")
     @classmethod

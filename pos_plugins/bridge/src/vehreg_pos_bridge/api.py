@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import logging
 from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
@@ -26,6 +25,7 @@ from vehreg_sdk.outbox import (
     VehicleAlreadyQueued,
 )
 from vehreg_sdk.pos import SaleInvalid, violation_dicts
+from vehreg_sdk.privacy import masked_logger
 
 from . import labels
 from .openapi import openapi_document
@@ -34,7 +34,7 @@ from .security import SESSION_COOKIE, csrf_ok
 if TYPE_CHECKING:
     from .app import BridgeState
 
-logger = logging.getLogger("vehreg_pos_bridge")
+logger = masked_logger("vehreg_pos_bridge")
 
 
 def routes() -> list[Route]:

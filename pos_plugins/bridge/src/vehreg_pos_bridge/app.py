@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -16,12 +15,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vehreg_sdk.pos import Till
+from vehreg_sdk.privacy import masked_logger
 
 from . import api
 from .security import SESSION_COOKIE, SESSION_TTL_S, Guard, allowed_hosts, content_security_policy
 from .worker import SyncWorker
 
-logger = logging.getLogger("vehreg_pos_bridge")
+logger = masked_logger("vehreg_pos_bridge")
 
 
 @dataclass(slots=True)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from vehreg_sdk.outbox import OutboxItem
 from vehreg_sdk.pos import Till
 from vehreg_sdk.pos.printing import print_label, render_label
+from vehreg_sdk.privacy import masked_logger
 
-logger = logging.getLogger("vehreg_pos_bridge")
+logger = masked_logger("vehreg_pos_bridge")
 
 
 class LabelError(Exception):

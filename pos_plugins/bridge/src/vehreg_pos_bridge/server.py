@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import socket
 import threading
 import time
@@ -14,11 +13,12 @@ import uvicorn
 
 from vehreg_sdk.outbox import Outbox, make_worker_id
 from vehreg_sdk.pos import PluginHost, Till
+from vehreg_sdk.privacy import masked_logger
 
 from .app import BridgeConfig, app_state, create_app
 from .security import get_or_create_token, is_loopback
 
-logger = logging.getLogger("vehreg_pos_bridge")
+logger = masked_logger("vehreg_pos_bridge")
 
 
 class BridgeConfigError(Exception):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 
 from vehreg_sdk.outbox import SyncReport
 from vehreg_sdk.pos import Till
+from vehreg_sdk.privacy import masked_logger
 
-logger = logging.getLogger("vehreg_pos_bridge")
+logger = masked_logger("vehreg_pos_bridge")
 
 
 class SyncWorker:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -10,10 +9,11 @@ from typing import Any
 
 from vehreg_sdk.outbox import Outbox, make_worker_id
 from vehreg_sdk.pos import PluginHost, Till
+from vehreg_sdk.privacy import masked_logger
 
 from .watcher import HotFolder
 
-logger = logging.getLogger("vehreg_pos_hotfolder")
+logger = masked_logger("vehreg_pos_hotfolder")
 
 
 def watch(

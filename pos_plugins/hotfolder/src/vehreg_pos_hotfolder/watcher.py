@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import time
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from typing import Any
 
 from vehreg_sdk.outbox import STATUS_TEXT, OutboxItem, VehicleAlreadyQueued
 from vehreg_sdk.pos import SaleInvalid, Till, violation_dicts
+from vehreg_sdk.privacy import masked_logger
 
 from .files import (
     MalformedFile,
@@ -40,7 +40,7 @@ from .files import (
     write_json_atomic,
 )
 
-logger = logging.getLogger("vehreg_pos_hotfolder")
+logger = masked_logger("vehreg_pos_hotfolder")
 
 SOURCE = "hotfolder"
 
