@@ -6,7 +6,12 @@ A plate token is a compact JWS (EdDSA / Ed25519) with header
 QR code on a plate label carries the token itself, so anyone holding the
 bureau's published keys (``GET /v1/keys``, a JWKS) can check a label with no
 network: :func:`verify_token`. Keep an offline copy of the keys with
-:func:`save_jwks` / :func:`load_jwks`.
+:func:`save_jwks` / :func:`load_jwks`. A key set is the
+:class:`~vehreg_sdk.types.Jwks` that ``client.keys.retrieve()`` returns, or its
+JSON (a dict ``{"keys": [...]}``, or the bare ``keys`` list).
+
+Every error is a :class:`PlateTokenError` with the text in English and Chinese;
+a key set that is not one raises :class:`InvalidJwksError`.
 
 This module never touches the network.
 """
@@ -17,14 +22,20 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import _jws
 
+if TYPE_CHECKING:
+    from .types.keys import Jwks
+
 __all__ = [
+    "InvalidJwksError",
+    "JwksLike",
     "MalformedTokenError",
     "PlateClaims",
     "PlateTokenError",
@@ -70,6 +81,20 @@ class UnknownKeyError(PlateTokenError):
     """The token names a key (``kid``) that the key set does not hold."""
 
     code = "plate_token.unknown_key"
+
+
+class InvalidJwksError(PlateTokenError, ValueError):
+    """What was given as the bureau's key set is not a JWKS (``{"keys": [...]}``).
+
+    Also a :class:`ValueError`, as it was before it had its own class.
+    """
+
+    code = "plate_token.invalid_jwks"
+
+
+#: A key set as :func:`verify_token` and :func:`save_jwks` take it: the ``Jwks`` model of
+#: ``client.keys.retrieve()``, the JWKS JSON (``{"keys": [...]}``) or its ``keys`` list.
+JwksLike: TypeAlias = "Jwks | Mapping[str, Any] | Sequence[Mapping[str, Any]]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,23 +171,46 @@ def decode_unverified(token: str) -> PlateClaims:
     return _claims_from(header, claims)
 
 
-def _keys(jwks: dict[str, Any] | list[dict[str, Any]]) -> list[dict[str, Any]]:
-    keys = jwks.get("keys") if isinstance(jwks, dict) else jwks
-    if not isinstance(keys, list):
-        raise ValueError('a JWKS is {"keys": [...]}')
-    return [key for key in keys if isinstance(key, dict)]
+def _keys(jwks: object) -> list[Mapping[str, Any]]:
+    """The key objects of ``jwks`` (see :data:`JwksLike`); :class:`InvalidJwksError` if none."""
+    if isinstance(jwks, Mapping):
+        keys = jwks.get("keys")
+    elif isinstance(jwks, list | tuple):
+        keys = jwks
+    else:  # the Jwks model (duck-typed: this module does not import pydantic)
+        keys = getattr(jwks, "keys", None)
+    if not isinstance(keys, list | tuple):
+        raise InvalidJwksError(
+            'the bureau\'s key set must be a JWKS, {"keys": [...]} as GET /v1/keys returns '
+            f"it, not {type(jwks).__name__}",
+            '车管所公钥集格式错误：应为 GET /v1/keys 返回的 JWKS（{"keys": [...]}）',
+        )
+    return [key for key in keys if isinstance(key, Mapping)]
 
 
-def verify_token(
-    token: str, jwks: dict[str, Any] | list[dict[str, Any]], *, issuer: str | None = ISSUER
-) -> PlateClaims:
+def _document(jwks: object) -> dict[str, Any]:
+    """The JWKS JSON document of ``jwks`` (a model is dumped; a bare list is wrapped)."""
+    keys = [dict(key) for key in _keys(jwks)]
+    if isinstance(jwks, Mapping):
+        return {**jwks, "keys": keys}
+    dump = getattr(jwks, "model_dump", None)
+    if callable(dump):
+        document = dump(mode="json")
+        if isinstance(document, dict):
+            return {**document, "keys": keys}
+    return {"keys": keys}
+
+
+def verify_token(token: str, jwks: JwksLike, *, issuer: str | None = ISSUER) -> PlateClaims:
     """Check the token's signature against the bureau's keys, offline, and return its claims.
 
-    ``jwks`` is the JSON of ``GET /v1/keys`` (or its ``keys`` list). ``token`` may also be a
-    URI that wraps the token. Raises :class:`MalformedTokenError`, :class:`UnknownKeyError`
-    (``kid`` not in the key set) or :class:`TokenTamperedError` (signature does not match,
-    including a token signed by some other key under a known ``kid``). ``issuer=None``
-    accepts any ``iss``.
+    ``jwks`` is what ``client.keys.retrieve()`` returns (:class:`~vehreg_sdk.types.Jwks`),
+    or the JSON of ``GET /v1/keys`` as a dict (or its ``keys`` list), for example from
+    :func:`load_jwks`. ``token`` may also be a URI that wraps the token. Raises
+    :class:`MalformedTokenError`, :class:`UnknownKeyError` (``kid`` not in the key set),
+    :class:`TokenTamperedError` (signature does not match, including a token signed by
+    some other key under a known ``kid``) or :class:`InvalidJwksError` (``jwks`` is not a
+    key set). ``issuer=None`` accepts any ``iss``.
     """
     header, claims, signing_input, signature = _split(token)
     result = _claims_from(header, claims)
@@ -175,7 +223,7 @@ def verify_token(
         )
     for key in candidates:
         try:
-            public_key = _jws.public_key_from_jwk(key)
+            public_key = _jws.public_key_from_jwk(dict(key))
         except ValueError:
             continue
         if _jws.verify_signature(public_key, signing_input, signature):
@@ -192,21 +240,39 @@ def verify_token(
 
 
 def load_jwks(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read an offline copy of the bureau's key set written by :func:`save_jwks`."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    """Read an offline copy of the bureau's key set written by :func:`save_jwks`.
+
+    Raises :class:`InvalidJwksError` when the file holds no JWKS (``OSError`` when it
+    cannot be read at all).
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidJwksError(
+            f"{os.fspath(path)} is not a saved key set (not JSON: {exc})",
+            f"{os.fspath(path)} 不是已保存的车管所公钥集（不是有效的 JSON）",
+        ) from exc
+    if not isinstance(data, dict):
+        raise InvalidJwksError(
+            f'{os.fspath(path)} is not a saved key set: a JWKS is {{"keys": [...]}}',
+            f"{os.fspath(path)} 不是已保存的车管所公钥集（应为 JWKS 对象）",
+        )
     _keys(data)
-    return dict(data)
+    return data
 
 
-def save_jwks(path: str | os.PathLike[str], jwks: dict[str, Any]) -> Path:
-    """Write the key set atomically (temp file + replace), so a crash never leaves half a file."""
-    _keys(jwks)
+def save_jwks(path: str | os.PathLike[str], jwks: JwksLike) -> Path:
+    """Write the key set atomically (temp file + replace), so a crash never leaves half a file.
+
+    ``jwks`` is what :func:`verify_token` takes; the file holds its JWKS JSON document.
+    """
+    document = _document(jwks)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".jwks-", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(jwks, handle, ensure_ascii=False, indent=2)
+            json.dump(document, handle, ensure_ascii=False, indent=2)
         os.replace(tmp_name, target)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)

@@ -120,7 +120,7 @@ def test_unknown_signature_method_is_refused() -> None:
 @respx.mock(base_url=BASE_URL)
 def test_extra_headers_are_sent(respx_mock: respx.MockRouter, client: VehregClient) -> None:
     route = respx_mock.get("/v1/keys").respond(200, json={"keys": []})
-    assert client.keys.retrieve(extra_headers={"X-Trace": "t1"}) == {"keys": []}
+    assert client.keys.retrieve(extra_headers={"X-Trace": "t1"}).model_dump() == {"keys": []}
     request = route.calls[0].request
     assert request.headers["X-Trace"] == "t1"
     assert "X-Vehreg-Signature" not in request.headers  # /v1/keys is public

@@ -73,8 +73,60 @@ def test_unknown_plate_kind(kind: object) -> None:
     assert codes(validate_plate("苏GA1234", kind)) == ["plate_kind.unknown"]
 
 
+async def _plate_issued_by_a_real_sandbox() -> str:
+    """Register one bike on an in-process sandbox bureau (default settings); its plate."""
+    pytest.importorskip("starlette")
+    import json
+    import uuid
+
+    import httpx
+
+    from vehreg_sdk import _signing
+    from vehreg_sdk.sandbox import DEMO_DEALERS, create_app
+    from vehreg_sdk.sandbox.seed import demo_registration_body, sellable_vehicle_codes
+
+    app = create_app()  # the default plate pattern, as ``vehreg sandbox serve`` runs it
+    dealer = DEMO_DEALERS[0]
+    (code,) = sellable_vehicle_codes(1)
+    body = json.dumps(demo_registration_body(code, dealer.store_ids[0])).encode()
+    path = "/v1/ebike-registrations"
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": str(uuid.uuid4()),
+        **_signing.signature_headers(
+            app_key=dealer.app_key,
+            secret=dealer.app_secret,
+            method="POST",
+            path=path,
+            query="",
+            body=body,
+            timestamp=int(app.state.bureau.clock()),
+        ),
+    }
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://sandbox.test"
+        ) as client:
+            response = await client.post(path, content=body, headers=headers)
+    finally:
+        await app.state.bureau.aclose()
+    assert response.status_code == 201, response.text
+    plate: str = response.json()["plate_number"]
+    return plate
+
+
 class TestEbikePlate:
-    def test_default_is_what_the_sandbox_issues(self) -> None:
+    async def test_default_is_what_the_sandbox_issues(self) -> None:
+        plate = await _plate_issued_by_a_real_sandbox()
+        assert plate == "苏G000001"  # the first plate of a fresh bureau
+        assert validate_ebike_plate(plate) == []
+        # and every plate the default allocator can hand out, to its last serial
+        from vehreg_sdk.sandbox.bureau import Settings
+
+        settings = Settings()
+        for serial in (1, 2, 99_999, 100_000, settings.plate_capacity):
+            issued = settings.plate_format.format(serial=serial)
+            assert validate_ebike_plate(issued) == [], issued
         assert validate_ebike_plate("苏G12345A") == []
         assert validate_ebike_plate("苏g12345a") == []
         assert codes(validate_ebike_plate("苏G1234")) == ["plate_number.format"]

@@ -17,6 +17,51 @@ DEFAULT_PORT = 8780
 DEFAULT_DB = Path("vehreg-sandbox.db")
 DEFAULT_RATE_LIMIT = 50.0
 DEFAULT_REVIEW_DELAY = 2.0
+#: The sandbox's plate pattern (``create_app(plate_format=...)``); kept here so that
+#: ``--help`` works without the sandbox extra.
+DEFAULT_PLATE_FORMAT = "苏G{serial:06d}"
+DEFAULT_PLATE_CAPACITY = 999_999
+
+
+def check_plate_format(plate_format: str, plate_capacity: int = DEFAULT_PLATE_CAPACITY) -> str:
+    """``plate_format`` if it numbers plates; else :class:`typer.BadParameter` (both languages).
+
+    A usable pattern is a ``str.format`` pattern whose only field is ``{serial}`` (an
+    integer from 1 to ``plate_capacity``) and that gives a different plate for every
+    serial, such as ``苏G{serial:06d}`` or ``苏GD{serial:05d}``.
+    """
+    if plate_capacity < 1:
+        raise typer.BadParameter(
+            f"the plate capacity must be at least 1, not {plate_capacity} (号牌容量至少为 1)",
+            param_hint="'--plate-capacity'",
+        )
+    shown = repr(plate_format)
+    if "{serial" not in plate_format:
+        raise typer.BadParameter(
+            f"{shown} has no {{serial}} field, so every plate would be the same; "
+            "example: '苏G{serial:06d}' "
+            "(号牌格式缺少 {serial} 序号字段，例如 '苏G{serial:06d}')",
+            param_hint="'--plate-format'",
+        )
+    try:
+        serials = sorted({1, min(2, plate_capacity), plate_capacity})
+        samples = [plate_format.format(serial=n) for n in serials]
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError) as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        raise typer.BadParameter(
+            f"{shown} is not a usable pattern ({reason}); use str.format syntax with one "
+            "{serial} field, such as '苏G{serial:06d}' "
+            "(号牌格式无效：请使用 str.format 语法，只含一个 {serial} 字段，例如 '苏G{serial:06d}')",
+            param_hint="'--plate-format'",
+        ) from None
+    if len(set(samples)) < len(samples) or not all(s.strip() for s in samples):
+        raise typer.BadParameter(
+            f"{shown} gives the same plate for different serials "
+            f"({', '.join(map(repr, samples))}); the {{serial}} field must be printed "
+            "(号牌格式必须输出 {serial} 序号，否则不同车辆会得到相同号牌)",
+            param_hint="'--plate-format'",
+        )
+    return plate_format
 
 
 def banner(
@@ -26,6 +71,7 @@ def banner(
     db_path: Path,
     review_delay: float,
     rate_limit: float | None,
+    plate_format: str = DEFAULT_PLATE_FORMAT,
 ) -> str:
     """What ``serve`` prints: where it listens and each demo dealer's environment lines."""
     limit = f"{rate_limit:g} requests/s per dealer" if rate_limit else "off"
@@ -34,6 +80,7 @@ def banner(
         f"  database      {db_path}",
         f"  review delay  {review_delay:g} s",
         f"  rate limit    {limit}",
+        f"  plates        {plate_format.format(serial=1)}, {plate_format.format(serial=2)}, ...",
         f"  contract      {base_url}/openapi.json",
         "",
     ]
@@ -66,8 +113,19 @@ def serve(
     rate_limit: Annotated[
         float, typer.Option(help="Requests/s per dealer; 0 turns it off. 限流（次/秒）。")
     ] = DEFAULT_RATE_LIMIT,
+    plate_format: Annotated[
+        str,
+        typer.Option(
+            help="Plate pattern, str.format with {serial}. 号牌格式（含 {serial} 序号）。",
+        ),
+    ] = DEFAULT_PLATE_FORMAT,
+    plate_capacity: Annotated[
+        int,
+        typer.Option(help="Highest plate serial. 号牌序号上限。"),
+    ] = DEFAULT_PLATE_CAPACITY,
 ) -> None:
     """Serve the sandbox bureau until Ctrl+C. 运行沙箱车管所。"""
+    check_plate_format(plate_format, plate_capacity)
     try:
         import uvicorn
 
@@ -77,7 +135,13 @@ def serve(
             "the sandbox needs its extra: pip install 'vehreg-sdk[sandbox]' "
             "(沙箱需要安装 sandbox 扩展)"
         ) from exc
-    application = create_app(db, review_delay, rate_limit or None)
+    application = create_app(
+        db,
+        review_delay,
+        rate_limit or None,
+        plate_format=plate_format,
+        plate_capacity=plate_capacity,
+    )
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted connections only
     # when the listening socket says TCP; without it every response waits ~40 ms.
@@ -98,6 +162,7 @@ def serve(
             db_path=db.resolve(),
             review_delay=review_delay,
             rate_limit=rate_limit or None,
+            plate_format=plate_format,
         )
     )
     config = uvicorn.Config(application, log_level="warning", lifespan="on", ws="none")

@@ -14,7 +14,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import _errors as errors
-from ..privacy import masked_logger
+from ..privacy import (
+    mask_address,
+    mask_id_number,
+    mask_mobile,
+    mask_name,
+    mask_text,
+    masked_logger,
+)
 from ..types import EbikeRegistration
 from ._models import ItemStatus, OutboxItem, SyncReport
 
@@ -150,8 +157,13 @@ def _process(
         if on_registered is not None:
             try:
                 on_registered(recorded, registration)
-            except Exception:  # a printer or plugin failure must never lose the sale
-                logger.exception("outbox: after-registration callback failed for %s", item.local_id)
+            except Exception as exc:  # a printer or plugin failure must never lose the sale
+                logger.error(
+                    "outbox: after-registration callback failed for %s: %s (at %s)",
+                    item.local_id,
+                    error_summary(exc, item),
+                    _frames(exc),
+                )
                 report.hook_failures.append(item.local_id)
     else:
         report.submitted.append(item.local_id)
@@ -202,7 +214,14 @@ def _send(outbox: Outbox, client: SyncClient, item: OutboxItem) -> EbikeRegistra
     except (_Parked, _RetryLater):
         raise
     except Exception as err:  # an unexpected bug must not lose the sale: keep it queued
-        logger.exception("outbox: unexpected error sending %s", item.local_id)
+        # Not logger.exception: the message may quote the sale, and a name or an address
+        # cannot be recognised by a pattern. The type, a masked summary and the frames do.
+        logger.error(
+            "outbox: unexpected error sending %s: %s (at %s)",
+            item.local_id,
+            error_summary(err, item),
+            _frames(err),
+        )
         raise _RetryLater(
             "outbox.unexpected_error",
             f"unexpected error: {type(err).__name__}",
@@ -386,3 +405,42 @@ def _dumps(value: Any) -> str:
     from ._db import dumps
 
     return dumps(value)
+
+
+def error_summary(exc: BaseException, item: OutboxItem, limit: int = 200) -> str:
+    """``Type: first line``, with the item's owner data masked by value, then ID numbers and
+    mobiles anywhere, cut to ``limit`` characters: safe for a log line."""
+    try:
+        text = str(exc).strip()
+    except Exception:
+        text = ""
+    text = text.splitlines()[0] if text else ""
+    owner = item.payload.get("owner") or {}
+    masks = (
+        ("name", mask_name),
+        ("id_number", mask_id_number),
+        ("mobile", mask_mobile),
+        ("address", mask_address),
+    )
+    found = {
+        str(owner[key]).strip(): mask(str(owner[key]))
+        for key, mask in masks
+        if isinstance(owner.get(key), str) and len(str(owner[key]).strip()) >= 2
+    }
+    for value in sorted(found, key=len, reverse=True):
+        text = text.replace(value, found[value])
+    text = mask_text(text)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _frames(exc: BaseException, depth: int = 4) -> str:
+    import traceback
+    from pathlib import PurePath
+
+    frames = traceback.extract_tb(exc.__traceback__)[-depth:]
+    return (
+        " <- ".join(f"{PurePath(f.filename).name}:{f.lineno} in {f.name}" for f in reversed(frames))
+        or "(no traceback)"
+    )

@@ -10,16 +10,26 @@ failure, and goes on. Hook wrappers are therefore not supported in 1.0.
 from __future__ import annotations
 
 import os
+import re
 import time
+import traceback
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from ..privacy import mask_text, masked_logger
+from ..privacy import (
+    mask_address,
+    mask_id_number,
+    mask_mobile,
+    mask_name,
+    mask_text,
+    masked_logger,
+)
 from . import hookspecs
 from .hookspecs import ENTRY_POINT_GROUP, PROJECT_NAME, PrinterChoice, ScanResult
 
@@ -29,7 +39,12 @@ if TYPE_CHECKING:
 
 logger = masked_logger("vehreg_sdk.pos")
 
-_MISSING = object()
+#: How many recent failures :attr:`PluginHost.failures` keeps (for ``vehreg pos plugins``).
+RECENT_FAILURES = 200
+#: The longest exception text kept in a :class:`PluginFailure` (the rest is cut).
+MAX_ERROR_CHARS = 200
+
+_SCAN_SEPARATORS = re.compile(r"[|\t\r\n,，;；]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +89,8 @@ class PluginHost:
         if disabled is None:
             disabled = filter(None, os.environ.get("VEHREG_DISABLE_PLUGINS", "").split(","))
         self.disabled = {name.strip() for name in disabled}
-        self.failures: deque[PluginFailure] = deque(maxlen=200)
+        #: the most recent failures of any call (at most :data:`RECENT_FAILURES`), for display
+        self.failures: deque[PluginFailure] = deque(maxlen=RECENT_FAILURES)
         self._dists: dict[str, tuple[str | None, str | None]] = {}
         self._builtin_names: set[str] = set()
         if builtins:
@@ -107,7 +123,7 @@ class PluginHost:
                 plugin = ep.load()
                 self.pm.register(plugin, name=ep.name)
             except Exception as exc:
-                self._fail(ep.name, "load", exc)
+                self._fail(ep.name, "load", exc)  # reported through self.failures
                 continue
             dist = ep.dist
             self._dists[ep.name] = (dist.name, dist.version) if dist else (None, None)
@@ -126,7 +142,7 @@ class PluginHost:
 
     # ------------------------------------------------------------------ hooks
     def parse_scan(self, text: str) -> ScanResult | None:
-        result = self._call("parse_scan", firstresult=True, text=text)
+        result = self._call("parse_scan", [], firstresult=True, text=text)
         return result if isinstance(result, ScanResult) else None
 
     def validate_sale(self, sale: EbikeRegistrationCreate) -> list[Violation]:
@@ -134,10 +150,10 @@ class PluginHost:
         from ..rules import Violation
 
         found: list[Violation] = []
-        before = len(self.failures)
-        for result in self._call("validate_sale", sale=sale) or []:
+        failures: list[PluginFailure] = []
+        for result in self._call("validate_sale", failures, sale=sale) or []:
             found.extend(v for v in (result or []) if isinstance(v, Violation))
-        for failure in list(self.failures)[before:]:
+        for failure in failures:
             found.append(
                 Violation(
                     code="plugin.failed",
@@ -150,7 +166,10 @@ class PluginHost:
         return found
 
     def before_submit(self, sale: EbikeRegistrationCreate) -> list[PluginFailure]:
-        return self._failures_of(lambda: self._call("before_submit", sale=sale))
+        """Run the before-submit plugins; returns the failures of this call."""
+        failures: list[PluginFailure] = []
+        self._call("before_submit", failures, sale=sale)
+        return failures
 
     def after_registration(
         self,
@@ -158,24 +177,35 @@ class PluginHost:
         store: Store | None = None,
         local_id: str | None = None,
     ) -> list[PluginFailure]:
-        """Run the after-registration plugins (label printing...); returns their failures."""
-        return self._failures_of(
-            lambda: self._call(
-                "after_registration", registration=registration, store=store, local_id=local_id
-            )
+        """Run the after-registration plugins (label printing...); returns this call's failures."""
+        failures: list[PluginFailure] = []
+        self._call(
+            "after_registration",
+            failures,
+            registration=registration,
+            store=store,
+            local_id=local_id,
         )
+        return failures
 
     def select_printer(self, store: Store | None) -> PrinterChoice | None:
-        result = self._call("select_printer", firstresult=True, store=store)
+        result = self._call("select_printer", [], firstresult=True, store=store)
         return result if isinstance(result, PrinterChoice) else None
 
     # ------------------------------------------------------------------ internals
-    def _failures_of(self, call: Any) -> list[PluginFailure]:
-        before = len(self.failures)
-        call()
-        return list(self.failures)[before:]
+    def _call(
+        self,
+        hook_name: str,
+        failures: list[PluginFailure],
+        *,
+        firstresult: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        """Call every implementation of ``hook_name``; each failure is appended to ``failures``.
 
-    def _call(self, hook_name: str, *, firstresult: bool = False, **kwargs: Any) -> Any:
+        The caller owns ``failures`` (one list per call), so what a call reports never
+        depends on the size of the recent-failures buffer or on other threads' calls.
+        """
         caller = getattr(self.pm.hook, hook_name)
         results: list[Any] = []
         for impl in reversed(caller.get_hookimpls()):
@@ -186,7 +216,7 @@ class PluginHost:
             try:
                 result = impl.function(**args)
             except Exception as exc:
-                self._fail(impl.plugin_name, hook_name, exc)
+                failures.append(self._fail(impl.plugin_name, hook_name, exc, kwargs))
                 continue
             if result is not None:
                 if firstresult:
@@ -194,9 +224,80 @@ class PluginHost:
                 results.append(result)
         return None if firstresult else results
 
-    def _fail(self, plugin: str, hook: str, exc: BaseException) -> None:
-        # The exception text may quote a sale: mask it before it reaches a log or a page.
-        error = mask_text(f"{type(exc).__name__}: {exc}")
+    def _fail(
+        self,
+        plugin: str,
+        hook: str,
+        exc: BaseException,
+        arguments: Mapping[str, Any] | None = None,
+    ) -> PluginFailure:
+        # The exception text may quote the sale: names and addresses cannot be recognised by
+        # a pattern, so the call's own personal data is masked by value, then ID numbers and
+        # mobiles anywhere. The traceback is logged as frames only, never with its message.
+        error = exception_summary(exc, personal_data(arguments or {}))
         logger.error("pos: plugin %s failed in %s: %s", plugin, hook, error)
-        logger.debug("pos: traceback of %s", plugin, exc_info=exc)
-        self.failures.append(PluginFailure(plugin, hook, error, time.time()))
+        logger.debug("pos: %s failed at %s", plugin, _frames(exc))
+        failure = PluginFailure(plugin, hook, error, time.time())
+        self.failures.append(failure)
+        return failure
+
+
+def personal_data(arguments: Mapping[str, Any]) -> dict[str, str]:
+    """The personal data in a hook call's arguments, each with its masked form.
+
+    A sale's or registration's owner (name, ID number, mobile, address), and for
+    ``parse_scan`` the scanned text and each of its parts (an ID card reader types
+    the name, number and address).
+    """
+    found: dict[str, str] = {}
+    for key, value in arguments.items():
+        owner = getattr(value, "owner", None)
+        if owner is not None:
+            for attr, mask in (
+                ("name", mask_name),
+                ("id_number", mask_id_number),
+                ("mobile", mask_mobile),
+                ("address", mask_address),
+            ):
+                text = getattr(owner, attr, None)
+                if isinstance(text, str) and len(text.strip()) >= 2:
+                    found[text.strip()] = mask(text)
+        elif key == "text" and isinstance(value, str) and value.strip():
+            for part in _SCAN_SEPARATORS.split(value):
+                if len(part.strip()) >= 2:
+                    found[part.strip()] = mask_name(part)
+            if len(value.strip()) >= 2:
+                found[value.strip()] = mask_name(value)
+    return found
+
+
+def exception_summary(
+    exc: BaseException, personal: Mapping[str, str] | None = None, *, limit: int = MAX_ERROR_CHARS
+) -> str:
+    """``Type: first line of the message``, safe for a log, a page or a result file.
+
+    Every value of ``personal`` (see :func:`personal_data`) is replaced by its masked form,
+    then ID numbers and mobiles anywhere are masked (:func:`vehreg_sdk.privacy.mask_text`),
+    and the text is cut to ``limit`` characters.
+    """
+    try:
+        text = str(exc)
+    except Exception:  # a broken __str__ must not break the report
+        text = ""
+    text = text.strip().splitlines()[0] if text.strip() else ""
+    for value in sorted(personal or {}, key=len, reverse=True):
+        text = text.replace(value, (personal or {})[value])
+    text = mask_text(text)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    name = type(exc).__name__
+    return f"{name}: {text}" if text else name
+
+
+def _frames(exc: BaseException, depth: int = 4) -> str:
+    """Where an exception came from, as ``file:line in function`` frames, without its message."""
+    frames = traceback.extract_tb(exc.__traceback__)[-depth:]
+    return (
+        " <- ".join(f"{PurePath(f.filename).name}:{f.lineno} in {f.name}" for f in reversed(frames))
+        or "(no traceback)"
+    )

@@ -23,7 +23,7 @@ from ..rules import Violation
 from ..types import EbikeRegistration, EbikeRegistrationCreate, Store
 from ..types._base import violations_from_pydantic
 from .hookspecs import ScanResult
-from .host import PluginHost
+from .host import PluginHost, exception_summary, personal_data
 
 if TYPE_CHECKING:
     from ..types import EbikeCertificate
@@ -151,8 +151,11 @@ class Till:
                     on=business_date(),
                 )
             )
-        except Exception:  # the rules never raise by contract; be safe at a till anyway
-            logger.exception("pos: rule check failed")
+        except Exception as exc:  # the rules never raise by contract; be safe at a till anyway
+            # Not logger.exception: the traceback's message may quote the owner's name.
+            logger.error(
+                "pos: rule check failed: %s", exception_summary(exc, _personal(model, data))
+            )
         if model is not None:
             violations.extend(self.host.validate_sale(model))
         return Check(model, _unique(violations))
@@ -199,7 +202,7 @@ class Till:
         try:
             client = self.client
         except Exception as exc:  # no credentials yet: the sale stays queued
-            logger.warning("pos: cannot create the client: %s", exc)
+            logger.warning("pos: cannot create the client: %s", exception_summary(exc))
             from ..outbox import make_worker_id
 
             return SyncReport(worker=self.worker_id or make_worker_id())
@@ -215,6 +218,19 @@ class Till:
             logger.warning(
                 "pos: %s failed after %s: %s", failure.plugin, item.local_id, failure.error
             )
+
+
+def _personal(model: EbikeRegistrationCreate | None, data: Mapping[str, Any]) -> dict[str, str]:
+    """The owner's personal data of a sale being checked (complete or not), to mask by value."""
+    if model is not None:
+        return personal_data({"sale": model})
+    owner = data.get("owner")
+    if not isinstance(owner, Mapping):
+        return {}
+    from types import SimpleNamespace
+
+    fields = {k: v for k, v in owner.items() if isinstance(v, str) and isinstance(k, str)}
+    return personal_data({"sale": SimpleNamespace(owner=SimpleNamespace(**fields))})
 
 
 def _unique(violations: list[Violation]) -> list[Violation]:

@@ -193,6 +193,18 @@ _MODEL_KINDS = direct_kinds(_MODEL_FIELDS)
 _CCC_KINDS = direct_kinds(_CCC_FIELDS)
 
 
+def _values(
+    getter: itemgetter[tuple[object, ...]], fields: Mapping[str, object], names: tuple[str, ...]
+) -> tuple[object, ...]:
+    """The values of ``names`` in ``fields`` (``None`` if absent), as a tuple."""
+    if type(fields) is dict:  # not a subclass: a defaultdict would grow on a missing key
+        try:
+            return getter(fields)  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+    return tuple(map(fields.get, names))
+
+
 def _judged(
     bike: Mapping[str, object],
     cert: Mapping[str, object],
@@ -206,15 +218,9 @@ def _judged(
     ccc = model.get("ccc")
     ccc_fields = ccc.__dict__ if type(ccc) in _CCC_KINDS else fields_of(ccc, _CCC_FIELDS)
     voltage = bike.get("battery_voltage_v")
-    try:
-        # Not for a dict subclass: a defaultdict would grow on a missing key.
-        if type(model) is not dict or type(ccc_fields) is not dict:
-            raise KeyError
-        values = _MODEL_VALUES(model), _CCC_VALUES(ccc_fields)
-    except KeyError:  # a field is absent: read it as None
-        values = tuple(map(model.get, _MODEL_KEY_FIELDS)), tuple(map(ccc_fields.get, _CCC_FIELDS))
     key: tuple[object, ...] | None = (
-        *values,
+        _values(_MODEL_VALUES, model, _MODEL_KEY_FIELDS),
+        _values(_CCC_VALUES, ccc_fields, _CCC_FIELDS),
         ccc is None,
         has_model,
         no_certificate,

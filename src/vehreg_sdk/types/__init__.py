@@ -35,6 +35,7 @@ from .ebike_registrations import (
     VehicleUse,
 )
 from .events import Event, EventType, WebhookEndpoint
+from .keys import Jwks
 from .stores import Store
 from .uploads import Upload, UploadKind
 
@@ -59,6 +60,7 @@ __all__ = [
     "EventType",
     "FieldError",
     "Guardian",
+    "Jwks",
     "ListEnvelope",
     "MeasuredValues",
     "Owner",

@@ -6,6 +6,7 @@ from typing import Any
 
 from vehreg_sdk.outbox import OutboxItem
 from vehreg_sdk.pos import Till
+from vehreg_sdk.pos.host import exception_summary, personal_data
 from vehreg_sdk.pos.printing import print_label, render_label
 from vehreg_sdk.privacy import masked_logger
 
@@ -31,9 +32,12 @@ def png_for_item(till: Till, item: OutboxItem) -> bytes:
     try:
         return render_label(registration, till.store(item.store_id), format="png")
     except Exception as exc:
-        logger.exception("bridge: label rendering failed for %s", item.local_id)
+        # The type and a masked summary, never the raw text or a traceback: it may quote
+        # the registration, and a name or an address cannot be recognised by a pattern.
+        summary = exception_summary(exc, personal_data({"registration": registration}))
+        logger.error("bridge: label rendering failed for %s: %s", item.local_id, summary)
         raise LabelError(
-            500, "label.render_failed", f"Label rendering failed: {exc}", "标签生成失败"
+            500, "label.render_failed", f"Label rendering failed: {summary}", "标签生成失败"
         ) from exc
 
 
@@ -47,11 +51,14 @@ def print_for_item(till: Till, item: OutboxItem) -> dict[str, Any]:
     try:
         print_label(registration, store, choice)
     except Exception as exc:
-        logger.warning("bridge: printing %s on %s failed: %s", item.local_id, choice.target, exc)
+        summary = exception_summary(exc, personal_data({"registration": registration}))
+        logger.warning(
+            "bridge: printing %s on %s failed: %s", item.local_id, choice.target, summary
+        )
         raise LabelError(
             502,
             "label.printer_unreachable",
-            f"The printer {choice.target} did not take the label: {exc}",
+            f"The printer {choice.target} did not take the label: {summary}",
             f"打印机 {choice.target} 无法打印，可稍后重新打印（销售已保存）",
         ) from exc
     return {"printed": True, "printer": choice.target}
