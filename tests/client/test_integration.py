@@ -101,6 +101,62 @@ def test_sale_flow_with_a_returned_review(sandbox: SandboxServer) -> None:
         assert caught.value.request_id
 
 
+async def test_async_sale_flow_with_a_returned_review(sandbox: SandboxServer) -> None:
+    """The async twin of the returned + re-upload flow, over real loopback HTTP."""
+    (code,) = seed.sellable_vehicle_codes(1, start=3000)
+    async with _async_client(sandbox) as client:
+        stores = await client.stores.list()
+        store_id = stores.data[0].id
+        certificate = await client.certificates.retrieve(code)
+        vehicle = EbikeVehicle.from_certificate(certificate, color="白")
+        uploads = [(await client.uploads.create(kind=k, file=JPEG)).id for k in TILL_PHOTO_KINDS]
+        # invoice ending 0097: the police return it once (retake the invoice photo)
+        sale = sale_inputs(code, store_id, index=4, invoice_suffix="0097")
+        assert sale["sale"]["invoice_number"].endswith("0097")
+        reg = await client.ebike_registrations.create(
+            vehicle=vehicle, uploads=uploads, certificate=certificate, **sale
+        )
+        assert reg.status == "plate_assigned"
+        assert reg.plate_number and reg.plate_token
+        assert reg.request_id
+
+        from vehreg_sdk import plates
+
+        jwks = await client.keys.retrieve()
+        assert jwks.request_id
+        claims = plates.verify_token(reg.plate_token, jwks)
+        assert (claims.plate, claims.vehicle_code) == (reg.plate_number, code)
+
+        await client.ebike_registrations.upload_photo(reg.id, kind="plate_fitted", file=JPEG)
+        reg = await client.ebike_registrations.wait(reg.id, timeout=20, poll_interval=0.05)
+        assert reg.status == "returned"
+        assert reg.review is not None
+        assert {r.photo_kind for r in reg.review.reasons} == {"invoice"}
+        assert {r.code for r in reg.review.reasons} == {"photo.unreadable"}
+
+        # re-upload the photo the review named: back to the police, then approved
+        (named,) = {r.photo_kind for r in reg.review.reasons}
+        assert named == "invoice"
+        reg = await client.ebike_registrations.upload_photo(reg.id, kind=named, file=JPEG)
+        assert reg.status == "awaiting_review"
+        assert reg.request_id
+        reg = await client.ebike_registrations.wait(
+            reg.id, until={"approved", "rejected"}, timeout=20, poll_interval=0.05
+        )
+        assert reg.status == "approved"
+
+        listed = [r.id async for r in client.ebike_registrations.list(status="approved")]
+        assert reg.id in listed
+        types = [e.type async for e in client.events.list() if e.data["object"]["id"] == reg.id]
+        assert types == [
+            "ebike_registration.plate_assigned",
+            "ebike_registration.awaiting_review",
+            "ebike_registration.returned",
+            "ebike_registration.awaiting_review",
+            "ebike_registration.approved",
+        ]
+
+
 def test_errors_and_local_rules_against_the_bureau(sandbox: SandboxServer) -> None:
     with _client(sandbox) as client:
         with pytest.raises(NotFoundError) as caught:

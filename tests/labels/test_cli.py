@@ -204,6 +204,13 @@ def test_verify_with_the_network_off(
     Image.new("1", (200, 100), 1).save(blank)
     assert run("label", "verify", str(blank), "--jwks", str(jwks_file)).exit_code == 5
 
+    not_a_key_set = tmp_path / "bad.json"
+    not_a_key_set.write_text("{not json", encoding="utf-8")
+    broken = run("label", "verify", registration.plate_token, "--jwks", str(not_a_key_set))
+    assert broken.exit_code == 5
+    assert broken.exception is None or isinstance(broken.exception, SystemExit)
+    assert "公钥" in broken.output or "JWKS" in broken.output.upper()
+
 
 def test_print_to_an_unreachable_printer_fails_cleanly(
     cli_env: dict[str, str], bureau: tuple[SandboxServer, EbikeRegistration]

@@ -27,7 +27,7 @@ def _is_bilingual(error: plates.PlateTokenError) -> bool:
         pytest.param({"nokeys": []}, id="no-keys-member"),
         pytest.param({"keys": "abc"}, id="keys-not-a-list"),
         pytest.param(None, id="none"),
-        pytest.param("{\"keys\": []}", id="json-text"),
+        pytest.param('{"keys": []}', id="json-text"),
         pytest.param(42, id="number"),
     ],
 )

@@ -15,6 +15,7 @@ from vehreg_sdk import (
     UnprocessableEntityError,
 )
 from vehreg_sdk.outbox import ItemStatus, Outbox, claim
+from vehreg_sdk.outbox._sync import IN_PROGRESS_RETRY_SECONDS
 from vehreg_sdk.rules import Violation
 
 from .outbox_support import FakeClient, sale_payload, status_error
@@ -168,6 +169,7 @@ def test_local_validation_error_needs_attention(outbox: Outbox) -> None:
 def test_unexpected_bug_keeps_the_sale(outbox: Outbox) -> None:
     client = FakeClient()
     client.ebike_registrations.outcomes = [RuntimeError("boom")]
+    outbox.retry_base_seconds = 60  # not due again within this run, however slow the machine
     item = outbox.enqueue(sale_payload(11))
     outbox.sync(client)
     assert outbox.get(item.local_id).status == ItemStatus.QUEUED
@@ -243,3 +245,90 @@ def test_registration_without_plate_stays_submitted_then_refreshes(outbox: Outbo
     outbox.sync(client)
     assert outbox.get(item.local_id).plate_number == "苏G777777"
     assert len(regs.calls) == 1  # refreshed with a GET, never created twice
+
+
+def test_409_in_progress_is_tried_again_later_with_the_same_key(outbox: Outbox) -> None:
+    """Another request with this key is still running at the bureau: wait, do not park."""
+    import httpx
+
+    client = FakeClient()
+    client.ebike_registrations.outcomes = [
+        status_error(ConflictError, 409, "idempotency.in_progress"),
+        status_error(
+            ConflictError,
+            409,
+            "idempotency.in_progress",
+            response=httpx.Response(409, headers={"Retry-After": "7"}),
+        ),
+    ]
+    item = outbox.enqueue(sale_payload(16))
+    report = outbox.sync(client)
+    assert report.retry_later == [item.local_id] and report.needs_attention == []
+    waiting = outbox.get(item.local_id)
+    assert waiting.status == ItemStatus.QUEUED
+    assert waiting.errors[0]["code"] == "idempotency.in_progress"
+    assert 0 < waiting.next_attempt_at.timestamp() - outbox.now() <= IN_PROGRESS_RETRY_SECONDS
+    outbox._conn.execute("UPDATE items SET next_attempt_at = 0")
+    outbox.sync(client)
+    wait = outbox.get(item.local_id).next_attempt_at.timestamp() - outbox.now()
+    assert 6 < wait <= 7  # the bureau's Retry-After
+    outbox._conn.execute("UPDATE items SET next_attempt_at = 0")
+    outbox.sync(client)
+    assert outbox.get(item.local_id).status == ItemStatus.PLATE_ASSIGNED
+    keys = [call["idempotency_key"] for call in client.ebike_registrations.calls]
+    assert keys == [item.local_id] * 3
+
+
+def test_in_progress_answers_do_not_count_as_an_outage(outbox: Outbox) -> None:
+    client = FakeClient()
+    client.ebike_registrations.outcomes = [
+        status_error(ConflictError, 409, "idempotency.in_progress") for _ in range(4)
+    ]
+    for n in range(5):
+        outbox.enqueue(sale_payload(40 + n))
+    report = outbox.sync(client)
+    assert report.claimed == 5 and len(report.plate_assigned) == 1
+    assert outbox.counts()["queued"] == 4 and outbox.counts()["needs_attention"] == 0
+
+
+def test_waiting_for_the_plate_writes_no_history_rows(outbox: Outbox) -> None:
+    """A submitted item is looked at every 30 s; only a change is an audit-trail row."""
+    client = FakeClient()
+    regs = client.ebike_registrations
+    original = regs._registration
+    regs.create = lambda **kw: (regs.calls.append(kw), original(kw, plate=False))[1]  # type: ignore[method-assign]
+    item = outbox.enqueue(sale_payload(17))
+    outbox.sync(client)
+    accepted = outbox.get(item.local_id)
+    assert accepted.status == ItemStatus.SUBMITTED
+    before = [h.event for h in outbox.history(item.local_id)]
+    assert before == ["enqueued", "claimed", "accepted"]
+    for _ in range(5):  # five refreshes, the plate still not assigned
+        outbox._conn.execute("UPDATE items SET next_attempt_at = 0")
+        assert outbox.sync(client).claimed == 1
+    assert [h.event for h in outbox.history(item.local_id)] == before
+    assert outbox.get(item.local_id).updated_at == accepted.updated_at
+
+    # a look that fails is recorded once, not once per failed look
+    real_retrieve = regs.retrieve
+
+    def unreachable(registration_id: str, **_: object) -> object:
+        raise APIConnectionError()
+
+    regs.retrieve = unreachable  # type: ignore[method-assign]
+    for _ in range(3):
+        outbox._conn.execute("UPDATE items SET next_attempt_at = 0")
+        outbox.sync(client)
+    events = [h.event for h in outbox.history(item.local_id)]
+    assert events == [*before, "retry_scheduled"]
+    assert outbox.get(item.local_id).status == ItemStatus.SUBMITTED
+
+    regs.retrieve = real_retrieve  # type: ignore[method-assign]
+    reg = regs.created[accepted.registration_id]  # type: ignore[index]
+    regs.created[reg.id] = reg.model_copy(update={"plate_number": "苏G888888", "plate_token": "t"})
+    outbox._conn.execute("UPDATE items SET next_attempt_at = 0")
+    outbox.sync(client)
+    done = outbox.get(item.local_id)
+    assert done.status == ItemStatus.PLATE_ASSIGNED and done.plate_number == "苏G888888"
+    assert [h.event for h in outbox.history(item.local_id)][-1] == "plate_assigned"
+    assert len(regs.calls) == 1

@@ -210,7 +210,10 @@ def verify(
     typer.echo(
         f"registration / 登记: {shown.registration_id}  vehicle / 整车编码: {shown.vehicle_code}"
     )
-    jwks = _jwks(jwks_file, base_url)
+    try:
+        jwks = _jwks(jwks_file, base_url)
+    except plates.InvalidJwksError as exc:
+        raise _fail(exc.message, exc.message_zh, EXIT_UNREADABLE) from exc
     try:
         claims = plates.verify_token(token, jwks)
     except plates.UnknownKeyError as exc:

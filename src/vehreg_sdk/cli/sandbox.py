@@ -51,7 +51,8 @@ def check_plate_format(plate_format: str, plate_capacity: int = DEFAULT_PLATE_CA
         raise typer.BadParameter(
             f"{shown} is not a usable pattern ({reason}); use str.format syntax with one "
             "{serial} field, such as '苏G{serial:06d}' "
-            "(号牌格式无效：请使用 str.format 语法，只含一个 {serial} 字段，例如 '苏G{serial:06d}')",
+            "(号牌格式无效：请使用 str.format 语法，只含一个 {serial} 字段，"
+            "例如 '苏G{serial:06d}')",
             param_hint="'--plate-format'",
         ) from None
     if len(set(samples)) < len(samples) or not all(s.strip() for s in samples):

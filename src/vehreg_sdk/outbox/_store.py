@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import os
 import sqlite3
 import threading
@@ -99,59 +100,114 @@ class Outbox:
         ``replayed=True``. A vehicle code that already has a live item raises
         :class:`VehicleAlreadyQueued`.
         """
-        model = (
-            registration
-            if isinstance(registration, EbikeRegistrationCreate)
-            else EbikeRegistrationCreate.model_validate(dict(registration))
-        )
-        local_id = str(uuid.uuid4())
-        if model.client_reference is None:
-            # Lets sync recognise its own registration in a 409 vehicle.already_registered.
-            model = model.model_copy(update={"client_reference": local_id})
-        payload = model.model_dump(mode="json", exclude_none=True)
-        files = [read_photo(seq, photo) for seq, photo in enumerate(photos)]
-        now = self.now()
+        new = _NewItem.make(registration, photos)
         with self._write() as conn:
-            if dedupe_key is not None:
-                row = conn.execute(
-                    "SELECT local_id FROM items WHERE dedupe_key = ?", (dedupe_key,)
-                ).fetchone()
-                if row is not None:
-                    existing = self._get(conn, row["local_id"])
-                    return replace(existing, replayed=True)
-            live = conn.execute(
-                "SELECT local_id FROM items WHERE vehicle_code = ? AND status != 'rejected'",
-                (model.vehicle.vehicle_code,),
-            ).fetchone()
-            if live is not None:
-                raise VehicleAlreadyQueued(model.vehicle.vehicle_code, live["local_id"])
-            conn.execute(
-                "INSERT INTO items (local_id, store_id, vehicle_code, payload, status, dedupe_key,"
-                " source, meta, next_attempt_at, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
-                (
-                    local_id,
-                    model.store_id,
-                    model.vehicle.vehicle_code,
-                    _db.dumps(payload),
-                    dedupe_key,
-                    source,
-                    _db.dumps(dict(meta or {})),
-                    now,
-                    now,
-                    now,
-                ),
+            item = self._insert(conn, new, dedupe_key, source, actor, meta)
+        if not item.replayed:
+            logger.info(
+                "outbox: queued %s vehicle=%s source=%s", item.local_id, item.vehicle_code, source
             )
-            for seq, kind, filename, content_type, data in files:
-                conn.execute(
-                    "INSERT INTO attachments (local_id, seq, kind, filename, content_type, data)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (local_id, seq, kind, filename, content_type, data),
-                )
-            self._history(conn, local_id, actor, None, ItemStatus.QUEUED, "enqueued", source)
-            item = self._get(conn, local_id)
-        logger.info("outbox: queued %s vehicle=%s source=%s", local_id, item.vehicle_code, source)
         return item
+
+    def enqueue_many(
+        self,
+        registrations: Sequence[EbikeRegistrationCreate | Mapping[str, Any]],
+        *,
+        dedupe_keys: Sequence[str | None] | None = None,
+        metas: Sequence[Mapping[str, Any] | None] | None = None,
+        source: str = "api",
+        actor: str = "clerk",
+    ) -> builtins.list[OutboxItem]:
+        """Queue several sales **all or nothing**, in one fsync'd transaction.
+
+        Each sale is handled as by :meth:`enqueue` (``dedupe_keys[i]`` and ``metas[i]``
+        are its key and meta): a key seen before gives back that item with
+        ``replayed=True``. If any sale is invalid, or its vehicle already has a live
+        item (in the outbox, or earlier in the same batch), the error is raised and
+        **none** of the sales is queued: a POS file is one unit of work.
+        """
+        count = len(registrations)
+        keys = list(dedupe_keys) if dedupe_keys is not None else [None] * count
+        extra = list(metas) if metas is not None else [None] * count
+        if len(keys) != count or len(extra) != count:
+            raise ValueError("dedupe_keys and metas need one entry per registration")
+        # A known key is a replay: its sale is not validated again (keys are never removed,
+        # so one found now is still there inside the transaction).
+        known = {key for key in keys if key is not None and self.find(dedupe_key=key)}
+        prepared = [
+            None if key in known else _NewItem.make(registration, ())
+            for registration, key in zip(registrations, keys, strict=True)
+        ]
+        with self._write() as conn:  # one transaction: a failure rolls every row back
+            items = [
+                self._insert(conn, new, key, source, actor, meta)
+                for new, key, meta in zip(prepared, keys, extra, strict=True)
+            ]
+        for item in items:
+            if not item.replayed:
+                logger.info(
+                    "outbox: queued %s vehicle=%s source=%s",
+                    item.local_id,
+                    item.vehicle_code,
+                    source,
+                )
+        return items
+
+    def _insert(
+        self,
+        conn: sqlite3.Connection,
+        new: _NewItem | None,
+        dedupe_key: str | None,
+        source: str,
+        actor: str,
+        meta: Mapping[str, Any] | None,
+    ) -> OutboxItem:
+        """Insert one prepared sale in the caller's transaction (or return its replay).
+
+        ``new`` is ``None`` only for a ``dedupe_key`` known to exist already.
+        """
+        if dedupe_key is not None:
+            row = conn.execute(
+                "SELECT local_id FROM items WHERE dedupe_key = ?", (dedupe_key,)
+            ).fetchone()
+            if row is not None:
+                existing = self._get(conn, row["local_id"])
+                return replace(existing, replayed=True)
+        if new is None:
+            raise ItemNotFound(f"dedupe key {dedupe_key}")
+        vehicle_code = new.model.vehicle.vehicle_code
+        live = conn.execute(
+            "SELECT local_id FROM items WHERE vehicle_code = ? AND status != 'rejected'",
+            (vehicle_code,),
+        ).fetchone()
+        if live is not None:
+            raise VehicleAlreadyQueued(vehicle_code, live["local_id"])
+        now = self.now()
+        conn.execute(
+            "INSERT INTO items (local_id, store_id, vehicle_code, payload, status, dedupe_key,"
+            " source, meta, next_attempt_at, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
+            (
+                new.local_id,
+                new.model.store_id,
+                vehicle_code,
+                _db.dumps(new.payload),
+                dedupe_key,
+                source,
+                _db.dumps(dict(meta or {})),
+                now,
+                now,
+                now,
+            ),
+        )
+        for seq, kind, filename, content_type, data in new.files:
+            conn.execute(
+                "INSERT INTO attachments (local_id, seq, kind, filename, content_type, data)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (new.local_id, seq, kind, filename, content_type, data),
+            )
+        self._history(conn, new.local_id, actor, None, ItemStatus.QUEUED, "enqueued", source)
+        return self._get(conn, new.local_id)
 
     # ------------------------------------------------------------------ reading
     def get(self, local_id: str) -> OutboxItem:
@@ -391,6 +447,35 @@ class Outbox:
             (str(to), self.now(), *columns.values(), item.local_id),
         )
         self._history(conn, item.local_id, actor, item.status, to, event, detail)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _NewItem:
+    """A sale validated and made ready to insert: its new local id, JSON body and photos."""
+
+    local_id: str
+    model: EbikeRegistrationCreate
+    payload: dict[str, Any]
+    files: builtins.list[tuple[int, str, str, str, bytes]]
+
+    @classmethod
+    def make(
+        cls,
+        registration: EbikeRegistrationCreate | Mapping[str, Any],
+        photos: Sequence[PhotoInput],
+    ) -> _NewItem:
+        model = (
+            registration
+            if isinstance(registration, EbikeRegistrationCreate)
+            else EbikeRegistrationCreate.model_validate(dict(registration))
+        )
+        local_id = str(uuid.uuid4())
+        if model.client_reference is None:
+            # Lets sync recognise its own registration in a 409 vehicle.already_registered.
+            model = model.model_copy(update={"client_reference": local_id})
+        payload = model.model_dump(mode="json", exclude_none=True)
+        files = [read_photo(seq, photo) for seq, photo in enumerate(photos)]
+        return cls(local_id, model, payload, files)
 
 
 class _LockedTransaction:

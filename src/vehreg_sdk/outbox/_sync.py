@@ -9,6 +9,7 @@ its own through ``client_reference``.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
@@ -44,6 +45,11 @@ FINAL_REJECTION_CODES: frozenset[str] = frozenset(
         "certificate.ccc_revoked",
     }
 )
+
+#: 409: an earlier request with the same Idempotency-Key is still being processed.
+IN_PROGRESS = "idempotency.in_progress"
+#: Without a ``Retry-After``, an in-progress item is asked about again after this many seconds.
+IN_PROGRESS_RETRY_SECONDS = 2.0
 
 #: After this many consecutive "bureau unreachable" failures a run stops early; the rest stays due.
 MAX_CONSECUTIVE_OUTAGES = 3
@@ -108,19 +114,24 @@ def claim(outbox: Outbox, worker_id: str) -> OutboxItem | None:
         if row is None:
             return None
         item = outbox._get(conn, row["local_id"])
+        if item.status == ItemStatus.SUBMITTED:
+            # A look for the plate of an accepted registration: a lease, not a change of
+            # state, so no history row (it would add one every REFRESH_SECONDS until the
+            # plate comes) and no new ``updated_at``.
+            conn.execute(
+                "UPDATE items SET lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1"
+                " WHERE local_id = ?",
+                (worker_id, now + outbox.lease_seconds, item.local_id),
+            )
+            return outbox._get(conn, item.local_id)
         if item.status == ItemStatus.SUBMITTING:
             event, detail = "lease_expired", f"retaken from {item.lease_owner}"
-        elif item.status == ItemStatus.SUBMITTED:
-            event, detail = "refresh", ""
         else:
             event, detail = "claimed", f"attempt {item.attempts + 1}"
-        target = (
-            ItemStatus.SUBMITTED if item.status == ItemStatus.SUBMITTED else ItemStatus.SUBMITTING
-        )
         outbox._set_status(
             conn,
             item,
-            target,
+            ItemStatus.SUBMITTING,
             worker_id,
             event,
             detail=detail,
@@ -144,7 +155,8 @@ def _process(
     except _RetryLater as retry:
         _retry_later(outbox, item, worker_id, retry)
         report.retry_later.append(item.local_id)
-        return "retry_later"
+        # "in progress" is the bureau answering: it must not count as an outage.
+        return "in_progress" if retry.code == IN_PROGRESS else "retry_later"
     except _Parked as parked:
         _park(outbox, item, worker_id, parked)
         (report.rejected if parked.final else report.needs_attention).append(item.local_id)
@@ -198,6 +210,10 @@ def _send(outbox: Outbox, client: SyncClient, item: OutboxItem) -> EbikeRegistra
     except errors.ConflictError as err:
         if err.code == "vehicle.already_registered" and err.existing_id:
             return _adopt_existing(client, item, err)
+        if err.code == IN_PROGRESS:
+            # The bureau is still working on an earlier request with this key (a retaken
+            # lease, a second till): ask again later with the same key; nothing to fix.
+            raise _retry_from(err) from err
         raise _Parked(False, err.code, _problem_items(err)) from err
     except errors.UnprocessableEntityError as err:
         codes = {err.code, *(v.code for v in err.errors if v.is_error)}
@@ -267,11 +283,16 @@ def _upload_attachments(outbox: Outbox, client: SyncClient, item: OutboxItem) ->
 
 def _retry_from(err: errors.VehregError) -> _RetryLater:
     delay: float | None = None
-    if isinstance(err, errors.RateLimitError) and err.retry_after:
-        try:
-            delay = min(float(err.retry_after), 600.0)
-        except ValueError:
-            delay = None
+    retry_after: str | None = None
+    if isinstance(err, errors.RateLimitError):
+        retry_after = err.retry_after
+    elif isinstance(err, errors.ConflictError) and err.code == IN_PROGRESS:
+        response = err.response
+        retry_after = response.headers.get("retry-after") if response is not None else None
+        delay = IN_PROGRESS_RETRY_SECONDS
+    if retry_after:
+        with contextlib.suppress(ValueError):  # not a number of seconds: the default delay
+            delay = min(max(float(retry_after), 0.0), 600.0)
     code = getattr(err, "code", None) or (
         "network.timeout" if isinstance(err, errors.APITimeoutError) else "network.unreachable"
     )
@@ -288,6 +309,15 @@ def _problem_items(err: errors.APIStatusError) -> list[dict[str, Any]]:
         for entry in items:
             entry["request_id"] = err.request_id
     return items
+
+
+def _masked_items(items: list[dict[str, Any]], item: OutboxItem) -> list[dict[str, Any]]:
+    """The bureau's messages as stored and shown: should one quote the owner, it is masked."""
+    texts = ("message", "message_zh")
+    return [
+        {k: mask_owner(v, item) if k in texts and isinstance(v, str) else v for k, v in e.items()}
+        for e in items
+    ]
 
 
 def _violation_item(violation: Any) -> dict[str, Any]:
@@ -321,6 +351,14 @@ def _retry_later(outbox: Outbox, item: OutboxItem, worker_id: str, retry: _Retry
             "message": retry.message,
             "message_zh": retry.message_zh,
         }
+        if target == ItemStatus.SUBMITTED and current.last_error_code == retry.code:
+            # The same failed look for the plate again: nothing changed worth a history row.
+            conn.execute(
+                "UPDATE items SET lease_owner = NULL, lease_expires_at = NULL,"
+                " next_attempt_at = ?, errors = ? WHERE local_id = ?",
+                (outbox.now() + delay, _dumps([entry]), item.local_id),
+            )
+            return
         outbox._set_status(
             conn,
             current,
@@ -348,7 +386,7 @@ def _park(outbox: Outbox, item: OutboxItem, worker_id: str, parked: _Parked) -> 
             "rejected_by_bureau" if parked.final else "needs_attention",
             detail=parked.code,
             last_error_code=parked.code,
-            errors=_dumps(parked.items),
+            errors=_dumps(_masked_items(parked.items, current)),
         )
     logger.warning("outbox: %s is %s (%s)", item.local_id, parked.status, parked.code)
 
@@ -393,9 +431,10 @@ def _record(
                 registration=reg.model_dump_json(),
             )
         else:
+            # Still no plate: look again later. Not a change of state, so no history row.
             conn.execute(
                 "UPDATE items SET lease_owner = NULL, lease_expires_at = NULL,"
-                " next_attempt_at = ? WHERE local_id = ?",
+                " next_attempt_at = ?, errors = '[]', last_error_code = NULL WHERE local_id = ?",
                 (outbox.now() + REFRESH_SECONDS, item.local_id),
             )
         return outbox._get(conn, item.local_id)
@@ -414,7 +453,15 @@ def error_summary(exc: BaseException, item: OutboxItem, limit: int = 200) -> str
         text = str(exc).strip()
     except Exception:
         text = ""
-    text = text.splitlines()[0] if text else ""
+    text = mask_owner(text.splitlines()[0] if text else "", item)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def mask_owner(text: str, item: OutboxItem) -> str:
+    """``text`` with the item's owner data masked by value (a name or an address cannot be
+    recognised by a pattern), then every ID number and mobile masked."""
     owner = item.payload.get("owner") or {}
     masks = (
         ("name", mask_name),
@@ -429,10 +476,7 @@ def error_summary(exc: BaseException, item: OutboxItem, limit: int = 200) -> str
     }
     for value in sorted(found, key=len, reverse=True):
         text = text.replace(value, found[value])
-    text = mask_text(text)
-    if len(text) > limit:
-        text = text[:limit] + "…"
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return mask_text(text)
 
 
 def _frames(exc: BaseException, depth: int = 4) -> str:

@@ -142,7 +142,7 @@ class PluginHost:
 
     # ------------------------------------------------------------------ hooks
     def parse_scan(self, text: str) -> ScanResult | None:
-        result = self._call("parse_scan", [], firstresult=True, text=text)
+        result = self._call("parse_scan", [], {"text": text}, firstresult=True)
         return result if isinstance(result, ScanResult) else None
 
     def validate_sale(self, sale: EbikeRegistrationCreate) -> list[Violation]:
@@ -151,7 +151,7 @@ class PluginHost:
 
         found: list[Violation] = []
         failures: list[PluginFailure] = []
-        for result in self._call("validate_sale", failures, sale=sale) or []:
+        for result in self._call("validate_sale", failures, {"sale": sale}) or []:
             found.extend(v for v in (result or []) if isinstance(v, Violation))
         for failure in failures:
             found.append(
@@ -168,7 +168,7 @@ class PluginHost:
     def before_submit(self, sale: EbikeRegistrationCreate) -> list[PluginFailure]:
         """Run the before-submit plugins; returns the failures of this call."""
         failures: list[PluginFailure] = []
-        self._call("before_submit", failures, sale=sale)
+        self._call("before_submit", failures, {"sale": sale})
         return failures
 
     def after_registration(
@@ -176,20 +176,22 @@ class PluginHost:
         registration: EbikeRegistration,
         store: Store | None = None,
         local_id: str | None = None,
+        *,
+        personal: Mapping[str, str] | None = None,
     ) -> list[PluginFailure]:
-        """Run the after-registration plugins (label printing...); returns this call's failures."""
+        """Run the after-registration plugins (label printing...); returns this call's failures.
+
+        The bureau's registration holds the owner masked; a plugin that looks the sale up
+        (by ``local_id``) may still quote the real data in an exception. ``personal`` (from
+        :func:`personal_data` of the queued sale) lets the host mask it by value too.
+        """
         failures: list[PluginFailure] = []
-        self._call(
-            "after_registration",
-            failures,
-            registration=registration,
-            store=store,
-            local_id=local_id,
-        )
+        arguments = {"registration": registration, "store": store, "local_id": local_id}
+        self._call("after_registration", failures, arguments, personal=personal)
         return failures
 
     def select_printer(self, store: Store | None) -> PrinterChoice | None:
-        result = self._call("select_printer", [], firstresult=True, store=store)
+        result = self._call("select_printer", [], {"store": store}, firstresult=True)
         return result if isinstance(result, PrinterChoice) else None
 
     # ------------------------------------------------------------------ internals
@@ -197,9 +199,10 @@ class PluginHost:
         self,
         hook_name: str,
         failures: list[PluginFailure],
+        kwargs: Mapping[str, Any],
         *,
         firstresult: bool = False,
-        **kwargs: Any,
+        personal: Mapping[str, str] | None = None,
     ) -> Any:
         """Call every implementation of ``hook_name``; each failure is appended to ``failures``.
 
@@ -216,7 +219,7 @@ class PluginHost:
             try:
                 result = impl.function(**args)
             except Exception as exc:
-                failures.append(self._fail(impl.plugin_name, hook_name, exc, kwargs))
+                failures.append(self._fail(impl.plugin_name, hook_name, exc, kwargs, personal))
                 continue
             if result is not None:
                 if firstresult:
@@ -230,11 +233,12 @@ class PluginHost:
         hook: str,
         exc: BaseException,
         arguments: Mapping[str, Any] | None = None,
+        personal: Mapping[str, str] | None = None,
     ) -> PluginFailure:
         # The exception text may quote the sale: names and addresses cannot be recognised by
         # a pattern, so the call's own personal data is masked by value, then ID numbers and
         # mobiles anywhere. The traceback is logged as frames only, never with its message.
-        error = exception_summary(exc, personal_data(arguments or {}))
+        error = exception_summary(exc, {**personal_data(arguments or {}), **(personal or {})})
         logger.error("pos: plugin %s failed in %s: %s", plugin, hook, error)
         logger.debug("pos: %s failed at %s", plugin, _frames(exc))
         failure = PluginFailure(plugin, hook, error, time.time())

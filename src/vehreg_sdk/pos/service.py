@@ -196,6 +196,47 @@ class Till:
             meta=meta,
         )
 
+    def submit_many(
+        self,
+        sales: Sequence[EbikeRegistrationCreate | Mapping[str, Any]],
+        *,
+        dedupe_keys: Sequence[str | None] | None = None,
+        metas: Sequence[Mapping[str, Any] | None] | None = None,
+        source: str = "api",
+        actor: str = "clerk",
+    ) -> list[OutboxItem]:
+        """Check, run ``before_submit`` for, and queue several sales **all or nothing**.
+
+        A sale whose ``dedupe_keys[i]`` is already known comes back replayed. Every other
+        sale is checked first; the first one with errors raises :class:`SaleInvalid` and
+        nothing is queued. Then all are queued in one transaction
+        (:meth:`~vehreg_sdk.outbox.Outbox.enqueue_many`): a vehicle that already has a live
+        item raises :class:`~vehreg_sdk.outbox.VehicleAlreadyQueued`, and again nothing of
+        the batch is queued.
+        """
+        keys = list(dedupe_keys) if dedupe_keys is not None else [None] * len(sales)
+        if len(keys) != len(sales):
+            raise ValueError("dedupe_keys needs one entry per sale")
+        batch: list[EbikeRegistrationCreate | Mapping[str, Any]] = []
+        fresh: list[EbikeRegistrationCreate] = []
+        for sale, key in zip(sales, keys, strict=True):
+            if key is not None and self.outbox.find(dedupe_key=key) is not None:
+                batch.append(sale)  # a replay: enqueue_many gives back the first item
+                continue
+            raw = (
+                sale.model_dump(mode="json") if isinstance(sale, EbikeRegistrationCreate) else sale
+            )
+            result = self.check(raw)
+            if result.registration is None or result.errors:
+                raise SaleInvalid(result.errors or result.violations)
+            batch.append(result.registration)
+            fresh.append(result.registration)
+        for registration in fresh:
+            self.host.before_submit(registration)
+        return self.outbox.enqueue_many(
+            batch, dedupe_keys=keys, metas=metas, source=source, actor=actor
+        )
+
     # ------------------------------------------------------------------ sending
     def sync(self, *, limit: int | None = None) -> SyncReport:
         """Send what is due; after each plate, run ``after_registration`` (label printing)."""
@@ -212,7 +253,10 @@ class Till:
 
     def _registered(self, item: OutboxItem, registration: EbikeRegistration) -> None:
         failures = self.host.after_registration(
-            registration, self.store(item.store_id), item.local_id
+            registration,
+            self.store(item.store_id),
+            item.local_id,
+            personal=_personal(None, item.payload),
         )
         for failure in failures:
             logger.warning(

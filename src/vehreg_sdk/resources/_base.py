@@ -53,10 +53,6 @@ def model_parser(model: type[M]) -> Callable[[httpx.Response], M]:
     return parser
 
 
-def json_parser(response: httpx.Response) -> Any:
-    return response.json() if response.content else None
-
-
 class SyncAPIResource:
     """Base of a sync resource; ``raw=True`` makes every method return an APIResponse."""
 

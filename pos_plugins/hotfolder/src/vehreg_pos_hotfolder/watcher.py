@@ -11,10 +11,15 @@
 Half-written files are never read: temporary names are ignored, and a file is
 taken only when its size and modification time have not changed for
 ``settle_seconds`` across two polls; a JSON file that still does not parse is
-given ``give_up_seconds`` before it is rejected. The sale is queued (fsync'd)
-*before* its file is moved, and queued under a key made from the file's
-content (or its ``pos_reference``), so a crash in between, or the same file
-dropped twice, never queues a sale twice.
+given ``give_up_seconds`` before it is rejected.
+
+A file is all or nothing: every sale in it is checked first (rules, plugins, a
+vehicle twice in the file), then all are queued in one transaction, so a file
+that is rejected left nothing behind and can be corrected and dropped again.
+Each sale is queued (fsync'd) *before* its file is moved, under a key of its
+own (:func:`row_key`: its ``pos_reference``, else the hash of the sale's own
+content), so a crash in between, or the same sale dropped twice, in the same
+file or another, never queues it twice.
 """
 
 from __future__ import annotations
@@ -134,48 +139,64 @@ class HotFolder:
 
     # ------------------------------------------------------------------ queueing
     def _queue(self, path: Path, data: bytes, sales: list[dict[str, Any]]) -> FileOutcome:
-        digest = hashlib.sha256(data).hexdigest()
+        """Queue every sale of the file, or none of them (a file is the POS's unit of work)."""
         result_path = self.results / f"{path.stem}.result.json"
-        prepared = []
+        prepared: list[tuple[int, dict[str, Any], str]] = []
         problems: list[dict[str, Any]] = []
+        first_row: dict[str, int] = {}
         for row, sale in enumerate(sales, start=1):
             sale = dict(sale)
-            if self.default_store_id and not sale.get("store_id"):
-                sale["store_id"] = self.default_store_id
             reference = sale.pop("pos_reference", None)
             sale.pop("photos", None)
-            key = f"pos:{reference}" if reference else f"file:{digest}:{row}"
+            key = row_key(sale, reference)
+            if self.default_store_id and not sale.get("store_id"):
+                sale["store_id"] = self.default_store_id
+            prepared.append((row, sale, key))
+            if self.till.outbox.find(dedupe_key=key) is not None:
+                continue  # queued before (the same file again): replayed, not checked again
             check = self.till.check(sale)
             if check.registration is None or check.errors:
                 for v in violation_dicts(check.errors or check.violations):
                     problems.append({**v, "row": row})
-            prepared.append((row, sale, key))
+                continue
+            code = check.registration.vehicle.vehicle_code
+            if code in first_row:
+                problems.append({**_twice_in_file(code, first_row[code]), "row": row})
+            first_row.setdefault(code, row)
         if problems:
-            # All or nothing: a file is the POS's unit of work; it fixes and drops it again.
             return self._reject(
                 path,
                 data,
-                "the sale breaks rules; nothing was queued",
-                "销售信息有误，未提交",
+                "the file has problems; none of its sales was queued",
+                "文件中的销售信息有误，整个文件均未提交",
                 problems,
             )
-        items: list[tuple[int, OutboxItem]] = []
         try:
-            for row, sale, key in prepared:
-                existing = self.till.outbox.find(dedupe_key=key)
-                item = existing or self.till.submit(
-                    sale,
-                    dedupe_key=key,
-                    source=SOURCE,
-                    actor=f"hotfolder:{path.name}",
-                    meta={"result": result_path.name, "row": row, "file": path.name},
-                )
-                items.append((row, item if existing is None else _as_replay(existing)))
-        except (SaleInvalid, VehicleAlreadyQueued) as exc:
-            errors = (
-                violation_dicts(exc.violations) if isinstance(exc, SaleInvalid) else [exc.to_dict()]
+            queued = self.till.submit_many(
+                [sale for _, sale, _ in prepared],
+                dedupe_keys=[key for _, _, key in prepared],
+                metas=[
+                    {"result": result_path.name, "row": row, "file": path.name}
+                    for row, _, _ in prepared
+                ],
+                source=SOURCE,
+                actor=f"hotfolder:{path.name}",
             )
-            return self._reject(path, data, exc.message, exc.message_zh, errors, items)
+        except SaleInvalid as exc:  # a plugin changed its mind between the check and now
+            return self._reject(
+                path, data, exc.message, exc.message_zh, violation_dicts(exc.violations)
+            )
+        except VehicleAlreadyQueued as exc:  # nothing of the file was queued: fix and resend
+            rows = [row for row, sale, _ in prepared if _vehicle_code(sale) == exc.vehicle_code]
+            errors = [{**exc.to_dict(), "field": "vehicle.vehicle_code", "row": r} for r in rows]
+            return self._reject(
+                path,
+                data,
+                f"{exc.message}; none of the file's sales was queued",
+                f"{exc.message_zh}；整个文件均未提交",
+                errors or [exc.to_dict()],
+            )
+        items = [(row, item) for (row, _, _), item in zip(prepared, queued, strict=True)]
         duplicate = all(item.replayed for _, item in items)
         write_json_atomic(result_path, self._result(path.name, items, duplicate=duplicate))
         moved = unique_destination(self.processed, path.name)
@@ -257,10 +278,34 @@ class HotFolder:
         return written
 
 
-def _as_replay(item: OutboxItem) -> OutboxItem:
-    from dataclasses import replace
+def row_key(sale: dict[str, Any], reference: Any = None) -> str:
+    """The outbox key of one sale of a file: ``pos:<pos_reference>`` when the POS gives one,
+    else ``row:<sha256 of the sale's own content>``.
 
-    return replace(item, replayed=True)
+    Not the hash of the whole file, and not the file name: the same sale keeps its key
+    when it comes again in another file or at another row (a re-export, a corrected batch),
+    and a POS that reuses file names cannot make a new sale look like an old one.
+    """
+    if reference not in (None, ""):
+        return f"pos:{reference}"
+    canonical = json.dumps(sale, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return f"row:{hashlib.sha256(canonical.encode()).hexdigest()}"
+
+
+def _vehicle_code(sale: dict[str, Any]) -> str | None:
+    vehicle = sale.get("vehicle")
+    code = vehicle.get("vehicle_code") if isinstance(vehicle, dict) else None
+    return str(code).strip() if code is not None else None
+
+
+def _twice_in_file(code: str, first_row: int) -> dict[str, Any]:
+    return {
+        "field": "vehicle.vehicle_code",
+        "code": "file.vehicle_twice",
+        "message": f"vehicle {code} is already sold at row {first_row} of this file",
+        "message_zh": f"车辆 {code} 已在本文件第 {first_row} 行出现，不能重复销售",
+        "severity": "error",
+    }
 
 
 def _sale_result(row: int, item: OutboxItem) -> dict[str, Any]:
