@@ -18,6 +18,8 @@ class RequestCounter:
         self.app = app
         self.posts: Counter[str] = Counter()
         self.statuses: Counter[int] = Counter()
+        #: answers the bureau replayed from its idempotency store, by key
+        self.replayed: Counter[str] = Counter()
         self._lock = threading.Lock()
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -32,8 +34,11 @@ class RequestCounter:
 
         async def counting_send(message: Any) -> None:
             if message["type"] == "http.response.start":
+                headers = {k.lower(): v for k, v in message.get("headers", [])}
                 with self._lock:
                     self.statuses[message["status"]] += 1
+                    if headers.get(b"idempotent-replayed", b"").lower() == b"true":
+                        self.replayed[key] += 1
             await send(message)
 
         await self.app(scope, receive, counting_send)

@@ -3,13 +3,15 @@
 It prints ``ready`` once its imports, outbox and client are set up, so a test
 can kill it at a random point *of the sync itself*. ``--fake-log FILE`` uses
 a fake bureau that appends each create's Idempotency-Key to FILE instead of
-sending anything.
+sending anything. ``--kill-after-posts N`` kills the process (SIGKILL) right after
+its Nth registration POST was answered, before the answer is recorded.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -40,6 +42,28 @@ class _LoggingFakeClient:
         return self._fake.ebike_registrations.retrieve(registration_id)
 
 
+class _KillAfterPosts:
+    """The real client, but the process kills itself (``kill -9``) right after its Nth
+    registration POST was answered: a crash between "sent" and "recorded", every time."""
+
+    def __init__(self, client: Any, posts: int) -> None:
+        self._client = client
+        self._left = posts
+        self.uploads = client.uploads
+        self.ebike_registrations = self
+
+    def create(self, **kwargs: Any) -> Any:
+        registration = self._client.ebike_registrations.create(**kwargs)
+        self._left -= 1
+        if self._left <= 0:
+            print(f"killed-after-post {kwargs['idempotency_key']}", flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
+        return registration
+
+    def retrieve(self, registration_id: str, **kwargs: Any) -> Any:
+        return self._client.ebike_registrations.retrieve(registration_id, **kwargs)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
@@ -52,6 +76,7 @@ def main() -> int:
     parser.add_argument("--until-done", action="store_true")
     parser.add_argument("--deadline", type=float, default=120.0)
     parser.add_argument("--worker-id")
+    parser.add_argument("--kill-after-posts", type=int, default=0)
     args = parser.parse_args()
 
     from vehreg_sdk.outbox import Outbox
@@ -65,6 +90,8 @@ def main() -> int:
         client = VehregClient(
             base_url=args.base_url, app_key=args.app_key, app_secret=args.app_secret, max_retries=0
         )
+    if args.kill_after_posts:
+        client = _KillAfterPosts(client, args.kill_after_posts)
     outbox = Outbox(
         args.db, lease_seconds=args.lease, retry_base_seconds=0.05, retry_max_seconds=0.2
     )

@@ -26,6 +26,10 @@ from .bureau import CountingSandbox, registrations_at_bureau
 WORKER = Path(__file__).with_name("sync_worker.py")
 SALES = 300
 MIN_KILLS = 20
+#: Bounds of the random-kill phase: it ends after this many rounds or seconds whatever
+#: happens (a worker that finishes before it is killed does not count as a kill).
+MAX_ROUNDS = 80
+KILL_PHASE_SECONDS = 240.0
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.name != "posix", reason="kill -9")]
 
@@ -63,26 +67,58 @@ def test_kill_9_during_sync_never_duplicates_or_loses(tmp_path: Path) -> None:
     with Outbox(db) as box:
         assert box.counts()[ItemStatus.QUEUED] == SALES  # tried, failed, still queued
 
-    # 2. The bureau comes back; sync is killed at random points, again and again.
+    # 2. The bureau comes back. First one deterministic crash between "sent" and "recorded":
+    #    the worker kills itself (SIGKILL) right after the bureau answered its third POST.
     bureau.start()
     try:
-        kills = 0
+        crashed = _spawn(db, bureau, "--until-done", "--lease", "1.0", "--kill-after-posts", "3")
+        assert _wait_ready(crashed)
+        assert crashed.wait(timeout=60) == -signal.SIGKILL
+        assert crashed.stdout is not None
+        lines = crashed.stdout.read().split()
+        crashed.stdout.close()
+        unrecorded = lines[lines.index("killed-after-post") + 1]
+        assert bureau.counter is not None and bureau.counter.posts[unrecorded] == 1
+        with Outbox(db) as box:
+            lost_answer = box.get(unrecorded)
+        assert lost_answer.status == ItemStatus.SUBMITTING  # sent and answered, not recorded
+        assert lost_answer.registration_id is None
+        kills = 1
+
+        # Then sync is killed at random points, again and again (bounded in rounds and time).
         started = time.monotonic()
-        while kills < MIN_KILLS + 2:
+        rounds = 0
+        while (
+            kills < MIN_KILLS + 2
+            and rounds < MAX_ROUNDS
+            and time.monotonic() - started < KILL_PHASE_SECONDS
+        ):
+            rounds += 1
             proc = _spawn(db, bureau, "--until-done", "--lease", "1.0")
-            assert _wait_ready(proc)
-            time.sleep(rng.uniform(0.0, 0.35))
-            if proc.poll() is None:
-                os.kill(proc.pid, signal.SIGKILL)
-                kills += 1
-            proc.wait(timeout=30)
-            assert proc.stdout is not None
-            proc.stdout.close()
+            try:
+                assert _wait_ready(proc)
+                time.sleep(rng.uniform(0.0, 0.35))
+                if proc.poll() is None:
+                    os.kill(proc.pid, signal.SIGKILL)
+                    kills += 1
+                proc.wait(timeout=30)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait(timeout=30)
+                assert proc.stdout is not None
+                proc.stdout.close()
+        assert kills >= MIN_KILLS, f"only {kills} kills in {rounds} rounds"
         # 3. A last run to the end (it waits out the leases the killed ones left).
         final = _spawn(db, bureau, "--until-done", "--lease", "1.0")
-        assert final.wait(timeout=120) == 0
-        assert final.stdout is not None
-        final.stdout.close()
+        try:
+            assert final.wait(timeout=120) == 0
+        finally:
+            if final.poll() is None:
+                final.kill()
+                final.wait(timeout=30)
+            assert final.stdout is not None
+            final.stdout.close()
         elapsed = time.monotonic() - started
 
         with Outbox(db) as box:
@@ -104,10 +140,16 @@ def test_kill_9_during_sync_never_duplicates_or_loses(tmp_path: Path) -> None:
         posts = bureau.counter.posts
         assert set(posts) == set(local_ids)  # every request carried its item's own key
         resent = sum(n - 1 for n in posts.values())
+        replayed = sum(bureau.counter.replayed.values())
         print(
-            f"\ncrash test: {kills} kills, {lease_retakes} leases retaken, {resent} resends "
-            f"answered by replay, {elapsed:.1f} s"
+            f"\ncrash test: {kills} kills in {rounds} rounds, {lease_retakes} leases retaken, "
+            f"{resent} resends, {replayed} answered by replay, {elapsed:.1f} s"
         )
         assert kills >= MIN_KILLS
+        # The crash between "sent" and "recorded" really happened and was repaired by
+        # sending again under the same key, which the bureau answered from its record.
+        assert resent >= 1 and replayed >= 1
+        assert posts[unrecorded] >= 2 and bureau.counter.replayed[unrecorded] >= 1
+        assert lease_retakes >= 1
     finally:
         bureau.stop()

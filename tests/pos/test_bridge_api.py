@@ -13,8 +13,10 @@ from starlette.testclient import TestClient
 from vehreg_pos_bridge import BridgeConfig, BridgeConfigError, check_bind, create_app
 from vehreg_pos_bridge.security import KEYRING_SERVICE, TOKEN_USERNAME, get_or_create_token
 
-from outbox.outbox_support import MemoryKeyring, resident_id, sale_payload
+from outbox.outbox_support import FakeClient, MemoryKeyring, resident_id, sale_payload, status_error
+from vehreg_sdk import UnprocessableEntityError
 from vehreg_sdk.pos import Till
+from vehreg_sdk.rules import Violation
 
 ORIGIN = "http://127.0.0.1:8790"
 TOKEN = "test-token-0123456789"
@@ -218,3 +220,169 @@ def test_token_lives_in_the_keyring(memory_keyring: MemoryKeyring, tmp_path: Pat
     assert memory_keyring.get_password(KEYRING_SERVICE, TOKEN_USERNAME) == first
     rotated = get_or_create_token(rotate=True)
     assert rotated != first and len(rotated) >= 40
+
+
+def test_the_page_corrects_a_returned_sale_through_draft_and_put(
+    api: TestClient, till: Till, fake_client: FakeClient
+) -> None:
+    """A 422 parks the sale; "send again" would replay it. The page loads the sale, the clerk
+    corrects it, and PUT queues it under a new key revision."""
+    mismatch = Violation(
+        "owner.mobile_mismatch",
+        "owner.mobile",
+        "Mobile not registered to this ID",
+        "手机号码与实名不符",
+    )
+    fake_client.ebike_registrations.outcomes = [
+        status_error(UnprocessableEntityError, 422, "validation.failed", [mismatch])
+    ]
+    csrf = _login(api)
+    page = {"Origin": ORIGIN, "X-CSRF-Token": csrf}
+    sale = api.post("/sales", json=sale_payload(9), headers=page).json()
+    local_id = sale["local_id"]
+    assert api.get(f"/sales/{local_id}/draft").status_code == 409  # queued: nothing to correct
+    till.sync()
+    assert api.get(f"/sales/{local_id}").json()["status"] == "needs_attention"
+
+    draft = api.get(f"/sales/{local_id}/draft")
+    assert draft.status_code == 200 and draft.headers["cache-control"] == "no-store"
+    body = draft.json()
+    assert body["sale"]["owner"]["id_number"] == resident_id(9)  # unmasked: the clerk edits it
+    assert "client_reference" not in body["sale"]
+    assert body["view"]["errors"][0]["message_zh"] == "手机号码与实名不符"
+    api.cookies.clear()
+    assert api.get(f"/sales/{local_id}/draft").status_code == 401
+    csrf = _login(api)
+    page = {"Origin": ORIGIN, "X-CSRF-Token": csrf}
+
+    corrected = body["sale"]
+    corrected["owner"]["mobile"] = "13900009999"
+    no_csrf = api.put(f"/sales/{local_id}", json=corrected, headers={"Origin": ORIGIN})
+    assert no_csrf.status_code == 403
+    foreign = api.put(
+        f"/sales/{local_id}", json=corrected, headers={**page, "Origin": "https://evil.example"}
+    )
+    assert foreign.status_code == 403
+    amended = api.put(f"/sales/{local_id}", json=corrected, headers=page)
+    assert amended.status_code == 200 and amended.json()["status"] == "queued"
+    assert api.put(f"/sales/{local_id}", json=corrected, headers=page).status_code == 409
+    till.sync()
+    assert api.get(f"/sales/{local_id}").json()["status"] == "plate_assigned"
+    calls = fake_client.ebike_registrations.calls
+    assert [c["idempotency_key"] for c in calls] == [local_id, f"{local_id}.r1"]
+    assert calls[-1]["owner"]["mobile"] == "13900009999"
+
+
+def test_the_clerk_page_offers_the_correction(api: TestClient) -> None:
+    _login(api)
+    html = api.get("/").text
+    assert 'id="amend-start"' in html and 'id="amend"' in html
+    script = api.get("/static/clerk.js").text
+    for needle in ("/draft", '"PUT"', "更正并重新提交", "Correct and resubmit", "X-CSRF-Token"):
+        assert needle in script
+
+
+def test_a_wildcard_bind_needs_the_names_lan_clients_use() -> None:
+    with pytest.raises(BridgeConfigError) as caught:
+        check_bind("0.0.0.0", True, "cert.pem", "key.pem")
+    assert "--allowed-host" in caught.value.message and "--allowed-host" in caught.value.message_zh
+    names = check_bind(
+        "0.0.0.0", True, "cert.pem", "key.pem", ("Till-3.local", "192.168.1.20", "fe80::1")
+    )
+    assert names == ("till-3.local", "192.168.1.20", "[fe80::1]")
+    assert check_bind("192.0.2.10", True, "c", "k", ("till-3.local",)) == (
+        "192.0.2.10",
+        "till-3.local",
+    )
+    for bad in ("evil.example:8790", "*.lan", "0.0.0.0", "a/b", ""):
+        with pytest.raises(BridgeConfigError) as refused:
+            check_bind("0.0.0.0", True, "c", "k", (bad,))
+        assert refused.value.message_zh
+
+
+def test_lan_clients_are_answered_by_their_allowed_names(till: Till) -> None:
+    config = BridgeConfig(port=8790, scheme="https", extra_hosts=("till-3.local", "192.168.1.20"))
+    app = create_app(till, TOKEN, config, start_worker=False)
+    with TestClient(app, base_url="https://till-3.local:8790") as client:
+        for host in ("till-3.local:8790", "TILL-3.local:8790", "192.168.1.20:8790"):
+            assert client.get("/health", headers={"Host": host}).status_code == 200, host
+        for host in ("0.0.0.0:8790", "evil.example:8790", "till-3.local:9999"):
+            assert client.get("/health", headers={"Host": host}).status_code == 421, host
+        # the page's CSRF origin check accepts the allowed name too
+        code = client.post("/session-codes", headers=AUTH).json()["code"]
+        client.get(f"/login?code={code}")
+        csrf = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").text)
+        assert csrf
+        headers = {"Origin": "https://till-3.local:8790", "X-CSRF-Token": csrf.group(1)}
+        assert client.post("/sales", json=sale_payload(10), headers=headers).status_code == 202
+
+
+def test_bridge_server_applies_the_same_bind_check(till: Till) -> None:
+    from vehreg_pos_bridge import BridgeServer
+
+    with pytest.raises(BridgeConfigError):
+        BridgeServer(till, token=TOKEN, host="0.0.0.0")
+    with pytest.raises(BridgeConfigError):
+        BridgeServer(till, token=TOKEN, host="0.0.0.0", allow_remote=True)  # no TLS
+    with pytest.raises(BridgeConfigError):
+        BridgeServer(
+            till, token=TOKEN, host="0.0.0.0", allow_remote=True, tls_cert="c", tls_key="k"
+        )  # no --allowed-host
+
+
+def _self_signed(tmp_path: Path) -> tuple[str, str]:
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "till-3.local")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("till-3.local")]), False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_path), str(key_path)
+
+
+def test_a_remote_bridge_on_all_interfaces_answers_its_lan_name(till: Till, tmp_path: Path) -> None:
+    """--allow-remote --host 0.0.0.0 used to answer 421 to every LAN client."""
+    import httpx
+    from vehreg_pos_bridge import BridgeServer
+
+    cert, key = _self_signed(tmp_path)
+    bridge = BridgeServer(
+        till,
+        token=TOKEN,
+        host="0.0.0.0",
+        allow_remote=True,
+        tls_cert=cert,
+        tls_key=key,
+        allowed_hosts=("till-3.local",),
+    )
+    with bridge, httpx.Client(verify=False, timeout=10) as client:
+        assert bridge.base_url.startswith("https://")
+        url = f"https://127.0.0.1:{bridge.port}"
+        lan = client.get(f"{url}/sales", headers={**AUTH, "Host": f"till-3.local:{bridge.port}"})
+        assert lan.status_code == 200
+        wildcard = client.get(f"{url}/health", headers={"Host": f"0.0.0.0:{bridge.port}"})
+        assert wildcard.status_code == 421

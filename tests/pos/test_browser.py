@@ -183,3 +183,80 @@ def test_the_page_says_plainly_when_the_bureau_is_unreachable(browser: Any, tmp_
     [item] = outbox.list()
     assert item.status == ItemStatus.QUEUED and item.attempts >= 1
     outbox.close()
+
+
+def test_a_returned_sale_is_corrected_on_the_page(browser: Any, tmp_path: Path) -> None:
+    """The bureau refuses the mobile (a check the till cannot make). "Send again" would get the
+    same refusal replayed; the page instead loads the sale, shows why under the field, and
+    sends the correction under a new key revision."""
+    from outbox.outbox_support import FakeClient, status_error
+    from vehreg_sdk import UnprocessableEntityError
+    from vehreg_sdk.rules import Violation
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    bureau = FakeClient()
+    mismatch = Violation(
+        "owner.mobile_mismatch",
+        "owner.mobile",
+        "Mobile not registered to this ID",
+        "手机号码与实名信息不符",
+    )
+    bureau.ebike_registrations.outcomes = [
+        status_error(UnprocessableEntityError, 422, "validation.failed", [mismatch])
+    ]
+    outbox = Outbox(tmp_path / "shop.db")
+    till = Till(outbox, host=PluginHost(load_entry_points=False), client_factory=lambda: bureau)
+    owner = demo_owner(9)
+    code = sellable_vehicle_codes(1, start=9300)[0]
+    with _bridge(till, "st_demo_haizhou_1") as bridge:
+        page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
+        page_errors: list[str] = []
+        page.on("pageerror", lambda error: page_errors.append(str(error)))
+        page.goto(bridge.login_url())
+        page.locator("#scan").fill(code)
+        page.locator("#scan").press("Enter")
+        expect(_field(page, "vehicle.vehicle_code")).to_have_value(code)
+        _field(page, "vehicle.motor_code").fill("XHM2600000777")
+        _field(page, "vehicle.product_model").fill("XH-TDT2401Z")
+        _field(page, "vehicle.color").fill("白")
+        _field(page, "owner.name").fill(owner["name"])
+        _field(page, "owner.id_number").fill(owner["id_number"])
+        _fill_owner_and_sale(page, owner)
+        page.locator("#submit").click()
+
+        status = page.locator("#result-status")
+        expect(status).to_have_class(re.compile("needs_attention"), timeout=20_000)
+        expect(page.locator("#result-errors")).to_contain_text("手机号码与实名信息不符")
+        expect(page.locator("#recent .fix")).to_have_count(1, timeout=10_000)
+        page.locator("#amend-start").click()
+
+        # the form is open again with the sale as queued, and the reason under the field
+        expect(page.locator("#amend")).to_be_visible()
+        expect(page.locator("#amend-errors")).to_contain_text("手机号码与实名信息不符")
+        expect(_field(page, "owner.name")).to_have_value(owner["name"])
+        expect(_field(page, "owner.mobile")).to_have_value(owner["mobile"])
+        expect(page.locator('[data-field="owner.mobile"] .err')).to_contain_text("实名")
+        expect(page.locator("#submit")).to_have_text("提交更正")
+        page.screenshot(path=str(ARTIFACTS / "clerk-page-amend.png"), full_page=True)
+        _field(page, "owner.mobile").fill("19900008888")
+        page.locator("#submit").click()
+
+        expect(status).to_have_class(re.compile("plate_assigned"), timeout=20_000)
+        expect(page.locator("#amend")).to_be_hidden()
+        expect(page.locator("#submit")).to_have_text("提交登记")
+        page.locator("#lang").click()
+        expect(page.locator("#amend-start")).to_be_hidden()
+
+        # "New sale" clears the form for the next customer
+        page.locator("#next").click()
+        expect(_field(page, "owner.name")).to_have_value("")
+        expect(_field(page, "owner.name")).to_be_enabled()
+        expect(page.locator("#result")).to_be_hidden()
+        assert page_errors == []
+    till.close()
+    [item] = outbox.list()
+    assert item.status == ItemStatus.PLATE_ASSIGNED and item.revision == 1
+    calls = bureau.ebike_registrations.calls
+    assert [c["idempotency_key"] for c in calls] == [item.local_id, f"{item.local_id}.r1"]
+    assert calls[-1]["owner"]["mobile"] == "19900008888"
+    outbox.close()

@@ -111,3 +111,28 @@ def test_pos_serve_refuses_a_public_bind() -> None:
     result = runner.invoke(app, ["pos", "serve", "--host", "0.0.0.0"])
     assert result.exit_code == 2
     assert "127.0.0.1" in result.output
+
+
+def test_pos_serve_passes_allowed_hosts_and_checks_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import uvicorn
+
+    seen: dict[str, object] = {}
+
+    def fake_run(app_: object, **options: object) -> None:
+        from vehreg_pos_bridge.app import app_state
+
+        seen.update(options, hosts=app_state(app_).config.extra_hosts)
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    base = ["pos", "serve", "--db", str(tmp_path / "o.db"), "--host", "0.0.0.0", "--allow-remote"]
+    tls = ["--tls-cert", "c.pem", "--tls-key", "k.pem"]
+    refused = runner.invoke(app, [*base, *tls])
+    assert refused.exit_code == 2 and "--allowed-host" in refused.output
+    ok = runner.invoke(
+        app, [*base, *tls, "--allowed-host", "till-3.local", "--allowed-host", "192.168.1.20"]
+    )
+    assert ok.exit_code == 0, ok.output
+    assert seen["hosts"] == ("till-3.local", "192.168.1.20") and seen["host"] == "0.0.0.0"
+    assert "https://till-3.local:8790/login?code=" in ok.output

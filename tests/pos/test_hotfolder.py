@@ -225,3 +225,89 @@ def _plate(path: Path) -> str | None:
         return json.loads(path.read_text(encoding="utf-8")).get("plate_number")  # type: ignore[no-any-return]
     except ValueError:
         return None
+
+
+def _batch(*sales: dict[str, Any]) -> str:
+    return json.dumps({"sales": list(sales)})
+
+
+def test_a_file_is_all_or_nothing_and_its_correction_goes_through(
+    folder: HotFolder, till: Till
+) -> None:
+    """Row 2's bike is already queued: nothing of the file may stay queued, or the
+    corrected file would be refused forever (row 1 "already queued")."""
+    earlier = till.submit(sale_payload(21))  # the bike of row 2, queued by the bridge
+    _drop(folder, "day.json", _batch(sale_payload(20), sale_payload(21)))
+    [outcome] = _poll_twice(folder)
+    assert outcome.outcome == "rejected"
+    assert [i.local_id for i in till.outbox.list()] == [earlier.local_id]  # row 1 not queued
+    reason = json.loads((folder.rejected / "day.json.reason.json").read_text(encoding="utf-8"))
+    [error] = reason["errors"]
+    assert error["code"] == "outbox.vehicle_already_queued" and error["row"] == 2
+    assert "整个文件均未提交" in reason["message_zh"]
+
+    _drop(folder, "day.json", _batch(sale_payload(20), sale_payload(22)))  # corrected
+    [fixed] = _poll_twice(folder)
+    assert fixed.outcome == "processed" and len(fixed.local_ids) == 2
+    assert not fixed.duplicate
+    assert len(till.outbox.list()) == 3
+
+
+def test_a_rule_error_in_one_row_queues_nothing(folder: HotFolder, till: Till) -> None:
+    bad = sale_payload(24)
+    bad["owner"]["mobile"] = "12345"
+    _drop(folder, "two.json", _batch(sale_payload(23), bad))
+    [outcome] = _poll_twice(folder)
+    assert outcome.outcome == "rejected" and till.outbox.list() == []
+    reason = json.loads((folder.rejected / "two.json.reason.json").read_text(encoding="utf-8"))
+    assert {e["row"] for e in reason["errors"]} == {2}
+    _drop(folder, "two.json", _batch(sale_payload(23), sale_payload(24)))
+    [fixed] = _poll_twice(folder)
+    assert fixed.outcome == "processed" and len(till.outbox.list()) == 2
+
+
+def test_the_same_vehicle_twice_in_a_file_is_refused(folder: HotFolder, till: Till) -> None:
+    twice = sale_payload(25)
+    twice["sale"]["invoice_number"] = "INV-OTHER"
+    _drop(folder, "twice.json", _batch(sale_payload(25), twice))
+    [outcome] = _poll_twice(folder)
+    assert outcome.outcome == "rejected" and till.outbox.list() == []
+    reason = json.loads((folder.rejected / "twice.json.reason.json").read_text(encoding="utf-8"))
+    assert [(e["code"], e["row"]) for e in reason["errors"]] == [("file.vehicle_twice", 2)]
+
+
+def test_a_sale_keeps_its_key_in_another_file_and_at_another_row(
+    folder: HotFolder, till: Till
+) -> None:
+    """The key is the sale's own (its content, or pos_reference), not the whole file's hash."""
+    _drop(folder, "one.json", json.dumps(sale_payload(26)))
+    [first] = _poll_twice(folder)
+    # the POS re-exports it in a batch, after a new sale
+    _drop(folder, "batch.json", _batch(sale_payload(27), sale_payload(26)))
+    [batch] = _poll_twice(folder)
+    assert batch.outcome == "processed" and not batch.duplicate
+    assert batch.local_ids[1] == first.local_ids[0]
+    sales = _result(folder, "batch")["sales"]
+    assert [(s["row"], s["duplicate"]) for s in sales] == [(1, False), (2, True)]
+    assert len(till.outbox.list()) == 2
+
+
+def test_a_reused_file_name_is_a_new_sale(folder: HotFolder, till: Till) -> None:
+    _drop(folder, "sale.json", json.dumps(sale_payload(28)))
+    [first] = _poll_twice(folder)
+    _drop(folder, "sale.json", json.dumps(sale_payload(29)))  # the POS reuses its file name
+    [second] = _poll_twice(folder)
+    assert second.outcome == "processed" and not second.duplicate
+    assert second.local_ids != first.local_ids and len(till.outbox.list()) == 2
+
+
+def test_enqueue_many_rolls_every_row_back(till: Till) -> None:
+    from vehreg_sdk.outbox import VehicleAlreadyQueued
+
+    till.submit(sale_payload(31))
+    with pytest.raises(VehicleAlreadyQueued):
+        till.outbox.enqueue_many([sale_payload(30), sale_payload(31), sale_payload(32)])
+    assert [i.vehicle_code for i in till.outbox.list()] == [
+        sale_payload(31)["vehicle"]["vehicle_code"]
+    ]
+    assert [h.event for h in till.outbox.history()] == ["enqueued"]

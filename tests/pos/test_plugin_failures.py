@@ -148,3 +148,30 @@ def test_after_registration_failures_are_per_call(till: Till) -> None:
         till.host.after_registration(registration)
     [failure] = till.host.after_registration(registration)
     assert failure.plugin == "printer-down" and failure.error == "OSError: printer off"
+
+
+def test_a_label_failure_at_the_bridge_is_masked(
+    till: Till, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from starlette.testclient import TestClient
+    from vehreg_pos_bridge import BridgeConfig, create_app
+    from vehreg_pos_bridge import labels as bridge_labels
+
+    def broken(*args: Any, **kwargs: Any) -> bytes:
+        raise ValueError(f"no glyph for {OWNER['name']} at {OWNER['address']} {OWNER['mobile']}")
+
+    caplog.set_level(logging.DEBUG)
+    item = till.submit(_owner_sale(6))
+    till.sync()
+    monkeypatch.setattr(bridge_labels, "render_label", broken)
+    monkeypatch.setattr(bridge_labels, "print_label", broken)
+    monkeypatch.setenv("VEHREG_PRINTER", "stdout")
+    app = create_app(till, "t0ken", BridgeConfig(port=8790), start_worker=False)
+    auth = {"Authorization": "Bearer t0ken"}
+    with TestClient(app, base_url="http://127.0.0.1:8790") as client:
+        png = client.get(f"/sales/{item.local_id}/label.png", headers=auth)
+        printed = client.post(f"/sales/{item.local_id}/print", headers=auth)
+    assert (png.status_code, printed.status_code) == (500, 502)
+    assert "ValueError: no glyph for 欧*" in png.json()["detail"]
+    assert _raw_hits(png.text) == [] and _raw_hits(printed.text) == []
+    assert _raw_hits(caplog.text) == []

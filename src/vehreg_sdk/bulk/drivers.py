@@ -1,10 +1,17 @@
-"""The two loops that drive a :class:`~.submitter.Run`: asyncio tasks, or a thread pool.
+"""The two loops that drive a :class:`~.submitter.Run`: asyncio workers, or a thread pool.
 
 Both keep at most ``concurrency`` units of work in flight (a batch in batch
 mode, one create in single mode), record outcomes in the journal from the
 loop's own thread, stop taking new rows after an error that every row would
 hit, and on Ctrl-C or cancellation leave the in-flight rows ``pending`` in the
 journal (resent, safely, by the next run).
+
+The async loop runs ``concurrency`` worker coroutines that take the next unit
+from the one row stream as soon as they are free (no task per row). Single
+creates are recorded in small groups (:class:`_Recorder`): a row whose
+outcome is not yet written when the process dies is simply ``pending``, and its
+resend carries the same ``Idempotency-Key``, so the bureau answers with the
+first registration. A batch's outcomes are written as soon as it finishes.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures as cf
 import threading
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -35,17 +43,47 @@ if TYPE_CHECKING:
 __all__ = ["run_async", "run_sync"]
 
 _ITEMS_PAGE = 100
+#: Single-create outcomes are written to the journal at least this often (rows, seconds).
+_RECORD_ROWS = 32
+_RECORD_SECONDS = 0.25
 
 
 class _SwitchToSingle(Exception):
     """``auto`` mode met a bureau without the batch endpoint."""
 
 
+class _Recorder:
+    """Single-create outcomes, written to the journal in groups (one transaction each)."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.rows: list[JournalRow] = []
+        self.last = time.monotonic()
+
+    def add(self, outcome: JournalRow) -> None:
+        self.rows.append(outcome)
+        _stop_on_failure(self.run, outcome)
+        if len(self.rows) >= _RECORD_ROWS or time.monotonic() - self.last >= _RECORD_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        self.last = time.monotonic()
+        if self.rows:
+            rows, self.rows = self.rows, []
+            self.run.record(rows)
+
+
 def _units(run: Run, single: list[bool]) -> Iterator[list[Pending]]:
-    """Chunks in batch mode; one-item lists in single mode (``single`` may flip mid-run)."""
+    """Chunks in batch mode; one-item lists in single mode (``single`` may flip mid-run).
+
+    After a stop (the bureau unreachable) the rest of a chunk is not sent: those
+    rows stay ``pending`` in the journal, for the next run.
+    """
     for chunk in run.chunks():
         if single[0]:
             for pending in chunk:
+                if run.stop_reason is not None:
+                    break
                 yield [pending]
         else:
             yield chunk
@@ -56,72 +94,64 @@ def _stop(run: Run, exc: BaseException) -> None:
         run.stop_reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
-def _stop_on_failure(run: Run, outcomes: list[JournalRow]) -> list[JournalRow]:
-    """Single creates that failed for want of a bureau stop the run, as a failed batch does."""
-    for outcome in outcomes:
-        if outcome.status == "failed" and run.stop_reason is None:
-            run.stop_reason = str(outcome.errors[0].get("message", "unreachable"))
-    return outcomes
+def _stop_on_failure(run: Run, outcome: JournalRow) -> None:
+    """A single create that failed for want of a bureau stops the run, as a failed batch does."""
+    if outcome.status == "failed" and run.stop_reason is None:
+        run.stop_reason = str(outcome.errors[0].get("message", "unreachable"))
 
 
 # ------------------------------------------------------------------------------ async
 
 
 async def run_async(client: AsyncVehregClient, run: Run) -> None:
-    """Drive ``run`` with asyncio tasks on ``client``."""
+    """Drive ``run`` with ``concurrency`` worker coroutines on ``client``."""
     options = run.options
     single = [options.mode == "single"]
-    inflight: set[asyncio.Task[list[JournalRow]]] = set()
+    units = _units(run, single)
+    recorder = _Recorder(run)
 
-    async def singles(chunk: list[Pending]) -> list[JournalRow]:
-        creates = (_create_async(client, options.store_id, p) for p in chunk)
-        return _stop_on_failure(run, list(await asyncio.gather(*creates)))
+    async def singles(chunk: list[Pending]) -> None:
+        for pending in chunk:
+            recorder.add(await _create_async(client, options.store_id, pending))
 
-    async def unit(chunk: list[Pending]) -> list[JournalRow]:
-        # A chunk made before ``auto`` switched to singles may start after the switch.
-        if single[0]:
-            return await singles(chunk)
-        try:
-            return await _batch_async(client, run, chunk)
-        except _SwitchToSingle:
-            single[0] = True
-            return await singles(chunk)
+    async def worker() -> None:
+        # The workers share one row stream: each takes the next unit when it is free.
+        for chunk in units:
+            if single[0]:
+                await singles(chunk)
+                continue
+            try:
+                outcomes = await _batch_async(client, run, chunk)
+            except _SwitchToSingle:
+                single[0] = True
+                await singles(chunk)
+                continue
+            run.record(outcomes)
 
-    async def settle(wait_all: bool) -> None:
-        nonlocal inflight
-        done, inflight = await asyncio.wait(
-            inflight, return_when=asyncio.ALL_COMPLETED if wait_all else asyncio.FIRST_COMPLETED
-        )
-        for task in done:
-            run.record(task.result())
-
+    workers = [asyncio.ensure_future(worker()) for _ in range(options.concurrency)]
     try:
-        for chunk in _units(run, single):
-            inflight.add(asyncio.ensure_future(unit(chunk)))
-            if len(inflight) >= options.concurrency:
-                await settle(False)
-        if inflight:
-            await settle(True)
+        done, _ = await asyncio.wait(workers, return_when=asyncio.FIRST_EXCEPTION)
+        for task in done:
+            error = task.exception()
+            if error is not None:
+                raise error
     finally:
-        for task in inflight:
+        for task in workers:
             task.cancel()
-        if inflight:
-            await asyncio.gather(*inflight, return_exceptions=True)
+        await asyncio.gather(*workers, return_exceptions=True)
+        recorder.flush()
 
 
 async def _create_async(client: AsyncVehregClient, store_id: str, pending: Pending) -> JournalRow:
-    item = pending.item
     try:
-        registration = await client.ebike_registrations.create(
-            store_id=store_id, vehicle=item["vehicle"], owner=item["owner"], sale=item["sale"],
-            uploads=item.get("uploads", ()), client_reference=pending.reference,
-            idempotency_key=single_key(pending),
-        )  # fmt: skip
+        created = await client.bulk._create_one(
+            store_id, pending.reference, pending.item, single_key(pending)
+        )
     except Exception as exc:
         if is_fatal(exc):
             raise
         return single_outcome(pending, exc=exc)
-    return single_outcome(pending, registration)
+    return single_outcome(pending, created)
 
 
 async def _batch_async(
@@ -155,50 +185,60 @@ async def _batch_async(
 
 
 def run_sync(client: VehregClient, run: Run) -> None:
-    """Drive ``run`` with a pool of ``concurrency`` threads sharing ``client``."""
+    """Drive ``run`` with a pool of ``concurrency`` threads sharing ``client``.
+
+    The rows are read, and the journal written, on the calling thread only.
+    """
     options = run.options
     single = [options.mode == "single"]
     stop = threading.Event()
+    recorder = _Recorder(run)
 
-    def unit(chunk: list[Pending]) -> list[JournalRow]:
+    def unit(chunk: list[Pending]) -> tuple[bool, list[JournalRow]]:
         if single[0]:
-            return _stop_on_failure(run, [_create_sync(client, options.store_id, p) for p in chunk])
+            return True, [_create_sync(client, options.store_id, p) for p in chunk]
         try:
-            return _batch_sync(client, run, chunk, stop)
+            return False, _batch_sync(client, run, chunk, stop)
         except _SwitchToSingle:
             single[0] = True
-            return _stop_on_failure(run, [_create_sync(client, options.store_id, p) for p in chunk])
+            return True, [_create_sync(client, options.store_id, p) for p in chunk]
+
+    def record(future: cf.Future[tuple[bool, list[JournalRow]]]) -> None:
+        singles, outcomes = future.result()
+        if not singles:
+            run.record(outcomes)
+            return
+        for outcome in outcomes:
+            recorder.add(outcome)
 
     pool = cf.ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="vehreg-bulk")
-    inflight: set[cf.Future[list[JournalRow]]] = set()
+    inflight: set[cf.Future[tuple[bool, list[JournalRow]]]] = set()
     try:
         for chunk in _units(run, single):
             inflight.add(pool.submit(unit, chunk))
             if len(inflight) >= options.concurrency:
                 done, inflight = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
                 for future in done:
-                    run.record(future.result())
+                    record(future)
         for future in cf.as_completed(list(inflight)):
-            run.record(future.result())
+            record(future)
         inflight.clear()
     finally:
         stop.set()
         pool.shutdown(wait=not inflight, cancel_futures=True)
+        recorder.flush()
 
 
 def _create_sync(client: VehregClient, store_id: str, pending: Pending) -> JournalRow:
-    item = pending.item
     try:
-        registration = client.ebike_registrations.create(
-            store_id=store_id, vehicle=item["vehicle"], owner=item["owner"], sale=item["sale"],
-            uploads=item.get("uploads", ()), client_reference=pending.reference,
-            idempotency_key=single_key(pending),
-        )  # fmt: skip
+        created = client.bulk._create_one(
+            store_id, pending.reference, pending.item, single_key(pending)
+        )
     except Exception as exc:
         if is_fatal(exc):
             raise
         return single_outcome(pending, exc=exc)
-    return single_outcome(pending, registration)
+    return single_outcome(pending, created)
 
 
 def _batch_sync(

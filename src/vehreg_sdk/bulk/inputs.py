@@ -27,7 +27,15 @@ from typing import Any
 
 from ..rules._violation import Violation
 from .columns import COLUMNS_BY_KEY, normalize_header
-from .parse import ParsedRow, RowIssue, RowParser, column_of, derive_reference, mask_value
+from .parse import (
+    ParsedRow,
+    RowIssue,
+    RowParser,
+    column_of,
+    derive_reference,
+    item_fingerprint,
+    mask_value,
+)
 from .readers import SourceRow, open_sheet
 from .validate import DuplicateFinder, Severity, find_duplicates, parsed_rows
 
@@ -192,5 +200,7 @@ def _nested(
         "sale": sale,
         "uploads": list(data.get("uploads") or []),
     }
-    item["client_reference"] = str(data.get("client_reference") or "") or derive_reference(item)
-    return ParsedRow(number, item, issues)
+    fingerprint = item_fingerprint(item)
+    reference = str(data.get("client_reference") or "")
+    item["client_reference"] = reference or derive_reference(item, fingerprint)
+    return ParsedRow(number, item, issues, fingerprint)

@@ -36,6 +36,8 @@ __all__ = ["Journal", "JournalError", "JournalRow", "RowStatus"]
 RowStatus = Literal["pending", "registered", "rejected", "failed", "invalid"]
 #: Outcomes a rerun does not send again (for the same content).
 FINAL: frozenset[str] = frozenset({"registered", "rejected"})
+#: References looked up per query (SQLite allows at least 999 parameters).
+_IN_LIMIT = 500
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -157,25 +159,39 @@ class Journal:
         known: list[JournalRow] = []
         now = time.time()
         with self._tx():
+            found = self._final_outcomes([reference for reference, _, _ in rows])
+            listed: list[tuple[int, int, str, int]] = []
+            pending: list[tuple[str, str, float]] = []
             for reference, fingerprint, row_number in rows:
-                found = self._db.execute(
-                    "SELECT fingerprint, status FROM items WHERE client_reference = ?",
-                    (reference,),
-                ).fetchone()
-                resumed = found is not None and found[0] == fingerprint and found[1] in FINAL
-                self._db.execute(
-                    "INSERT OR REPLACE INTO run_rows"
-                    " (run_id, row_number, client_reference, resumed) VALUES (?, ?, ?, ?)",
-                    (self.run_id, row_number, reference, int(resumed)),
-                )
+                resumed = found.get(reference) == fingerprint
+                listed.append((self.run_id, row_number, reference, int(resumed)))
                 if resumed:
                     outcome = self._get(reference)
                     outcome.row_number, outcome.resumed = row_number, True
                     known.append(outcome)
                     continue
-                self._db.execute(_UPSERT_PENDING, (reference, fingerprint, now))
+                pending.append((reference, fingerprint, now))
                 to_send.append((reference, fingerprint, row_number))
+            self._db.executemany(
+                "INSERT OR REPLACE INTO run_rows"
+                " (run_id, row_number, client_reference, resumed) VALUES (?, ?, ?, ?)",
+                listed,
+            )
+            self._db.executemany(_UPSERT_PENDING, pending)
         return to_send, known
+
+    def _final_outcomes(self, references: Sequence[str]) -> dict[str, str]:
+        """``reference -> fingerprint`` of those among ``references`` with a final outcome."""
+        found: dict[str, str] = {}
+        for start in range(0, len(references), _IN_LIMIT):
+            part = references[start : start + _IN_LIMIT]
+            marks = ",".join("?" * len(part))
+            query = (
+                "SELECT client_reference, fingerprint FROM items"  # noqa: S608 - only ? marks
+                f" WHERE status IN ('registered', 'rejected') AND client_reference IN ({marks})"
+            )
+            found.update(self._db.execute(query, part).fetchall())
+        return found
 
     def record(self, outcomes: Iterable[JournalRow]) -> None:
         """Store the outcomes of sent rows, all in one transaction."""

@@ -90,6 +90,8 @@ class ParsedRow:
     row_number: int
     item: dict[str, Any] | None
     issues: list[RowIssue] = field(default_factory=list)
+    fingerprint: str | None = None
+    """:func:`item_fingerprint` of the item, when the parser computed it (for its key)."""
 
     @property
     def ok(self) -> bool:
@@ -277,9 +279,13 @@ class RowParser:
         uploads = [u for u in _UPLOAD_SPLIT.split(raw_uploads) if u] if raw_uploads else []
         item = {"vehicle": vehicle, "owner": owner, "sale": sale, "uploads": uploads}
         reference = v["client_reference"]
-        if reference or self.references:
-            item["client_reference"] = reference or derive_reference(item)
-        return ParsedRow(row_number, item, row.issues)
+        fingerprint = None
+        if self.references:
+            fingerprint = item_fingerprint(item)
+            item["client_reference"] = reference or derive_reference(item, fingerprint)
+        elif reference:
+            item["client_reference"] = reference
+        return ParsedRow(row_number, item, row.issues, fingerprint)
 
 
 _EMPTY_ROW: Final[dict[str, str]] = dict.fromkeys(COLUMNS_BY_KEY, "")
@@ -337,15 +343,20 @@ def item_fingerprint(item: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
-def derive_reference(item: Mapping[str, Any]) -> str:
+def derive_reference(item: Mapping[str, Any], fingerprint: str | None = None) -> str:
     """A row's key when the sheet gives none: the vehicle code plus a digest of the content.
 
     Rerunning the same row gives the same key (so the bureau replays its first
     outcome); fixing any cell gives a new one (so the fixed row is judged
     afresh). The vehicle code keeps keys readable and is not personal data.
+    ``fingerprint``: the item's :func:`item_fingerprint`, when already known.
     """
-    code = str(item.get("vehicle", {}).get("vehicle_code", "")).strip()[:20] or "row"
-    return f"{code}-{item_fingerprint(item)[:16]}"
+    return _reference(item.get("vehicle", {}), fingerprint or item_fingerprint(item))
+
+
+def _reference(vehicle: Mapping[str, Any], fingerprint: str) -> str:
+    code = str(vehicle.get("vehicle_code", "")).strip()[:20] or "row"
+    return f"{code}-{fingerprint[:16]}"
 
 
 def _json_default(value: Any) -> Any:

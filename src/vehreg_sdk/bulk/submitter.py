@@ -122,7 +122,8 @@ class Run:
             return None
         self._seen_references.add(reference)
         item = {k: v for k, v in parsed.item.items() if k != "client_reference"}
-        return Pending(reference, item_fingerprint(item), parsed.row_number, item)
+        fingerprint = parsed.fingerprint or item_fingerprint(item)
+        return Pending(reference, fingerprint, parsed.row_number, item)
 
     def _invalid_row(
         self, number: int, reference: str | None, errors: list[dict[str, Any]]

@@ -56,6 +56,14 @@ def serve(
         list[str] | None,
         typer.Option("--frame-ancestor", help="An origin allowed to embed the page in a frame."),
     ] = None,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="With --allow-remote: a host name or address LAN clients use to reach the "
+            "bridge (repeatable; needed for --host 0.0.0.0). 局域网访问所用的主机名或地址。",
+        ),
+    ] = None,
 ) -> None:
     run = _command("pos_serve")
     try:
@@ -68,6 +76,7 @@ def serve(
             tls_key=tls_key,
             store_id=store,
             frame_ancestors=tuple(frame_ancestor or ()),
+            allowed_hosts=tuple(allowed_host or ()),
             echo=typer.echo,
         )
     except Exception as exc:

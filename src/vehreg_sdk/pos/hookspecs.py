@@ -51,9 +51,13 @@ class ScanResult:
 class PrinterChoice:
     """Where and how to print a plate label.
 
-    ``target``: ``tcp://HOST:9100``, ``file:///path/label.png``, ``/dev/usb/lp0``
-    or ``stdout``; ``format``: ``png``, ``svg``, ``pdf``, ``tspl``, ``zpl`` or
-    ``escpos``; ``size``: ``50x30`` or ``60x40`` (mm); ``dpi``: 203 or 300.
+    ``target``: ``tcp://HOST:9100``, ``file:/path/label.png``, ``dev:/dev/usb/lp0``
+    (a bare ``/dev/usb/lp0`` works too; ``dev:COM3`` on Windows) or ``stdout``;
+    ``format``: ``png``, ``svg``, ``pdf``, ``tspl``, ``zpl`` or ``escpos``;
+    ``size``: ``50x30`` or ``60x40`` (mm); ``dpi``: 203 or 300. ``options``:
+    ``raster`` (escpos: print the QR as an image) is a yes/no value, ``True`` or
+    ``"1"``/``"0"``, ``"true"``/``"false"``, ``"on"``/``"off"``, as
+    ``$VEHREG_PRINTER=...?format=escpos&raster=0`` gives it.
     """
 
     target: str

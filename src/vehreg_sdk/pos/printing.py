@@ -55,5 +55,30 @@ def print_label(
         format=choice.format,
         size=choice.size,
         dpi=choice.dpi,
-        raster=bool(choice.options.get("raster", False)),
+        raster=option_flag(choice.options.get("raster", False), "raster"),
+    )
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
+def option_flag(value: object, name: str = "option") -> bool:
+    """A yes/no printer option as a plugin gives it (``True``) or a URL carries it
+    (``?raster=0``, ``?raster=true``): ``"0"``, ``"false"``, ``"no"``, ``"off"`` are off.
+
+    Raises ``ValueError`` (bilingual) for anything else rather than guess.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower() if value is not None else ""
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(
+        f"printer option {name}={value!r} is not a yes/no value (use 1/0, true/false, on/off)"
+        f" / 打印机选项 {name}={value!r} 应为是/否（1/0、true/false、on/off）"
     )

@@ -9,15 +9,25 @@ Two levels:
   checked offline, sent in batches with a journal on disk, resumable after a
   crash without ever registering a row twice. Returns a
   :class:`~vehreg_sdk.bulk.BulkResult`.
+
+In ``mode="single"`` the rows go out as ``POST /v1/ebike-registrations``, one
+per row, exactly the body ``client.ebike_registrations.create`` would send; the
+row has already been judged by the same rules, so they are not run a second
+time, and only the registration id and plate are read from the answer.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Unpack
 
+import httpx
+
+from .._errors import ConflictError
 from .._pagination import AsyncPaginator, SyncCursorPage, page_params
 from .._types import RequestOptions
 from ..types.ebike_registration_batches import BatchItem, BatchItemStatus, EbikeRegistrationBatch
@@ -31,11 +41,57 @@ if TYPE_CHECKING:
 __all__ = ["AsyncBulk", "Bulk"]
 
 PATH: Final = "/v1/ebike-registration-batches"
+REGISTRATIONS: Final = "/v1/ebike-registrations"
 _PARSE = model_parser(EbikeRegistrationBatch)
 
 
 def _items(items: Sequence[Any]) -> list[Any]:
     return [i.model_dump(mode="json") if hasattr(i, "model_dump") else dict(i) for i in items]
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    """What a single create of the bulk runner keeps of the answer: the id and the plate."""
+
+    id: str
+    plate_number: str | None
+
+
+def _created(response: httpx.Response) -> Created:
+    data = json.loads(response.content)
+    plate = data.get("plate_number")
+    return Created(str(data["id"]), None if plate is None else str(plate))
+
+
+def _single_body(
+    store_id: str, reference: str, item: Mapping[str, Any]
+) -> dict[str, Any]:
+    return {"store_id": store_id, **item, "client_reference": reference}
+
+
+def _recoverable(error: ConflictError) -> str | None:
+    """The registration a 409 names when it may be this very row's earlier create."""
+    if error.code == "vehicle.already_registered" and error.existing_id:
+        return error.existing_id
+    return None
+
+
+def _same_row(existing: Any, body: Mapping[str, Any]) -> bool:
+    """An existing registration is this row: same store, bike, invoice and reference.
+
+    (As ``ebike_registrations.create`` decides: an idempotency record expired,
+    or the row was first sent in a batch by an interrupted run.)
+    """
+
+    def norm(value: Any) -> str:
+        return str(value or "").strip().upper()
+
+    return (
+        existing.store_id == body["store_id"]
+        and norm(existing.vehicle.vehicle_code) == norm(body["vehicle"].get("vehicle_code"))
+        and norm(existing.sale.invoice_number) == norm(body["sale"].get("invoice_number"))
+        and existing.client_reference == body["client_reference"]
+    )
 
 
 def _prepare(
@@ -115,6 +171,26 @@ class Bulk(SyncAPIResource):
             f"{PATH}/{segment(batch_id)}/items", BatchItem, params, options
         )
         return page
+
+    def _create_one(
+        self, store_id: str, reference: str, item: Mapping[str, Any], idempotency_key: str
+    ) -> Created:
+        """One row as a single create (the bulk runner's ``single`` mode); see the module doc."""
+        body = _single_body(store_id, reference, item)
+        options: RequestOptions = {"idempotency_key": idempotency_key}
+        try:
+            created: Created = self._request(
+                "POST", REGISTRATIONS, _created, options, json_body=body, raw=False
+            )
+        except ConflictError as error:
+            existing_id = _recoverable(error)
+            if existing_id is None:
+                raise
+            existing = self._client.ebike_registrations.retrieve(existing_id)
+            if not _same_row(existing, body):
+                raise
+            created = Created(existing.id, existing.plate_number)
+        return created
 
     def submit(
         self,
@@ -206,6 +282,26 @@ class AsyncBulk(AsyncAPIResource):
             f"{PATH}/{segment(batch_id)}/items", BatchItem, params, options
         )
         return paginator
+
+    async def _create_one(
+        self, store_id: str, reference: str, item: Mapping[str, Any], idempotency_key: str
+    ) -> Created:
+        """See :meth:`Bulk._create_one`."""
+        body = _single_body(store_id, reference, item)
+        options: RequestOptions = {"idempotency_key": idempotency_key}
+        try:
+            created: Created = await self._request(
+                "POST", REGISTRATIONS, _created, options, json_body=body, raw=False
+            )
+        except ConflictError as error:
+            existing_id = _recoverable(error)
+            if existing_id is None:
+                raise
+            existing = await self._client.ebike_registrations.retrieve(existing_id)
+            if not _same_row(existing, body):
+                raise
+            created = Created(existing.id, existing.plate_number)
+        return created
 
     async def submit(
         self,

@@ -50,6 +50,7 @@ def routes() -> list[Route]:
         Route("/sales", list_sales, methods=["GET"]),
         Route("/sales/{local_id}", get_sale, methods=["GET"]),
         Route("/sales/{local_id}", amend_sale, methods=["PUT"]),
+        Route("/sales/{local_id}/draft", sale_draft, methods=["GET"]),
         Route("/sales/{local_id}/retry", retry_sale, methods=["POST"]),
         Route("/sales/{local_id}/print", print_sale, methods=["POST"]),
         Route("/sales/{local_id}/label.png", label_png, methods=["GET"]),
@@ -306,8 +307,36 @@ async def get_sale(request: Request) -> Response:
     return item if isinstance(item, Response) else JSONResponse(sale_view(item))
 
 
+async def sale_draft(request: Request) -> Response:
+    """The full sale of a ``needs_attention`` item, for the clerk to correct it (``PUT``).
+
+    The one place the bridge hands back unmasked personal data, and only for a sale that
+    must be corrected: never listed, never logged, ``Cache-Control: no-store``.
+    """
+    state = _state(request)
+    actor = authenticate(request, state, unsafe=False)
+    if isinstance(actor, Response):
+        return actor
+    item = await run_in_threadpool(_item_or_404, state, request.path_params["local_id"])
+    if isinstance(item, Response):
+        return item
+    if item.status != ItemStatus.NEEDS_ATTENTION:
+        return problem(
+            409,
+            "outbox.invalid_transition",
+            "Only a sale that needs attention can be corrected",
+            "只有“需处理”的销售可以更正",
+        )
+    sale = {k: v for k, v in item.payload.items() if k != "client_reference"}
+    return JSONResponse({"local_id": item.local_id, "sale": sale, "view": sale_view(item)})
+
+
 async def amend_sale(request: Request) -> Response:
-    """Correct a sale the bureau parked as ``needs_attention`` and queue it again."""
+    """Correct a sale the bureau parked as ``needs_attention`` and queue it again.
+
+    The corrected sale is sent under a new revision of the key (``<local_id>.r<n>``):
+    the bureau would replay its refusal for the old key and body.
+    """
     state = _state(request)
     actor = authenticate(request, state, unsafe=True)
     if isinstance(actor, Response):
@@ -315,6 +344,13 @@ async def amend_sale(request: Request) -> Response:
     data = await _json(request, state)
     if isinstance(data, Response):
         return data
+    data.pop("pos_reference", None)
+    data.pop("photos", None)  # the photos stay those queued with the sale
+    current = await run_in_threadpool(_item_or_404, state, request.path_params["local_id"])
+    if isinstance(current, Response):
+        return current
+    if "uploads" not in data and current.payload.get("uploads"):
+        data["uploads"] = current.payload["uploads"]  # uploads the POS made before queueing
     check = await run_in_threadpool(state.till.check, data)
     if check.registration is None or check.errors:
         errors = violation_dicts(check.errors or check.violations)

@@ -91,7 +91,7 @@ class SecurityMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+        host = dict(scope["headers"]).get(b"host", b"").decode("latin-1").lower()
         if host not in self.hosts:
             response = JSONResponse(
                 {

@@ -26,6 +26,15 @@ def _registration(item: OutboxItem) -> Any:
     return registration
 
 
+def _personal(item: OutboxItem) -> dict[str, str]:
+    """The sale's owner data as queued (the bureau's registration holds it masked)."""
+    from types import SimpleNamespace
+
+    owner = item.payload.get("owner") or {}
+    fields = {k: v for k, v in owner.items() if isinstance(k, str) and isinstance(v, str)}
+    return personal_data({"sale": SimpleNamespace(owner=SimpleNamespace(**fields))})
+
+
 def png_for_item(till: Till, item: OutboxItem) -> bytes:
     """The label as a PNG, for the page to show and the browser to print."""
     registration = _registration(item)
@@ -34,7 +43,7 @@ def png_for_item(till: Till, item: OutboxItem) -> bytes:
     except Exception as exc:
         # The type and a masked summary, never the raw text or a traceback: it may quote
         # the registration, and a name or an address cannot be recognised by a pattern.
-        summary = exception_summary(exc, personal_data({"registration": registration}))
+        summary = exception_summary(exc, _personal(item))
         logger.error("bridge: label rendering failed for %s: %s", item.local_id, summary)
         raise LabelError(
             500, "label.render_failed", f"Label rendering failed: {summary}", "标签生成失败"
@@ -51,7 +60,7 @@ def print_for_item(till: Till, item: OutboxItem) -> dict[str, Any]:
     try:
         print_label(registration, store, choice)
     except Exception as exc:
-        summary = exception_summary(exc, personal_data({"registration": registration}))
+        summary = exception_summary(exc, _personal(item))
         logger.warning(
             "bridge: printing %s on %s failed: %s", item.local_id, choice.target, summary
         )

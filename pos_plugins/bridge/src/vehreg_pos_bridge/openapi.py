@@ -177,7 +177,8 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _sale_response("the sale"), "404": _problem("unknown")},
                 },
                 "put": {
-                    "summary": "Correct a needs_attention sale and queue it again",
+                    "summary": "Correct a needs_attention sale and queue it again (the key "
+                    "gets a new revision, <local_id>.r<n>)",
                     "requestBody": json_body,
                     "responses": {
                         "200": _sale_response("queued again"),
@@ -185,9 +186,22 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
             },
+            "/sales/{local_id}/draft": {
+                "parameters": [_LOCAL_ID],
+                "get": {
+                    "summary": "The full (unmasked) sale of a needs_attention item, to correct it",
+                    "responses": {
+                        "200": {"description": "{local_id, sale, view}"},
+                        "409": _problem("not in needs_attention"),
+                    },
+                },
+            },
             "/sales/{local_id}/retry": {
                 "parameters": [_LOCAL_ID],
-                "post": {"responses": {"200": _sale_response("queued again")}},
+                "post": {
+                    "summary": "Queue a needs_attention sale again unchanged (same key and body)",
+                    "responses": {"200": _sale_response("queued again")},
+                },
             },
             "/sales/{local_id}/print": {
                 "parameters": [_LOCAL_ID],

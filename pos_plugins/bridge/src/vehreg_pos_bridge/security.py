@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 import threading
 import time
@@ -115,10 +116,45 @@ def csrf_ok(session: Session, presented: str | None) -> bool:
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+WILDCARD_HOSTS = ("0.0.0.0", "::", "[::]")  # noqa: S104 - names of the wildcard bind, not a bind
+
+_HOST_NAME = re.compile(
+    r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$"
+)
+
+
+def host_name(name: str) -> str:
+    """A name the bridge may be reached by, as a ``Host`` header carries it (lower case,
+    IPv6 in brackets, no port). Raises ``ValueError`` (bilingual) for anything else: a
+    port, a path, a wildcard, or a wildcard address no client can name."""
+    import ipaddress
+
+    text = name.strip().lower()
+    bare = text[1:-1] if text.startswith("[") and text.endswith("]") else text
+    try:
+        address = ipaddress.ip_address(bare)
+    except ValueError:
+        address = None
+    if address is not None:
+        if address.is_unspecified:
+            raise ValueError(
+                f"{name!r} is the wildcard address, not a name clients use; give the till's "
+                f"LAN address or host name / {name!r} 是通配地址，请填写本机的局域网地址或主机名"
+            )
+        return f"[{address.compressed}]" if address.version == 6 else address.compressed
+    if not _HOST_NAME.match(text):
+        raise ValueError(
+            f"{name!r} is not a host name (no port, path or wildcard: e.g. till-3.local or "
+            f"192.168.1.20) / {name!r} 不是有效的主机名（不含端口、路径或通配符，例如 "
+            "till-3.local 或 192.168.1.20）"
+        )
+    return text.rstrip(".")
 
 
 def allowed_hosts(port: int, extra: tuple[str, ...] = ()) -> set[str]:
-    names = {*LOOPBACK_HOSTS, *extra}
+    """Every ``Host`` header the bridge answers: loopback names plus ``extra``, with the port
+    (and without it on 80/443). Anything else gets 421 (DNS rebinding)."""
+    names = {*LOOPBACK_HOSTS, *(host_name(n) for n in extra if n.strip() not in WILDCARD_HOSTS)}
     return {f"{name}:{port}" for name in names} | (set(names) if port in (80, 443) else set())
 
 

@@ -16,7 +16,7 @@ from vehreg_sdk.pos import PluginHost, Till
 from vehreg_sdk.privacy import masked_logger
 
 from .app import BridgeConfig, app_state, create_app
-from .security import get_or_create_token, is_loopback
+from .security import WILDCARD_HOSTS, get_or_create_token, host_name, is_loopback
 
 logger = masked_logger("vehreg_pos_bridge")
 
@@ -27,10 +27,28 @@ class BridgeConfigError(Exception):
         self.message, self.message_zh = message, message_zh
 
 
-def check_bind(host: str, allow_remote: bool, tls_cert: str | None, tls_key: str | None) -> None:
-    """Refuse a non-loopback bind unless remote access is asked for explicitly, with TLS."""
+def check_bind(
+    host: str,
+    allow_remote: bool,
+    tls_cert: str | None,
+    tls_key: str | None,
+    allowed_hosts: tuple[str, ...] = (),
+) -> tuple[str, ...]:
+    """Refuse a non-loopback bind unless remote access is asked for explicitly, with TLS.
+
+    Returns the host names the bridge must answer besides the loopback ones: the bind
+    address itself when it is a specific one, and ``allowed_hosts`` (``--allowed-host``),
+    the names or addresses LAN clients use. A wildcard bind (``0.0.0.0``, ``::``) needs
+    at least one: clients never send ``Host: 0.0.0.0``, so without one every remote
+    request would be refused with 421.
+    """
+    try:
+        names = tuple(dict.fromkeys(host_name(name) for name in allowed_hosts))
+    except ValueError as exc:
+        en, _, zh = str(exc).partition(" / ")
+        raise BridgeConfigError(f"--allowed-host: {en}", f"--allowed-host：{zh or en}") from None
     if is_loopback(host):
-        return
+        return names
     if not allow_remote:
         raise BridgeConfigError(
             f"refusing to listen on {host}: the bridge serves 127.0.0.1 only "
@@ -43,10 +61,27 @@ def check_bind(host: str, allow_remote: bool, tls_cert: str | None, tls_key: str
             "--allow-remote needs TLS: pass --tls-cert and --tls-key",
             "远程访问必须启用 TLS：请提供 --tls-cert 与 --tls-key",
         )
+    if host.strip() in WILDCARD_HOSTS:
+        if not names:
+            raise BridgeConfigError(
+                f"listening on {host} needs --allowed-host NAME for each name or address the "
+                "other devices use (e.g. --allowed-host till-3.local --allowed-host "
+                "192.168.1.20); other Host headers are refused (DNS rebinding)",
+                f"监听 {host} 时须用 --allowed-host 列出其他设备访问本机所用的每个主机名或地址"
+                "（例如 --allowed-host till-3.local --allowed-host 192.168.1.20），"
+                "其他主机名一律拒绝（防 DNS 重绑定）",
+            )
+        return names
+    return tuple(dict.fromkeys((host_name(host), *names)))
 
 
 class BridgeServer:
-    """The bridge on a real port in a background thread (tests, embedding): a context manager."""
+    """The bridge on a real port in a background thread (tests, embedding): a context manager.
+
+    It applies the same bind rules as ``vehreg pos serve`` (:func:`check_bind`): loopback
+    unless ``allow_remote`` with ``tls_cert`` and ``tls_key``, and ``allowed_hosts`` for
+    the names LAN clients use.
+    """
 
     def __init__(
         self,
@@ -56,24 +91,41 @@ class BridgeServer:
         host: str = "127.0.0.1",
         port: int = 0,
         config: BridgeConfig | None = None,
+        allow_remote: bool = False,
+        tls_cert: str | None = None,
+        tls_key: str | None = None,
+        allowed_hosts: tuple[str, ...] = (),
     ) -> None:
+        extra = check_bind(host, allow_remote, tls_cert, tls_key, allowed_hosts)
+        tls = bool(tls_cert and tls_key)
         self.host = host
         self.port = port or _free_port(host)
         self.config = config or BridgeConfig()
         self.config.port = self.port
+        self.config.scheme = "https" if tls else "http"
+        self.config.extra_hosts = tuple(dict.fromkeys((*self.config.extra_hosts, *extra)))
         self.config.origins = set()
         self.config.__post_init__()
         self.app: Any = create_app(till, token, self.config)
         self._server = uvicorn.Server(
             uvicorn.Config(
-                self.app, host=host, port=self.port, log_level="warning", access_log=False
+                self.app,
+                host=host,
+                port=self.port,
+                ssl_certfile=tls_cert if tls else None,
+                ssl_keyfile=tls_key if tls else None,
+                log_level="warning",
+                access_log=False,
             )
         )
         self._thread = threading.Thread(target=self._server.run, name="vehreg-bridge", daemon=True)
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        shown = "127.0.0.1" if self.host.strip() in WILDCARD_HOSTS else self.host
+        if ":" in shown and not shown.startswith("["):
+            shown = f"[{shown}]"
+        return f"{self.config.scheme}://{shown}:{self.port}"
 
     def login_url(self) -> str:
         return f"{self.base_url}/login?code={app_state(self.app).guard.new_login_code()}"
@@ -94,8 +146,9 @@ class BridgeServer:
 
 
 def _free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind((host.strip("[]"), 0))
         return int(sock.getsockname()[1])
 
 
@@ -109,11 +162,12 @@ def serve(
     tls_key: str | None = None,
     store_id: str | None = None,
     frame_ancestors: tuple[str, ...] = (),
+    allowed_hosts: tuple[str, ...] = (),
     client_factory: Callable[[], Any] | None = None,
     echo: Callable[[str], None] = print,
 ) -> None:
     """``vehreg pos serve``: run the bridge until interrupted."""
-    check_bind(host, allow_remote, tls_cert, tls_key)
+    extra_hosts = check_bind(host, allow_remote, tls_cert, tls_key, allowed_hosts)
     token = get_or_create_token()
     outbox = Outbox(outbox_path)
     till = Till(
@@ -126,12 +180,14 @@ def serve(
     config = BridgeConfig(
         port=port,
         scheme="https" if tls else "http",
-        extra_hosts=(host,) if allow_remote else (),
+        extra_hosts=extra_hosts,
         frame_ancestors=frame_ancestors,
         default_store_id=store_id,
     )
     app: Any = create_app(till, token, config)
-    shown = "127.0.0.1" if is_loopback(host) else host
+    shown = "127.0.0.1" if is_loopback(host) or host.strip() in WILDCARD_HOSTS else host
+    if extra_hosts and not is_loopback(host):
+        shown = extra_hosts[0]
     code = app_state(app).guard.new_login_code()
     echo(f"vehreg POS bridge on {config.scheme}://{shown}:{port}  (outbox: {outbox.path})")
     echo("Clerk page / 收银页面 (one-time link, 2 min / 一次性链接，2 分钟内有效):")

@@ -17,7 +17,10 @@ const I18N = {
     use_courier: "快递", use_food: "外卖", use_other: "其他", step_sale: "4. 销售信息",
     invoice_number: "发票号码", invoice_date: "开票日期", price: "售价（元）", clerk_id: "经办人编号",
     submit: "提交登记", new_sale: "新的销售", result: "登记结果", plate: "号牌", print: "打印标签",
-    reprint: "重新打印", retry: "重新提交", recent: "最近销售", time: "时间", status: "状态",
+    reprint: "重新打印", retry: "原样重新提交", recent: "最近销售", time: "时间", status: "状态",
+    amend: "更正并重新提交", fix: "更正", submit_amend: "提交更正", cancel_amend: "取消更正",
+    amend_title: "更正被退回的销售", amend_hint: "车管所退回了这笔销售。请按下列原因更正信息，然后点击“提交更正”（更正后会重新提交，不会重复登记）。",
+    amended: "更正已保存，正在重新提交车管所…",
     queue: "待提交 {n} 笔", scan_code: "已识别整车编码 {code}", scan_id: "已读取身份证信息",
     scan_no_cert: "无法查询合格证（可能离线），请按纸质合格证填写车辆信息。",
     scan_cert: "合格证：{brand} {model}，{maker}，{standard}，CCC {ccc}",
@@ -41,7 +44,10 @@ const I18N = {
     use_self: "Own use", use_courier: "Courier", use_food: "Food delivery", use_other: "Other",
     step_sale: "4. Sale", invoice_number: "Invoice number", invoice_date: "Invoice date",
     price: "Price (yuan)", clerk_id: "Clerk id", submit: "Register", new_sale: "New sale",
-    result: "Registration", plate: "Plate", print: "Print label", reprint: "Reprint", retry: "Send again",
+    result: "Registration", plate: "Plate", print: "Print label", reprint: "Reprint", retry: "Send again unchanged",
+    amend: "Correct and resubmit", fix: "Fix", submit_amend: "Submit correction", cancel_amend: "Cancel correction",
+    amend_title: "Correct a returned sale", amend_hint: "The bureau returned this sale. Correct it as listed below, then press “Submit correction” (it is sent again; it cannot be registered twice).",
+    amended: "Correction saved; sending it to the bureau again…",
     recent: "Recent sales", time: "Time", status: "Status", queue: "{n} waiting",
     scan_code: "Vehicle code {code} recognised", scan_id: "ID card read",
     scan_no_cert: "The certificate could not be looked up (offline?): fill in the vehicle from the paper certificate.",
@@ -57,7 +63,8 @@ const I18N = {
 };
 
 const state = { lang: localStorage.getItem("vehreg.lang") || "zh", touched: new Set(), submitted: false,
-  current: null, poll: null, printedOnce: false, violations: [], lastStatus: null };
+  current: null, poll: null, printedOnce: false, violations: [], lastStatus: null,
+  amending: null, returned: [] };
 const $ = (id) => document.getElementById(id);
 const form = () => $("sale");
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -87,10 +94,14 @@ function applyLang() {
   $("lang").textContent = state.lang === "zh" ? "English" : "中文";
   $("lang").lang = state.lang === "zh" ? "en" : "zh-CN";
   renderViolations();
+  list($("amend-errors"), state.returned);
   if (state.current) renderResult(state.current);
   refreshStatus();
+  refreshRecent();
 }
 
+// Not form().reset(): the form's button id="reset" shadows the method of that name.
+function resetForm() { HTMLFormElement.prototype.reset.call(form()); }
 function field(name) { return form().elements.namedItem(name); }
 function setValue(name, value) { const el = field(name); if (el && value !== undefined && value !== null) el.value = value; }
 function shanghaiToday() { return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10); }
@@ -209,7 +220,10 @@ async function onSubmit(event) {
     return;
   }
   $("submit").disabled = true;
-  const { ok, data } = await api("POST", "/sales", draft());
+  const amending = state.amending;
+  const { ok, data } = amending
+    ? await api("PUT", `/sales/${amending}`, draft())  // a new key revision: no replayed refusal
+    : await api("POST", "/sales", draft());
   $("submit").disabled = false;
   if (!ok) {
     state.violations = data.errors || [];
@@ -217,7 +231,48 @@ async function onSubmit(event) {
     $("scan-msg").className = "msg bad"; $("scan-msg").textContent = detailOf(data);
     return;
   }
+  endAmend();
   showResult(data);
+  if (amending) { $("result-note").className = "msg ok"; $("result-note").textContent = t("amended"); }
+}
+
+// A sale the bureau returned (needs_attention): load it into the form, show why, submit a correction.
+async function startAmend(localId) {
+  const { ok, data } = await api("GET", `/sales/${localId}/draft`);
+  if (!ok) { $("scan-msg").className = "msg bad"; $("scan-msg").textContent = detailOf(data); return; }
+  clearInterval(state.poll);
+  resetForm();
+  fillForm(data.sale);
+  form().querySelectorAll("input, select, button").forEach((el) => { el.disabled = false; });
+  state.current = null; state.amending = localId; state.submitted = true;
+  state.returned = data.view.errors || [];
+  state.violations = state.returned.slice();  // the bureau's reasons, under their fields
+  renderViolations();
+  list($("amend-errors"), state.returned);
+  $("amend").hidden = false; $("result").hidden = true; $("cert").hidden = true;
+  $("submit").dataset.i18n = "submit_amend"; $("submit").textContent = t("submit_amend");
+  $("scan-msg").textContent = "";
+  const first = document.querySelector(".field.invalid input, .field.invalid select") || field("owner.name");
+  first.focus();
+}
+
+function endAmend() {
+  state.amending = null; state.returned = [];
+  $("amend").hidden = true; list($("amend-errors"), []);
+  $("submit").dataset.i18n = "submit"; $("submit").textContent = t("submit");
+}
+
+function fillForm(sale) {
+  if (sale.store_id) {
+    const select = $("store");
+    if (![...select.options].some((o) => o.value === sale.store_id)) select.add(new Option(sale.store_id, sale.store_id));
+    select.value = sale.store_id;
+  }
+  for (const part of ["vehicle", "owner", "sale"]) {
+    for (const [key, value] of Object.entries(sale[part] || {})) setValue(`${part}.${key}`, value);
+  }
+  const fen = (sale.sale || {}).price_fen;
+  if (typeof fen === "number") setValue("price_yuan", (fen / 100).toFixed(2));
 }
 
 function showResult(sale) {
@@ -256,6 +311,7 @@ function renderResult(sale) {
   $("print").hidden = !sale.plate_number;
   $("print").textContent = state.printedOnce ? t("reprint") : t("print");
   $("retry").hidden = sale.status !== "needs_attention";
+  $("amend-start").hidden = sale.status !== "needs_attention";
 }
 
 async function onPrint() {
@@ -269,6 +325,8 @@ async function onPrint() {
   else { note.textContent = t("browser_print"); window.print(); }
 }
 
+async function onAmend() { if (state.current) await startAmend(state.current.local_id); }
+
 async function onRetry() {
   const { ok, data } = await api("POST", `/sales/${state.current.local_id}/retry`, {});
   if (ok) showResult(data);
@@ -276,8 +334,9 @@ async function onRetry() {
 
 function newSale() {
   clearInterval(state.poll);
+  endAmend();
   state.current = null; state.submitted = false; state.touched.clear(); state.violations = [];
-  form().reset();
+  resetForm();
   form().querySelectorAll("input, select, button").forEach((el) => { el.disabled = false; });
   field("sale.invoice_date").value = shanghaiToday();
   $("result").hidden = true; $("label").hidden = true; $("label").removeAttribute("src"); delete $("label").dataset.src;
@@ -306,6 +365,14 @@ async function refreshRecent() {
     const cells = [s.created_at.slice(11, 16), s.vehicle_code, s.owner_name,
       s.status_text ? s.status_text[state.lang].split("：")[0].split(":")[0] : s.status, s.plate_number || ""];
     cells.forEach((c) => { const td = document.createElement("td"); td.textContent = c; tr.appendChild(td); });
+    const action = document.createElement("td");
+    if (s.status === "needs_attention") {
+      const fix = document.createElement("button");
+      fix.type = "button"; fix.className = "secondary small fix"; fix.textContent = t("fix");
+      fix.addEventListener("click", () => startAmend(s.local_id));
+      action.appendChild(fix);
+    }
+    tr.appendChild(action);
     tr.className = s.status;
     return tr;
   }));
@@ -334,6 +401,8 @@ document.addEventListener("DOMContentLoaded", () => {
   form().addEventListener("change", (e) => { if (e.target.name && e.target.name !== "scan") scheduleValidate(); });
   $("print").addEventListener("click", onPrint);
   $("retry").addEventListener("click", onRetry);
+  $("amend-start").addEventListener("click", onAmend);
+  $("amend-cancel").addEventListener("click", newSale);
   $("next").addEventListener("click", newSale);
   $("reset").addEventListener("click", newSale);
   $("lang").addEventListener("click", () => {
