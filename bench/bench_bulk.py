@@ -152,9 +152,7 @@ async def _bulk(
 
 
 def _bodies(rows: list[Any], models: dict[str, Any]) -> list[bytes]:
-    return [
-        json.dumps(_wire_item(row.values, models), ensure_ascii=False).encode() for row in rows
-    ]
+    return [json.dumps(_wire_item(row.values, models), ensure_ascii=False).encode() for row in rows]
 
 
 def throughput(rows: int, concurrency: int, work: Path) -> dict[str, Any]:

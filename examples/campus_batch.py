@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 from contextlib import ExitStack
+from itertools import islice
 from pathlib import Path
 
 from vehreg_sdk import VehregClient, privacy
@@ -44,11 +45,12 @@ def main() -> int:
         print()
         counts = result.counts
         print(f"registered {counts.registered}, rejected {counts.rejected}, "
-              f"not sent {counts.invalid}, to retry {counts.failed + counts.pending}")  # fmt: skip
+              f"not sent {counts.invalid}, to retry {counts.failed + counts.pending}, "
+              f"flagged {counts.flagged}")  # fmt: skip
 
         # 3. A plate per student, or the reasons.
-        for outcome in list(result.outcomes())[:8]:
-            reasons = "; ".join(e["message_zh"] for e in outcome.errors)
+        for outcome in islice(result.outcomes(), 8):  # streamed from the journal
+            reasons = "; ".join(e["message_zh"] for e in outcome.errors + outcome.warnings)
             print(f"  row {outcome.row_number}: {outcome.plate_number or reasons}")
         if counts.not_registered:
             fix = result.export_rejected(work / f"fix-these{sheet.suffix}")

@@ -6,6 +6,7 @@ import csv
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from datetime import date
@@ -34,8 +35,10 @@ def credentials(sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_template_catalogue_validate_submit_labels(
-    credentials: None, tmp_path: Path, today: date, pool_start: int
-) -> None:
+    credentials: None, tmp_path: Path, today: date, pool_start: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("COLUMNS", "200")  # no line breaks inside the figures checked below
     runner = CliRunner()
     made = runner.invoke(app, ["bulk", "template", str(tmp_path / "t"), "--format", "csv"])
     assert made.exit_code == 0 and (tmp_path / "t.csv").exists()
@@ -56,7 +59,15 @@ def test_template_catalogue_validate_submit_labels(
     output = submitted.output
     assert "76 registered" in output and "苏G" in output
     assert not RAW_ID.search(output) and not RAW_MOBILE.search(output)
-    assert (tmp_path / "labels.pdf").read_bytes().startswith(b"%PDF")
+    people = [r.values for r in campus_rows(80, on=today, bad_every=20, pool_start=pool_start)]
+    for person in people:  # names and addresses are masked on the console too
+        assert person["owner_name"] not in output and person["owner_address"] not in output
+    assert "(76 labels 张)" in output
+    pdf = (tmp_path / "labels.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    # A4 (595 x 842 pt), 36 labels a page: 76 labels fill 3 pages.
+    assert set(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)) == {(b"595.28", b"841.89")}
+    assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) == 3
     with (tmp_path / "school.result.csv").open(encoding="gb18030") as handle:
         results = list(csv.DictReader(handle))
     assert len(results) == 80
@@ -104,3 +115,56 @@ def test_submit_to_a_store_that_is_not_yours_stops_at_once(
     )
     assert result.exit_code == 2
     assert "store.not_found" in result.output or "门店不存在" in result.output
+
+
+def test_ctrl_c_prints_the_whole_command_to_resume(
+    credentials: None, tmp_path: Path, today: date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every option of the run, quoted for the shell, on one line however narrow the terminal."""
+    import vehreg_sdk.cli.bulk as cli_bulk
+
+    async def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_bulk, "_submit", interrupted)
+    monkeypatch.setenv("COLUMNS", "60")
+    sheet = tmp_path / "my school [2026].csv"
+    write_campus_sheet(sheet, campus_rows(3, on=today))
+    labels = tmp_path / "plate labels.pdf"
+    result = CliRunner().invoke(
+        app, ["bulk", "submit", str(sheet), "--store", STORE, "--batch-size", "40",
+              "--concurrency", "8", "--mode", "single", "--under-16", "warning",
+              "--date", today.isoformat(), "--labels", str(labels), "--quiet"],
+    )  # fmt: skip
+    assert result.exit_code == 130, result.output
+    assert "已停止" in result.output and "Stopped" in result.output
+    (line,) = [line for line in result.output.splitlines() if "vehreg bulk submit" in line]
+    words = shlex.split(line)
+    assert words[:4] == ["vehreg", "bulk", "submit", str(sheet)]
+    pairs = {words[i]: words[i + 1] for i in range(4, len(words) - 1) if words[i].startswith("--")}
+    assert pairs["--store"] == STORE
+    assert pairs["--journal"] == str(tmp_path / "my school [2026].journal.sqlite")
+    assert pairs["--batch-size"] == "40" and pairs["--concurrency"] == "8"
+    assert pairs["--mode"] == "single" and pairs["--under-16"] == "warning"
+    assert pairs["--date"] == today.isoformat() and pairs["--labels"] == str(labels)
+    assert words[-1] == "--quiet"
+
+
+def test_duplicates_are_announced_before_anything_is_sent(
+    credentials: None, tmp_path: Path, today: date, pool_start: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("COLUMNS", "200")
+    rows = list(campus_rows(6, on=today, pool_start=pool_start))
+    rows[4].values["vehicle_code"] = rows[1].values["vehicle_code"]
+    sheet = tmp_path / "dup.csv"
+    write_campus_sheet(sheet, rows)
+    result = CliRunner().invoke(app, ["bulk", "submit", str(sheet), "--store", STORE, "--quiet"])
+    assert result.exit_code == 1, result.output
+    output = result.output
+    before, _, after = output.partition("6 rows 行")
+    assert after, output  # the final summary came ...
+    assert "2 rows share a vehicle code or an ID number; 2 of them will not be sent" in before
+    assert "其中 2 行不会提交" in before  # ... after the notice
+    assert "file.duplicate_vehicle_code" in before and "row 6" in before
+    assert after.startswith(": 4 registered")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
+import tracemalloc
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -11,8 +14,10 @@ from openpyxl import load_workbook
 
 from vehreg_sdk.bulk.columns import COLUMNS
 from vehreg_sdk.bulk.journal import Journal, JournalError, JournalRow
+from vehreg_sdk.bulk.readers import open_sheet
+from vehreg_sdk.bulk.result import BulkCounts, BulkResult
 from vehreg_sdk.bulk.template import write_template
-from vehreg_sdk.bulk.validate import validate_file
+from vehreg_sdk.bulk.validate import find_duplicates, validate_file
 from vehreg_sdk.testing.campus import campus_rows
 
 
@@ -97,3 +102,64 @@ def test_csv_template_opens_in_chinese_excel(tmp_path: Path) -> None:
     assert header[1] == "整车编码*"
     english = write_template(tmp_path / "en.csv", english_headers=True)
     assert "vehicle_code" in english.read_text("utf-8-sig")
+
+
+def test_the_duplicate_pass_skips_the_template_s_empty_rows(tmp_path: Path, today: date) -> None:
+    """Both passes over a filled-in template see its 5 rows, not its 3,000 formatted ones."""
+    path = write_template(tmp_path / "t.xlsx")
+    book = load_workbook(path)
+    for number, row in enumerate(campus_rows(5, on=today), start=2):
+        for index, column in enumerate(COLUMNS, start=1):
+            book["登记表"].cell(row=number, column=index, value=row.values.get(column.key) or None)
+    book.save(path)
+    assert find_duplicates(path).rows_seen == 5
+    with open_sheet(path) as sheet:
+        assert len(list(sheet.rows())) == 5
+
+
+def test_a_journal_from_before_warnings_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "INSERT INTO meta VALUES ('store_id', 's'), ('runs', '1');"
+            "CREATE TABLE run_rows (run_id INTEGER NOT NULL, row_number INTEGER NOT NULL,"
+            " client_reference TEXT, resumed INTEGER NOT NULL DEFAULT 0, errors TEXT,"
+            " PRIMARY KEY (run_id, row_number));"
+        )
+    db.close()
+    with Journal(path, store_id="s") as journal:
+        assert journal.begin_run() == 2
+        warning = {"code": "file.duplicate_id_number", "severity": "warning"}
+        journal.claim([("a", "fa", 2)], {2: [warning]})
+        (row,) = journal.rows()
+        assert row.status == "pending" and row.warnings == [warning]
+        assert journal.counts()["flagged"] == 1
+
+
+def test_the_rejected_rows_export_streams_the_journal(tmp_path: Path) -> None:
+    """20,000 refused rows are written out without being held in memory together."""
+    rows = 20_000
+    errors = [{"row": 0, "column": "owner_mobile", "field": "owner.mobile", "code": "mobile.format",
+               "message": "The mobile number must have 11 digits. " * 3,
+               "message_zh": "手机号码应为 11 位数字。" * 3, "severity": "error",
+               "value": "123****"}]  # fmt: skip
+    with Journal(tmp_path / "j.sqlite", store_id="s") as journal:
+        run = journal.begin_run()
+        journal.record_invalid([(n, None, errors) for n in range(1, rows + 1)])
+    result = BulkResult(tmp_path / "j.sqlite", "s", run, BulkCounts(total=rows, invalid=rows))
+
+    def source() -> Iterator[dict[str, str]]:
+        for n in range(1, rows + 1):
+            yield {"vehicle_code": f"{n:015d}", "owner_mobile": "123"}
+
+    tracemalloc.start()
+    try:
+        export = result.export_rejected(tmp_path / "fix.csv", source())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    with export.open(encoding="utf-8-sig") as handle:
+        assert sum(1 for _ in handle) == rows + 1
+    # Holding every refused row with its errors would take well over 20 MB here.
+    assert peak < 8 * 1024 * 1024, peak

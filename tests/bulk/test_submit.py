@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import random
 from datetime import date
 from pathlib import Path
@@ -223,7 +224,178 @@ def test_unreachable_bureau_stops_and_a_rerun_finishes(
             batch_size=10,
         )
     assert not stopped.complete and stopped.stop_reason
+    # Why it stopped, in both languages (what the CLI prints next to the command to resume).
+    assert "Could not reach" in stopped.stop_reason and "无法连接" in stopped.stop_reason
     assert stopped.counts.registered == 0 and stopped.counts.failed > 0
     assert all(r.errors[0]["code"] == "bulk.unreachable" for r in stopped.outcomes("failed"))
     finished = client.bulk.submit(sheet, store_id=STORE, journal=tmp_path / "j")
     assert finished.ok and finished.counts.registered == 30
+
+
+def test_rows_are_read_only_as_fast_as_they_are_sent(
+    client: VehregClient, today: date, pool_start: int
+) -> None:
+    """A generator of rows is pulled lazily: never more than the chunks in flight ahead."""
+    pulled = 0
+    ahead: list[int] = []
+
+    def rows() -> Any:
+        nonlocal pulled
+        for row in campus_rows(120, on=today, pool_start=pool_start):
+            pulled += 1
+            yield row.values
+
+    result = client.bulk.submit(
+        rows(), store_id=STORE, batch_size=10, concurrency=2,
+        progress=lambda p: ahead.append(pulled - p.done),
+    )  # fmt: skip
+    assert result.ok and result.counts.registered == 120
+    # Two chunks in flight and the one being read: 30 rows, not the 120 of the input.
+    assert ahead and max(ahead) <= 30
+
+
+def test_a_list_is_checked_for_duplicates_before_anything_is_sent(
+    client: VehregClient, today: date, pool_start: int
+) -> None:
+    rows = [row.values for row in campus_rows(12, on=today, pool_start=pool_start)]
+    rows[9]["vehicle_code"] = rows[1]["vehicle_code"]  # rows 2 and 10: the same bike
+    result = client.bulk.submit(rows, store_id=STORE, batch_size=4)
+    held = {r.row_number: [e["code"] for e in r.errors] for r in result.outcomes("invalid")}
+    # Both rows are held back, the first one too: which one is the typo is for a person to say.
+    assert held == {2: ["file.duplicate_vehicle_code"], 10: ["file.duplicate_vehicle_code"]}
+    assert result.counts.registered == 10 and result.counts.invalid == 2
+    assert "row 10" in next(result.outcomes("invalid")).errors[0]["message"]
+
+
+def test_warnings_are_flagged_in_the_result_not_lost(
+    client: VehregClient, tmp_path: Path, today: date, pool_start: int
+) -> None:
+    """One student with two bikes (``owner_duplicates="warning"``): sent, and flagged."""
+    rows = list(campus_rows(6, on=today, pool_start=pool_start))
+    for key in ("owner_name", "owner_id_number", "owner_mobile", "owner_address"):
+        rows[4].values[key] = rows[1].values[key]
+    sheet = tmp_path / "two-bikes.csv"
+    write_campus_sheet(sheet, rows)
+    journal = tmp_path / "j"
+    result = client.bulk.submit(sheet, store_id=STORE, journal=journal, owner_duplicates="warning")
+    assert result.ok and result.counts.registered == 6
+    assert result.counts.flagged == 2
+    flagged = {
+        r.row_number: [w["code"] for w in r.warnings] for r in result.outcomes() if r.warnings
+    }
+    assert flagged == {3: ["file.duplicate_id_number"], 6: ["file.duplicate_id_number"]}
+    with result.write_results(tmp_path / "r.csv").open(encoding="utf-8-sig") as handle:
+        notes = {int(r["行号"]): r["错误 error"] for r in csv.DictReader(handle)}
+    assert all("(warning)" in notes[n] and "file.duplicate_id_number" in notes[n] for n in (3, 6))
+    assert not any(notes[n] for n in (2, 4, 5, 7))
+    again = client.bulk.submit(sheet, store_id=STORE, journal=journal, owner_duplicates="warning")
+    assert again.counts.resumed == 6 and again.counts.flagged == 2  # a rerun keeps the flags
+
+
+def test_a_filled_in_template_counts_only_its_rows(
+    client: VehregClient, tmp_path: Path, today: date, pool_start: int
+) -> None:
+    """The template formats 3,000 empty rows; the progress bar's total is the 5 filled in."""
+    from openpyxl import load_workbook
+
+    from vehreg_sdk.bulk.columns import COLUMNS
+    from vehreg_sdk.bulk.template import write_template
+
+    path = write_template(tmp_path / "t.xlsx")
+    book = load_workbook(path)
+    for number, row in enumerate(campus_rows(5, on=today, pool_start=pool_start), start=2):
+        for index, column in enumerate(COLUMNS, start=1):
+            book["登记表"].cell(row=number, column=index, value=row.values.get(column.key) or None)
+    book.save(path)
+    seen: list[BulkProgress] = []
+    result = client.bulk.submit(path, store_id=STORE, journal=tmp_path / "j", progress=seen.append)
+    assert result.ok and result.counts.total == 5
+    assert seen[-1].total == 5 and seen[-1].done == 5
+
+
+def test_single_mode_recognises_what_an_earlier_batch_registered(
+    client: VehregClient, tmp_path: Path, today: date, pool_start: int
+) -> None:
+    """A row first sent in a batch, then (new journal) as a single create: one registration."""
+    rows = [row.values for row in campus_rows(6, on=today, pool_start=pool_start)]
+    first = client.bulk.submit(rows, store_id=STORE, journal=tmp_path / "a")
+    assert first.ok
+    again = client.bulk.submit(rows, store_id=STORE, mode="single", journal=tmp_path / "b")
+    assert again.ok
+    assert list(again.plates()) == list(first.plates())
+    # Another sale of a registered bike is not "the same row": refused, not adopted.
+    rows[0]["invoice_number"] = "24329999000000000001"
+    other = client.bulk.submit(rows[:1], store_id=STORE, mode="single", journal=tmp_path / "c")
+    (refused,) = list(other.outcomes())
+    assert refused.status == "rejected"
+    assert refused.errors[0]["code"] == "vehicle.already_registered"
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+async def test_single_mode_stops_sending_once_the_bureau_is_down(
+    tmp_path: Path, today: date, asynchronous: bool
+) -> None:
+    attempts: list[str] = []
+
+    def down(request: httpx.Request) -> httpx.Response:
+        attempts.append(request.url.path)
+        raise httpx.ConnectError("connection refused", request=request)
+
+    rows = [row.values for row in campus_rows(30, on=today)]
+    options: dict[str, Any] = {
+        "base_url": "http://bureau.test", "app_key": CAMPUS.app_key,
+        "app_secret": CAMPUS.app_secret, "max_retries": 0,
+    }  # fmt: skip
+    submit: dict[str, Any] = {
+        "store_id": STORE, "mode": "single", "batch_size": 10, "concurrency": 2,
+        "catalogue": None, "journal": tmp_path / "j",
+    }  # fmt: skip
+    if asynchronous:
+        async with (
+            httpx.AsyncClient(transport=httpx.MockTransport(down)) as http,
+            AsyncVehregClient(**options, http_client=http) as aclient,
+        ):
+            result = await aclient.bulk.submit(rows, **submit)
+    else:
+        with (
+            httpx.Client(transport=httpx.MockTransport(down)) as shttp,
+            VehregClient(**options, http_client=shttp) as sclient,
+        ):
+            result = sclient.bulk.submit(rows, **submit)
+    assert not result.complete and result.counts.registered == 0
+    # Only the creates already in flight (at most ``concurrency``) were tried; the rest of
+    # the chunk stays pending for the next run.
+    assert 1 <= len(attempts) <= 2 and set(attempts) == {"/v1/ebike-registrations"}
+    assert result.counts.failed == len(attempts) and result.counts.pending == 10 - len(attempts)
+
+
+def test_single_mode_sends_exactly_what_create_would(tmp_path: Path, today: date) -> None:
+    """Single mode skips the second rules run, not anything of the request itself."""
+    from vehreg_sdk.resources._ebike_submit import build_create, request_body
+
+    sent: list[tuple[dict[str, Any], str]] = []
+
+    def bureau(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        sent.append((body, request.headers["Idempotency-Key"]))
+        answer = {"id": f"reg_{len(sent)}", "plate_number": "苏G00001",
+                  "client_reference": body["client_reference"]}  # fmt: skip
+        return httpx.Response(201, json=answer)
+
+    rows = [row.values for row in campus_rows(20, on=today)]  # minors with guardians too
+    with (
+        httpx.Client(transport=httpx.MockTransport(bureau)) as http,
+        VehregClient(base_url="http://bureau.test", app_key=CAMPUS.app_key,
+                     app_secret=CAMPUS.app_secret, http_client=http) as client,
+    ):  # fmt: skip
+        result = client.bulk.submit(rows, store_id=STORE, mode="single", catalogue=None,
+                                    journal=tmp_path / "j")  # fmt: skip
+    assert result.ok and len(sent) == 20
+    references = {r.client_reference for r in result.outcomes()}
+    for body, key in sent:
+        request, _ = build_create(
+            store_id=STORE, vehicle=body["vehicle"], owner=body["owner"], sale=body["sale"],
+            uploads=body["uploads"], client_reference=body["client_reference"], certificate=None,
+        )  # fmt: skip
+        assert body == request_body(request)
+        assert body["client_reference"] in references and key.startswith("bulk-")

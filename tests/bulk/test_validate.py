@@ -100,6 +100,22 @@ def test_minor_rules(today: date) -> None:
     )
 
 
+def test_a_guardian_must_be_an_adult_and_complete(today: date) -> None:
+    parser = RowParser(on=today)
+    young_guardian = {**GUARDIAN, "guardian_id_number": fake_resident_id(
+        __import__("random").Random(3), today - timedelta(days=365 * 17))}  # fmt: skip
+    issues = parser.parse(2, _minor(today, 17, **young_guardian)).issues
+    assert [(i.code, i.column) for i in issues] == [
+        ("owner.guardian_under_18", "guardian_id_number")
+    ]
+    assert issues[0].value and "*" in issues[0].value  # the ID number is masked
+    partial = parser.parse(2, _minor(today, 17, guardian_name="王大明")).issues
+    assert {(i.code, i.column) for i in partial} == {
+        ("id_number.required", "guardian_id_number"),
+        ("mobile.required", "guardian_mobile"),
+    }
+
+
 def test_under_16_can_be_a_warning(today: date) -> None:
     relaxed = DEFAULT_CONFIG.replace(minor_policy=MinorPolicy(under_16_severity="warning"))
     parsed = RowParser(on=today, config=relaxed).parse(
@@ -122,10 +138,16 @@ def test_xlsx_report_highlights_the_bad_cells(
     assert headers[0] == "行号" and headers[-1] == "错误 error"
     rows = list(sheet.iter_rows(min_row=2))
     assert {r[0].value for r in rows} == set(expected)
+    # The cells highlighted in red are exactly the columns the issues name, row by row.
+    named: dict[int, set[str]] = {}
+    issues = list(book["问题 Issues"].iter_rows(min_row=2, values_only=True))
+    for number, column, *_ in issues:
+        named.setdefault(int(number), set()).add(column)
     for row in rows:
-        red = [headers[c.column - 1] for c in row if c.fill.fgColor.rgb in ("00FFC7CE", "FFFFC7CE")]
-        assert red, f"row {row[0].value} has no highlighted cell"
-    assert book["问题 Issues"].max_row == 1 + len(expected)
+        red = {headers[c.column - 1] for c in row if c.fill.fgColor.rgb in ("00FFC7CE", "FFFFC7CE")}
+        assert red == named[row[0].value], f"row {row[0].value}"
+        assert row[-1].value and "[" in row[-1].value  # the error column names the code
+    assert len(issues) == len(expected)
 
 
 def test_parallel_and_single_process_agree(tmp_path: Path, today: date) -> None:
@@ -151,3 +173,24 @@ def test_cli_exit_codes_and_masked_console(tmp_path: Path, today: date) -> None:
     assert result.exit_code == 0, result.output
     missing = runner.invoke(app, ["bulk", "validate", str(tmp_path / "nope.csv")])
     assert missing.exit_code == 2
+
+
+def test_cli_under_16_is_an_error_unless_made_a_warning(
+    tmp_path: Path, today: date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    rows = list(campus_rows(3, on=today, minors_every=0))
+    young = _minor(today, 15, **_fix_guardian_id(today))
+    rows[1].values.update({k: v for k, v in young.items() if k.startswith(("owner_", "guardian_"))})
+    sheet = tmp_path / "young.csv"
+    write_campus_sheet(sheet, rows)
+    runner = CliRunner()
+    strict = runner.invoke(app, ["bulk", "validate", str(sheet), "--date", today.isoformat()])
+    assert strict.exit_code == 1 and "owner.under_16" in strict.output
+    assert "1 with errors" in strict.output, strict.output
+    relaxed = runner.invoke(
+        app, ["bulk", "validate", str(sheet), "--date", today.isoformat(), "--under-16", "warning"]
+    )
+    assert relaxed.exit_code == 0, relaxed.output
+    assert "owner.under_16" in relaxed.output and "(warning 提示)" in relaxed.output
+    assert "0 with errors" in relaxed.output and "1 with warnings" in relaxed.output

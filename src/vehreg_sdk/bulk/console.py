@@ -133,6 +133,7 @@ def print_result(
         f" ({counts.resumed} from an earlier run 来自之前的运行), "
         f"[red]{counts.rejected} rejected 被退回[/], [red]{counts.invalid} not sent 未提交[/], "
         f"[yellow]{counts.failed + counts.pending} to retry 待重试[/]"
+        + (f", [yellow]{counts.flagged} sent with warnings 有提示[/]" if counts.flagged else "")
     )
     table = Table(title="结果 Results", expand=False)
     for head in ("行 row", "学生 student", "号牌 plate", "原因 reason"):
@@ -143,8 +144,9 @@ def print_result(
             console.print("… see the results file for all rows 全部结果见结果文件")
             return
         name = privacy.mask_name(names.get(outcome.row_number, "")) if names else ""
-        reason = (
-            "" if outcome.status == "registered" else privacy.mask_text(issues_text(outcome.errors))
+        issues = (
+            outcome.errors if outcome.status == "invalid" else outcome.errors + outcome.warnings
         )
+        reason = privacy.mask_text(issues_text(issues)) if issues else ""
         table.add_row(str(outcome.row_number), name, outcome.plate_number or "", reason)
     console.print(table)

@@ -97,7 +97,9 @@ def _stop(run: Run, exc: BaseException) -> None:
 def _stop_on_failure(run: Run, outcome: JournalRow) -> None:
     """A single create that failed for want of a bureau stops the run, as a failed batch does."""
     if outcome.status == "failed" and run.stop_reason is None:
-        run.stop_reason = str(outcome.errors[0].get("message", "unreachable"))
+        # The cause, as the batch path gives it (the SDK's errors carry both languages).
+        error = outcome.errors[0]
+        run.stop_reason = str(error.get("cause") or error.get("message") or "unreachable")
 
 
 # ------------------------------------------------------------------------------ async

@@ -10,15 +10,17 @@
   "uploads": […], "client_reference": …}`` (dicts or pydantic models);
 * an iterable of :class:`~.readers.SourceRow`.
 
-An iterable is consumed once, lazily; duplicates are then refused from their
-second occurrence on.
+A sequence (a list or a tuple: already in memory) is first scanned for
+duplicate vehicle codes and ID numbers, like a file, so every row involved is
+held back before anything is sent. Any other iterable is consumed once,
+lazily; duplicates are then refused from their second occurrence on.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -98,28 +100,71 @@ def open_rows(rows: Any, parser: RowParser, *, owner_duplicates: str = "error") 
             "rows must be a path or an iterable of rows / rows 应为文件路径或由行组成的可迭代对象"
         )
     finder = DuplicateFinder(owner_severity=severity)
-    return RowStream(SourceInfo(), _iterable(rows, parser, finder))
+    if isinstance(rows, Sequence) and not isinstance(rows, str | bytes):
+        for number, element in enumerate(rows, start=1):
+            finder.see(number, _keys(number, element))
+        info = SourceInfo(rows=finder.rows_seen)
+        return RowStream(info, _iterable(rows, parser, _Duplicates(finder, complete=True)))
+    return RowStream(SourceInfo(), _iterable(rows, parser, _Duplicates(finder, complete=False)))
+
+
+class _Duplicates:
+    """A row's duplicate issues: from a finished scan (``complete``), or found as rows come."""
+
+    def __init__(self, finder: DuplicateFinder, *, complete: bool) -> None:
+        self.finder = finder
+        self.complete = complete
+
+    def __call__(self, number: int, values: Mapping[str, str]) -> list[RowIssue]:
+        if self.complete:
+            return self.finder.issues_for(number, values)
+        return self.finder.see(number, values)
+
+
+def _data(number: int, element: Any) -> Mapping[str, Any]:
+    data = element.model_dump(mode="json") if hasattr(element, "model_dump") else element
+    if not isinstance(data, Mapping):
+        raise TypeError(
+            f"row {number}: a mapping, a model or a SourceRow was expected, "
+            f"not {type(element).__name__} / 第 {number} 行应为字典、模型或 SourceRow"
+        )
+    return data
+
+
+def _nested_keys(data: Mapping[str, Any]) -> dict[str, str]:
+    """The two columns the duplicate check reads, from an item in wire form."""
+    vehicle = data.get("vehicle") or {}
+    owner = data.get("owner") or {}
+    return {
+        "vehicle_code": str(vehicle.get("vehicle_code") or ""),
+        "owner_id_number": str(owner.get("id_number") or ""),
+    }
+
+
+def _keys(number: int, element: Any) -> Mapping[str, str]:
+    """What the duplicate scan of a sequence reads of one element."""
+    if isinstance(element, SourceRow):
+        return element.values
+    data = _data(number, element)
+    if "vehicle" in data or "owner" in data:
+        return _nested_keys(data)
+    return _flat_values(data)
 
 
 def _iterable(
-    rows: Iterable[Any], parser: RowParser, finder: DuplicateFinder
+    rows: Iterable[Any], parser: RowParser, duplicates: _Duplicates
 ) -> Iterator[tuple[SourceRow | None, ParsedRow]]:
     for number, element in enumerate(rows, start=1):
         if isinstance(element, SourceRow):
             source = element
         else:
-            data = element.model_dump(mode="json") if hasattr(element, "model_dump") else element
-            if not isinstance(data, Mapping):
-                raise TypeError(
-                    f"row {number}: a mapping, a model or a SourceRow was expected, "
-                    f"not {type(element).__name__} / 第 {number} 行应为字典、模型或 SourceRow"
-                )
+            data = _data(number, element)
             if "vehicle" in data or "owner" in data:
-                yield None, _nested(number, data, parser, finder)
+                yield None, _nested(number, data, parser, duplicates)
                 continue
             source = SourceRow(number, _flat_values(data))
         parsed = parser.parse(source.row_number, source.values, source.numeric)
-        extra = finder.see(source.row_number, source.values)
+        extra = duplicates(source.row_number, source.values)
         if extra:
             parsed.issues.extend(extra)
             if any(issue.is_error for issue in extra):
@@ -151,7 +196,7 @@ def _header_index() -> dict[str, str]:
 
 
 def _nested(
-    number: int, data: Mapping[str, Any], parser: RowParser, finder: DuplicateFinder
+    number: int, data: Mapping[str, Any], parser: RowParser, duplicates: _Duplicates
 ) -> ParsedRow:
     """An item already in wire form: judged by the same rules, duplicates refused."""
     vehicle = dict(data.get("vehicle") or {})
@@ -183,11 +228,8 @@ def _nested(
                  v.severity, None)
         for v in violations
     ]  # fmt: skip
-    keys = {
-        "vehicle_code": str(vehicle.get("vehicle_code") or ""),
-        "owner_id_number": str(owner.get("id_number") or ""),
-    }
-    for issue in finder.see(number, keys):
+    keys = _nested_keys(data)
+    for issue in duplicates(number, keys):
         issue.value = mask_value(issue.column, keys.get(issue.column or ""))
         issues.append(issue)
     if any(issue.is_error for issue in issues):

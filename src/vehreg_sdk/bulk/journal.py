@@ -16,7 +16,9 @@ Outcomes are keyed by ``client_reference``, not by row number, so fixing or
 deleting rows of the file between runs cannot confuse the journal; each run
 lists its rows (row number -> key) separately, so a result keeps reading its
 own run. Rows refused locally (``invalid``) are kept in that list with their
-errors, since they never got a key on the bureau. No personal data is
+errors, since they never got a key on the bureau; rows sent with warnings
+(an owner under 16 where that is a warning, one person with two bikes) keep
+them there too, so the flag reaches the final report. No personal data is
 stored: only keys, fingerprints, ids, plates and
 the bilingual error messages (whose values are already masked).
 """
@@ -26,7 +28,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -58,6 +60,7 @@ CREATE TABLE IF NOT EXISTS run_rows (
     client_reference TEXT,
     resumed          INTEGER NOT NULL DEFAULT 0,
     errors           TEXT,
+    warnings         TEXT,
     PRIMARY KEY (run_id, row_number)
 );
 """
@@ -85,6 +88,8 @@ class JournalRow:
     errors: list[dict[str, Any]] = field(default_factory=list)
     resumed: bool = False
     """True when the outcome was known from an earlier, interrupted run."""
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    """The row's warnings (flags that did not stop it), as found by this run's checks."""
 
 
 class Journal:
@@ -103,6 +108,7 @@ class Journal:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            self._upgrade()
             self._claim(store_id, source)
         except sqlite3.DatabaseError as exc:
             self._db.close()
@@ -129,6 +135,12 @@ class Journal:
                 "请换一个 --journal 文件",
             )
 
+    def _upgrade(self) -> None:
+        """Add what later versions keep to a journal written by an earlier one."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(run_rows)")}
+        if "warnings" not in columns:
+            self._db.execute("ALTER TABLE run_rows ADD COLUMN warnings TEXT")
+
     def _tx(self) -> _Transaction:
         return _Transaction(self._db)
 
@@ -147,34 +159,40 @@ class Journal:
 
     # ------------------------------------------------------------------ writes
     def claim(
-        self, rows: Sequence[tuple[str, str, int]]
+        self,
+        rows: Sequence[tuple[str, str, int]],
+        warnings: Mapping[int, list[dict[str, Any]]] | None = None,
     ) -> tuple[list[tuple[str, str, int]], list[JournalRow]]:
         """Record rows about to be sent: ``(client_reference, fingerprint, row_number)`` each.
 
         Returns ``(to_send, known)``: the rows to send now (marked ``pending``)
         and the rows whose final outcome for the same content is already in the
-        journal (``resumed``: they are not sent again).
+        journal (``resumed``: they are not sent again). ``warnings`` maps row
+        numbers to the warnings this run's checks found on them.
         """
+        flags = warnings or {}
         to_send: list[tuple[str, str, int]] = []
         known: list[JournalRow] = []
         now = time.time()
         with self._tx():
             found = self._final_outcomes([reference for reference, _, _ in rows])
-            listed: list[tuple[int, int, str, int]] = []
+            listed: list[tuple[int, int, str, int, str | None]] = []
             pending: list[tuple[str, str, float]] = []
             for reference, fingerprint, row_number in rows:
                 resumed = found.get(reference) == fingerprint
-                listed.append((self.run_id, row_number, reference, int(resumed)))
+                flagged = flags.get(row_number)
+                listed.append((self.run_id, row_number, reference, int(resumed), _json(flagged)))
                 if resumed:
                     outcome = self._get(reference)
                     outcome.row_number, outcome.resumed = row_number, True
+                    outcome.warnings = list(flagged or ())
                     known.append(outcome)
                     continue
                 pending.append((reference, fingerprint, now))
                 to_send.append((reference, fingerprint, row_number))
             self._db.executemany(
                 "INSERT OR REPLACE INTO run_rows"
-                " (run_id, row_number, client_reference, resumed) VALUES (?, ?, ?, ?)",
+                " (run_id, row_number, client_reference, resumed, warnings) VALUES (?, ?, ?, ?, ?)",
                 listed,
             )
             self._db.executemany(_UPSERT_PENDING, pending)
@@ -239,8 +257,8 @@ class Journal:
     # ------------------------------------------------------------------ reads
     def _get(self, reference: str) -> JournalRow:
         row = self._db.execute(
-            "SELECT 0, client_reference, status, registration_id, plate_number, batch_id, errors, 0"
-            " FROM items WHERE client_reference = ?",
+            "SELECT 0, client_reference, status, registration_id, plate_number, batch_id,"
+            " errors, 0, NULL FROM items WHERE client_reference = ?",
             (reference,),
         ).fetchone()
         return _row(row)
@@ -256,7 +274,8 @@ class Journal:
             yield _row(row)
 
     def counts(self, run_id: int | None = None) -> dict[str, int]:
-        """Rows per status in a run, plus ``resumed`` (outcomes known from an earlier run)."""
+        """Rows per status in a run, plus ``resumed`` (outcomes known from an earlier run)
+        and ``flagged`` (rows sent with warnings)."""
         run = self.run_id if run_id is None else run_id
         out = {s: 0 for s in ("registered", "rejected", "failed", "pending", "invalid")}
         for status, count in self._db.execute(
@@ -266,9 +285,11 @@ class Journal:
             (run,),
         ):
             out[status] = count
-        out["resumed"] = self._db.execute(
-            "SELECT COUNT(*) FROM run_rows WHERE run_id = ? AND resumed = 1", (run,)
-        ).fetchone()[0]
+        out["resumed"], out["flagged"] = self._db.execute(
+            "SELECT COALESCE(SUM(resumed = 1), 0), COALESCE(SUM(warnings IS NOT NULL), 0)"
+            " FROM run_rows WHERE run_id = ?",
+            (run,),
+        ).fetchone()
         return out
 
     def outcome(self, reference: str) -> JournalRow | None:
@@ -299,7 +320,8 @@ ON CONFLICT (client_reference) DO UPDATE SET
 
 _RUN_ROWS = (
     "SELECT r.row_number, r.client_reference, COALESCE(i.status, 'invalid'), i.registration_id,"
-    " i.plate_number, i.batch_id, COALESCE(r.errors, i.errors), r.resumed FROM run_rows r"
+    " i.plate_number, i.batch_id, COALESCE(r.errors, i.errors), r.resumed, r.warnings"
+    " FROM run_rows r"
     " LEFT JOIN items i ON i.client_reference = r.client_reference AND r.errors IS NULL"
     " WHERE r.run_id = ?"
 )
@@ -315,7 +337,12 @@ def _row(row: Sequence[Any]) -> JournalRow:
         batch_id=row[5],
         errors=json.loads(row[6]) if row[6] else [],
         resumed=bool(row[7]),
+        warnings=json.loads(row[8]) if row[8] else [],
     )
+
+
+def _json(value: list[dict[str, Any]] | None) -> str | None:
+    return json.dumps(value, ensure_ascii=False) if value else None
 
 
 class _Transaction:

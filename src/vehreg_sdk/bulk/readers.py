@@ -269,9 +269,13 @@ class SheetReader:
     def scan(self, wanted: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
         """``(row_number, texts)`` of just the ``wanted`` columns (empty text when absent).
 
-        Cheaper than :meth:`rows` for a pass that needs two columns of every row.
+        Cheaper than :meth:`rows` for a pass that needs two columns of every
+        row. Blank rows are skipped as :meth:`rows` skips them (a sheet made
+        from the template has thousands of formatted, empty rows), so the two
+        passes see the same rows.
         """
         positions = [self.keys.index(k) if k in self.keys else -1 for k in wanted]
+        mapped = [i for i, k in enumerate(self.keys) if k is not None]
         if self.format == "csv" and all(i >= 0 for i in positions):
             pick = operator.itemgetter(*positions)
             need = max(positions) + 1
@@ -279,13 +283,16 @@ class SheetReader:
                 if len(cells) >= need:
                     picked = pick(cells)
                     texts = [picked.strip()] if len(positions) == 1 else [t.strip() for t in picked]
-                    yield number, texts
                 else:
-                    yield number, [cells[i].strip() if i < len(cells) else "" for i in positions]
+                    texts = [cells[i].strip() if i < len(cells) else "" for i in positions]
+                if any(texts) or _filled(cells, mapped):
+                    yield number, texts
             return
         for number, cells in self._raw:
             size = len(cells)
-            yield number, [cell_text(cells[i]) if 0 <= i < size else "" for i in positions]
+            texts = [cell_text(cells[i]) if 0 <= i < size else "" for i in positions]
+            if any(texts) or _filled(cells, mapped):
+                yield number, texts
 
     # -- lifetime
     def close(self) -> None:
@@ -306,6 +313,12 @@ class SheetReader:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _filled(cells: Sequence[Any], mapped: Sequence[int]) -> bool:
+    """Whether any of the sheet's own columns holds something in this row."""
+    size = len(cells)
+    return any(cell_text(cells[i]) for i in mapped if i < size)
 
 
 def open_sheet(path: str | Path) -> SheetReader:

@@ -6,7 +6,8 @@ The outcomes of 100,000 rows are not held in memory: counts are kept, and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,8 @@ RESULT_HEADERS = ("状态 status", "号牌号码 plate", "登记编号 registrat
 
 @dataclass(slots=True)
 class BulkCounts:
-    """Rows per outcome in one run. ``resumed`` rows had their outcome from an earlier run."""
+    """Rows per outcome in one run. ``resumed`` rows had their outcome from an earlier run;
+    ``flagged`` rows were sent with warnings (see each row's ``warnings``)."""
 
     total: int = 0
     registered: int = 0
@@ -35,6 +37,7 @@ class BulkCounts:
     failed: int = 0
     pending: int = 0
     resumed: int = 0
+    flagged: int = 0
 
     @property
     def not_registered(self) -> int:
@@ -65,7 +68,7 @@ class BulkResult:
         """True only when every row of the input was registered."""
         return self.complete and self.counts.not_registered == 0
 
-    def outcomes(self, status: str | None = None) -> Iterator[JournalRow]:
+    def outcomes(self, status: str | None = None) -> Generator[JournalRow, None, None]:
         """Every row's outcome in row order (or only those with ``status``), streamed."""
         journal = Journal(self.journal_path, store_id=self.store_id)
         try:
@@ -79,8 +82,12 @@ class BulkResult:
             if row.registration_id and row.plate_number:
                 yield row.row_number, row.registration_id, row.plate_number
 
-    def _attention(self) -> dict[int, JournalRow]:
-        return {row.row_number: row for row in self.outcomes() if row.status in NEEDS_ATTENTION}
+    def _attention(self) -> Iterator[JournalRow]:
+        """The rows that were not registered, in row order, streamed from the journal."""
+        with closing(self.outcomes()) as rows:
+            for row in rows:
+                if row.status in NEEDS_ATTENTION:
+                    yield row
 
     def export_rejected(self, path: str | Path, rows: Iterable[Any] | None = None) -> Path:
         """Write the rows that were not registered, with an ``错误 error`` column, to ``path``.
@@ -89,64 +96,89 @@ class BulkResult:
         (CSV keeps its encoding and delimiter; give ``path`` the suffix you
         want). For an iterable input pass the same ``rows`` again; they are
         written with the template's columns. Fix the file and submit it again:
-        the extra columns are ignored on the way in.
+        the extra columns are ignored on the way in. Both the input and the
+        journal are streamed, in row order, side by side.
         """
         target = Path(path)
-        attention = self._attention()
-        if self.source.path is not None:
-            with open_sheet(self.source.path) as sheet:
-                writer = RowsWriter.like(target, sheet)
-                try:
-                    for source in sheet.rows():
-                        found = attention.get(source.row_number)
-                        if found is not None:
-                            writer.add(source.row_number, source.cells, found.errors)
-                finally:
-                    writer.close()
-            return target
-        if rows is None:
-            raise ValueError(
-                "pass the same rows again to export them / 请再次传入相同的 rows 以导出"
-            )
-        writer = RowsWriter(
-            target,
-            format="xlsx" if target.suffix.lower() == ".xlsx" else "csv",
-            headers=[c.header_zh for c in COLUMNS],
-            keys=[c.key for c in COLUMNS],
-        )
+        attention = _Merge(self._attention())
         try:
-            for number, element in enumerate(rows, start=1):
-                found = attention.get(number)
-                if found is None:
-                    continue
-                writer.add(number, _template_cells(element), found.errors)
+            if self.source.path is not None:
+                with open_sheet(self.source.path) as sheet:
+                    writer = RowsWriter.like(target, sheet)
+                    try:
+                        for source in sheet.rows():
+                            found = attention.get(source.row_number)
+                            if found is not None:
+                                writer.add(source.row_number, source.cells, _issues(found))
+                    finally:
+                        writer.close()
+                return target
+            if rows is None:
+                raise ValueError(
+                    "pass the same rows again to export them / 请再次传入相同的 rows 以导出"
+                )
+            writer = RowsWriter(
+                target,
+                format="xlsx" if target.suffix.lower() == ".xlsx" else "csv",
+                headers=[c.header_zh for c in COLUMNS],
+                keys=[c.key for c in COLUMNS],
+            )
+            try:
+                for number, element in enumerate(rows, start=1):
+                    found = attention.get(number)
+                    if found is not None:
+                        writer.add(number, _template_cells(element), _issues(found))
+            finally:
+                writer.close()
+            return target
         finally:
-            writer.close()
-        return target
+            attention.close()
 
     def write_results(self, path: str | Path) -> Path:
         """Every row of a sheet input with its status, plate, registration id and errors."""
         if self.source.path is None:
             raise ValueError("results sheets need a file input / 结果表仅适用于文件输入")
         target = Path(path)
-        outcomes = self.outcomes()
-        pending = next(outcomes, None)  # a generator: closed below, which closes the journal
-        with open_sheet(self.source.path) as sheet:
-            writer = RowsWriter.like(target, sheet, extra_headers=RESULT_HEADERS)
-            try:
-                for source in sheet.rows():
-                    while pending is not None and pending.row_number < source.row_number:
-                        pending = next(outcomes, None)
-                    outcome = (
-                        pending if pending and pending.row_number == source.row_number else None
-                    )
-                    writer.add(source.row_number, source.cells, (), _result_cells(outcome))
-            finally:
-                writer.close()
-                close = getattr(outcomes, "close", None)
-                if close is not None:
-                    close()
+        outcomes = _Merge(self.outcomes())
+        try:
+            with open_sheet(self.source.path) as sheet:
+                writer = RowsWriter.like(target, sheet, extra_headers=RESULT_HEADERS)
+                try:
+                    for source in sheet.rows():
+                        outcome = outcomes.get(source.row_number)
+                        writer.add(source.row_number, source.cells, (), _result_cells(outcome))
+                finally:
+                    writer.close()
+        finally:
+            outcomes.close()
         return target
+
+
+class _Merge:
+    """Journal rows (in row order) looked up by increasing row number: a streamed merge join."""
+
+    def __init__(self, rows: Iterator[JournalRow]) -> None:
+        self._rows = rows
+        self._next = next(rows, None)
+
+    def get(self, row_number: int) -> JournalRow | None:
+        while self._next is not None and self._next.row_number < row_number:
+            self._next = next(self._rows, None)
+        if self._next is not None and self._next.row_number == row_number:
+            return self._next
+        return None
+
+    def close(self) -> None:
+        close = getattr(self._rows, "close", None)
+        if close is not None:
+            close()  # a generator: closing it closes its journal
+
+
+def _issues(outcome: JournalRow) -> list[dict[str, Any]]:
+    """A row's errors, then its warnings (which the errors of a refused row already list)."""
+    if outcome.status == "invalid":
+        return outcome.errors
+    return [*outcome.errors, *outcome.warnings]
 
 
 def _result_cells(outcome: JournalRow | None) -> list[str]:
@@ -163,7 +195,7 @@ def _result_cells(outcome: JournalRow | None) -> list[str]:
         label,
         outcome.plate_number or "",
         outcome.registration_id or "",
-        issues_text(outcome.errors),
+        issues_text(_issues(outcome)),
     ]
 
 

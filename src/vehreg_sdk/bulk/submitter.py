@@ -76,6 +76,7 @@ class Pending:
     fingerprint: str
     row_number: int
     item: dict[str, Any]
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def wire(self) -> dict[str, Any]:
         return {"client_reference": self.reference, **self.item}
@@ -123,7 +124,9 @@ class Run:
         self._seen_references.add(reference)
         item = {k: v for k, v in parsed.item.items() if k != "client_reference"}
         fingerprint = parsed.fingerprint or item_fingerprint(item)
-        return Pending(reference, fingerprint, parsed.row_number, item)
+        # A row that is sent has no errors: whatever issues it has are warnings (flags).
+        warnings = [issue.to_dict() for issue in parsed.issues]
+        return Pending(reference, fingerprint, parsed.row_number, item, warnings)
 
     def _invalid_row(
         self, number: int, reference: str | None, errors: list[dict[str, Any]]
@@ -142,8 +145,10 @@ class Run:
     def _claim(self, buffer: list[Pending]) -> Iterator[list[Pending]]:
         self._flush_invalid()
         to_send, known = self.journal.claim(
-            [(p.reference, p.fingerprint, p.row_number) for p in buffer]
+            [(p.reference, p.fingerprint, p.row_number) for p in buffer],
+            {p.row_number: p.warnings for p in buffer if p.warnings},
         )
+        self.counts.flagged += sum(1 for p in buffer if p.warnings)
         for row in known:
             self.counts.resumed += 1
             self._count(row)
@@ -177,7 +182,9 @@ class Run:
 
     def result(self) -> BulkResult:
         counts = self.journal.counts()
-        final = BulkCounts(total=self.counts.total, resumed=counts["resumed"])
+        final = BulkCounts(
+            total=self.counts.total, resumed=counts["resumed"], flagged=counts["flagged"]
+        )
         for name in ("registered", "rejected", "failed", "pending", "invalid"):
             setattr(final, name, counts[name])
         return BulkResult(
@@ -260,7 +267,8 @@ def failed_rows(chunk: list[Pending], exc: BaseException) -> list[JournalRow]:
     message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     errors = [{"field": "", "column": None, "code": "bulk.unreachable", "severity": "error",
                "message": f"Not sent or not confirmed ({message}); run again to resume.",
-               "message_zh": f"未发送或未确认（{message}）；请重新运行以继续。"}]  # fmt: skip
+               "message_zh": f"未发送或未确认（{message}）；请重新运行以继续。",
+               "cause": message}]  # fmt: skip
     return [JournalRow(p.row_number, p.reference, "failed", errors=errors) for p in chunk]
 
 

@@ -91,17 +91,29 @@ class DuplicateFinder:
         return self._issue(row_number, key, [first], text)
 
     def issues_for(self, row_number: int, values: Mapping[str, str]) -> list[RowIssue]:
-        """After a full pass: this row's duplicate issues, naming every other row involved."""
+        """After a full pass: this row's duplicate issues, naming every other row involved.
+
+        ``values`` gives the cells to show (masked); without them, the shared text is shown.
+        """
         out: list[RowIssue] = []
         for key in self._rows.get(row_number, ()):
             others = [n for n in self._groups[key] if n != row_number]
             column = "vehicle_code" if key[0] == "v" else "owner_id_number"
-            out.append(self._issue(row_number, key, others, values.get(column, "")))
+            out.append(self._issue(row_number, key, others, values.get(column) or key[2:]))
         return out
 
     def involves(self, row_number: int) -> bool:
         """Whether this row shares a vehicle code or ID number with another row."""
         return row_number in self._rows
+
+    def duplicate_row_numbers(self) -> list[int]:
+        """Every row that shares a vehicle code or ID number with another, in order."""
+        return sorted(self._rows)
+
+    def holds_back(self, row_number: int) -> bool:
+        """Whether this row's duplicates are errors (it is not sent), not only warnings."""
+        keys = self._rows.get(row_number, ())
+        return any(key[0] == "v" or self.owner_severity == "error" for key in keys)
 
     @property
     def duplicate_rows(self) -> int:
@@ -130,7 +142,8 @@ def find_duplicates(path: str | Path, *, owner_severity: Severity = "error") -> 
     with open_sheet(path) as sheet:
         see = finder.see_codes
         for number, (code, id_number) in sheet.scan(("vehicle_code", "owner_id_number")):
-            # A row with neither is blank or broken; the row pass reports it, and counts it.
+            # Blank rows are not yielded; a row with neither code is broken, and the row
+            # pass reports it. Either way ``rows_seen`` ends equal to the rows checked.
             see(number, code, id_number)
     return finder
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shlex
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -232,26 +233,74 @@ def submit(
 
     console = _console()
     journal_path = journal or file.with_name(f"{file.stem}.journal.sqlite")
-    resume = (
-        f"vehreg bulk submit {file} --store {store} --journal {journal_path}"
-        f" --concurrency {concurrency}"
-    )
+    # The same command, every option included: the same chunks get the same batch keys.
+    resume = _command(
+        ["vehreg", "bulk", "submit", str(file), "--store", store, "--journal", str(journal_path),
+         "--concurrency", str(concurrency), "--batch-size", str(batch_size)],
+        mode=(mode, "batch"), catalogue=(catalogue, None), date=(business_date, None),
+        under_16=(under_16, "error"), owner_duplicates=(owner_duplicates, "error"),
+        labels=(labels, None), quiet=(quiet, False),
+    )  # fmt: skip
+    config = _config(under_16)
+    on = _business_date(business_date)
+    snapshot = _load_catalogue(catalogue)
     try:
+        _announce_duplicates(console, file, owner_duplicates)
         result = asyncio.run(
             _submit(console, file, store, concurrency, batch_size, mode, journal_path,
-                    _load_catalogue(catalogue), _business_date(business_date),
-                    _config(under_16), owner_duplicates, quiet)
+                    snapshot, on, config, owner_duplicates, quiet)
         )  # fmt: skip
     except KeyboardInterrupt:
         console.print(
             "\n[yellow]Stopped. Rows in flight are safe: the bureau keeps each row's key.[/]\n"
             "[yellow]已停止。未确认的行不会重复登记。[/]\n"
-            f"Resume with 继续运行:\n  {resume}"
+            "Resume with 继续运行:"
         )
+        _print_command(console, resume)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except (SheetError, JournalError, VehregError, OSError, ValueError) as exc:
         raise _fail(*_messages(exc)) from exc
     _report(console, file, result, labels, resume)
+
+
+def _command(words: list[str], **options: tuple[Any, Any]) -> str:
+    """A shell command line: ``words``, then each option whose value is not its default."""
+    for name, (value, default) in options.items():
+        if value == default:
+            continue
+        flag = "--" + name.replace("_", "-")
+        words += [flag] if value is True else [flag, str(value)]
+    return shlex.join(words)
+
+
+def _print_command(console: Console, command: str) -> None:
+    """A command to copy: one line however narrow the terminal, no markup read into it."""
+    console.print(f"  {command}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _announce_duplicates(console: Console, file: Path, owner_duplicates: str) -> None:
+    """Rows sharing a vehicle code or an ID number, shown before anything is sent."""
+    from ..bulk.console import print_issues
+    from ..bulk.validate import find_duplicates
+
+    finder = find_duplicates(
+        file, owner_severity="warning" if owner_duplicates == "warning" else "error"
+    )
+    if not finder.duplicate_rows:
+        return
+    issues = [
+        issue
+        for number in finder.duplicate_row_numbers()
+        for issue in finder.issues_for(number, {})
+    ]
+    held = sum(1 for n in finder.duplicate_row_numbers() if finder.holds_back(n))
+    console.print(
+        f"[yellow]{finder.duplicate_rows} rows share a vehicle code or an ID number; "
+        f"{held} of them will not be sent (every row involved is held back).[/]\n"
+        f"[yellow]{finder.duplicate_rows} 行的整车编码或证件号码重复；其中 {held} 行不会提交"
+        "（涉及的每一行都会暂缓提交）。[/]"
+    )
+    print_issues(console, issues)
 
 
 async def _submit(
@@ -281,6 +330,8 @@ async def _submit(
 def _report(
     console: Console, file: Path, result: BulkResult, labels: Path | None, resume: str
 ) -> None:
+    from rich.markup import escape
+
     from ..bulk.console import print_result
     from ..bulk.readers import open_sheet
 
@@ -293,23 +344,26 @@ def _report(
     print_result(console, result, names)
     suffix = ".xlsx" if file.suffix.lower() == ".xlsx" else ".csv"
     results = result.write_results(file.with_name(f"{file.stem}.result{suffix}"))
-    console.print(f"Results 结果: {results}")
+    console.print(f"Results 结果: {escape(str(results))}")
     if result.counts.not_registered:
         rejected = result.export_rejected(file.with_name(f"{file.stem}.rejected{suffix}"))
         console.print(
-            f"Rows to fix 需修改的行: {rejected}  (fix them and submit that file 修改后提交该文件)"
+            f"Rows to fix 需修改的行: {escape(str(rejected))}"
+            "  (fix them and submit that file 修改后提交该文件)"
         )
     if labels is not None and result.counts.registered:
         _labels(console, result, labels)
     if not result.complete:
-        console.print(
-            f"[yellow]Stopped early 提前停止: {result.stop_reason}[/]\nResume 继续: {resume}"
-        )
+        console.print(f"[yellow]Stopped early 提前停止: {escape(str(result.stop_reason))}[/]")
+        console.print("Resume 继续:")
+        _print_command(console, resume)
     if not result.ok:
         raise typer.Exit(EXIT_ROWS)
 
 
 def _labels(console: Console, result: BulkResult, output: Path) -> None:
+    from rich.markup import escape
+
     from .._client import VehregClient
     from ..labels import PlateLabel, render_sheet
 
@@ -324,4 +378,4 @@ def _labels(console: Console, result: BulkResult, output: Path) -> None:
         ]
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(render_sheet(labels))
-    console.print(f"Label sheet 标签页: {output} ({len(labels)} labels 张)")
+    console.print(f"Label sheet 标签页: {escape(str(output))} ({len(labels)} labels 张)")

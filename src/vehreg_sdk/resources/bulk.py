@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Unpack
 import httpx
 
 from .._errors import ConflictError
+from .._logging import logger
 from .._pagination import AsyncPaginator, SyncCursorPage, page_params
 from .._types import RequestOptions
 from ..types.ebike_registration_batches import BatchItem, BatchItemStatus, EbikeRegistrationBatch
@@ -63,9 +64,7 @@ def _created(response: httpx.Response) -> Created:
     return Created(str(data["id"]), None if plate is None else str(plate))
 
 
-def _single_body(
-    store_id: str, reference: str, item: Mapping[str, Any]
-) -> dict[str, Any]:
+def _single_body(store_id: str, reference: str, item: Mapping[str, Any]) -> dict[str, Any]:
     return {"store_id": store_id, **item, "client_reference": reference}
 
 
@@ -190,6 +189,7 @@ class Bulk(SyncAPIResource):
             if not _same_row(existing, body):
                 raise
             created = Created(existing.id, existing.plate_number)
+            logger.info("bulk: %s was this row's earlier create (%s)", existing_id, error.code)
         return created
 
     def submit(
@@ -301,6 +301,7 @@ class AsyncBulk(AsyncAPIResource):
             if not _same_row(existing, body):
                 raise
             created = Created(existing.id, existing.plate_number)
+            logger.info("bulk: %s was this row's earlier create (%s)", existing_id, error.code)
         return created
 
     async def submit(

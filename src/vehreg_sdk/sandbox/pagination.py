@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Collection, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Sequence
+from typing import Any, TypeVar
 
 from starlette.datastructures import QueryParams
 
@@ -19,6 +19,8 @@ from .problems import ProblemError, violation
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+
+Item = TypeVar("Item")
 
 
 def encode_cursor(seq: int) -> str:
@@ -129,3 +131,26 @@ def envelope(
         "has_more": has_more,
         "next_cursor": next_cursor if has_more else None,
     }
+
+
+def _seq(row: Any) -> int:
+    return int(row["seq"])
+
+
+def page_envelope(
+    rows: Sequence[Item],
+    limit: int,
+    doc: Callable[[Item], dict[str, Any]],
+    *,
+    seq: Callable[[Item], int] = _seq,
+) -> dict[str, Any]:
+    """The envelope of a page read as ``limit + 1`` rows (the extra one only tells ``has_more``).
+
+    The cursor is ``seq`` of the last row shown (by default its ``seq`` column).
+    """
+    page = rows[:limit]
+    return envelope(
+        [doc(row) for row in page],
+        len(rows) > limit,
+        encode_cursor(seq(page[-1])) if page else None,
+    )

@@ -241,3 +241,17 @@ def field_error(violation: Violation) -> dict[str, Any]:
 def violation(field: str, code: str, message: str, message_zh: str) -> Violation:
     """A field error raised by the sandbox itself (not by the rules module)."""
     return Violation(code=code, field=field, message=message, message_zh=message_zh)
+
+
+def body_not_object() -> Violation:
+    """The ``errors[]`` entry for a JSON body that is not an object."""
+    return violation(
+        "body", "field.type", "The body must be a JSON object.", "请求体应为 JSON 对象。"
+    )
+
+
+def json_object(payload: Any) -> dict[str, Any]:
+    """``payload`` if a JSON object, else 422 ``validation.failed``: :func:`body_not_object`."""
+    if not isinstance(payload, dict):
+        raise ProblemError("validation.failed", errors=[body_not_object()])
+    return payload

@@ -27,7 +27,7 @@ from ..rules import Violation
 from ..types import EbikeRegistrationCreate
 from ..types._base import violations_from_pydantic
 from . import catalogue
-from .problems import ProblemError, violation
+from .problems import ProblemError, json_object, violation
 
 logger = masked_logger("vehreg_sdk.sandbox")
 
@@ -79,18 +79,7 @@ def _part(payload: dict[str, Any], name: str) -> Any:
 
 def parse_registration(payload: Any, *, today: date) -> EbikeRegistrationCreate:
     """The validated body, or 422 ``validation.failed`` listing every bad field."""
-    if not isinstance(payload, dict):
-        raise ProblemError(
-            "validation.failed",
-            errors=[
-                violation(
-                    "body",
-                    "field.type",
-                    "The body must be a JSON object.",
-                    "请求体应为 JSON 对象。",
-                )
-            ],
-        )
+    payload = json_object(payload)
     try:
         return EbikeRegistrationCreate.model_validate(payload)
     except ValidationError as exc:

@@ -25,7 +25,7 @@ import httpx
 from ..types.events import EventType
 from .bureau import Bureau
 from .clock import rfc3339
-from .problems import ProblemError, violation
+from .problems import ProblemError, json_object, violation
 
 SIGNATURE_HEADER = "Vehreg-Signature"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -40,18 +40,7 @@ def signature_header(secret: str, body: bytes, timestamp: int) -> str:
 
 def check_endpoint_body(payload: Any) -> tuple[str, list[str]]:
     """``url`` and ``events`` of a create request; 422 listing every problem."""
-    if not isinstance(payload, dict):
-        raise ProblemError(
-            "validation.failed",
-            errors=[
-                violation(
-                    "body",
-                    "field.type",
-                    "The body must be a JSON object.",
-                    "请求体应为 JSON 对象。",
-                )
-            ],
-        )
+    payload = json_object(payload)
     errors = [
         violation(name, "field.unknown", "Unknown field.", "不支持的字段")
         for name in payload

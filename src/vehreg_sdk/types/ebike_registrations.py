@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, PrivateAttr, StringConstraints, field_validator, model_validator
@@ -11,7 +12,7 @@ from pydantic import Field, PrivateAttr, StringConstraints, field_validator, mod
 from .. import privacy, rules
 from ..rules._text import normalize, normalize_code
 from ..rules.codes import _DIGITS_15, _MOTOR_CODE
-from ..rules.people import _ALWAYS_PAST, _MOBILE, resident_id_facts
+from ..rules.people import _ALWAYS_PAST, _MOBILE, _RESIDENT_ID, _id_facts
 from ._base import InputModel, WireModel, raise_first_error
 from .catalogue import BatteryChemistry
 
@@ -19,7 +20,71 @@ if TYPE_CHECKING:
     from .certificates import EbikeCertificate
 
 VehicleUse = Literal["self", "courier", "food_delivery", "other"]
+
+# --------------------------------------------------------------------------- normalising
+#
+# The text and code fields below are normalised by a before validator (rules._text:
+# full-width to half-width, control characters dropped, surrounding white space
+# stripped), so pydantic's own stripping (InputModel's str_strip_whitespace) would find
+# nothing left to strip in text. It is turned off for these fields because it is not
+# free: pydantic re-encodes every non-ASCII string to strip it. The validators do its
+# job for the non-text input pydantic turns into text (bytes, enum members), see
+# _as_pydantic_would_strip.
+
 _Normalised = Annotated[str, StringConstraints(strip_whitespace=False)]
+
+#: What pydantic's str_strip_whitespace strips: the Unicode White_Space characters.
+_WHITE_SPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + ("\u2028\u2029\u202f\u205f\u3000")
+)
+
+
+def _as_pydantic_would_strip(value: Any) -> Any:
+    """Non-text input that pydantic turns into text, stripped as str_strip_whitespace would.
+
+    In lax mode pydantic accepts UTF-8 ``bytes``/``bytearray`` and enum members with a
+    text value for a ``str`` field; with stripping off for the field, the surrounding
+    white space is removed here instead (keeping the input's type, so pydantic still
+    decides whether to accept it). Anything else is returned as it is.
+    """
+    if isinstance(value, bytes | bytearray):
+        try:
+            text = value.decode("utf-8")
+        except UnicodeDecodeError:
+            return value  # pydantic reports it
+        stripped = text.strip(_WHITE_SPACE)
+        return value if len(stripped) == len(text) else type(value)(stripped.encode("utf-8"))
+    if isinstance(value, Enum) and isinstance(value.value, str):
+        stripped = value.value.strip(_WHITE_SPACE)
+        return value if len(stripped) == len(value.value) else stripped
+    return value
+
+
+def _text_field(value: Any) -> Any:
+    """A before validator: :func:`~vehreg_sdk.rules._text.normalize` for text, in one call."""
+    if type(value) is str:
+        if value.isascii() and value.isprintable():
+            return value.strip()
+        text = unicodedata.normalize("NFKC", value)
+        if text.isprintable():
+            return text.strip()
+    if isinstance(value, str):
+        return normalize(value)
+    return _as_pydantic_would_strip(value)
+
+
+def _code_field(value: Any) -> Any:
+    """A before validator: :func:`~vehreg_sdk.rules._text.normalize_code` for text, in one call."""
+    if type(value) is str and value.isascii():
+        if value.isalnum():
+            return value.upper()
+        if value.isprintable():
+            return value.replace(" ", "").upper()
+    if isinstance(value, str):
+        return normalize_code(value)
+    return _as_pydantic_would_strip(value)
 
 
 class RegistrationStatus(StrEnum):
@@ -71,7 +136,7 @@ class EbikeVehicle(InputModel):
         if type(value) is str and _DIGITS_15.fullmatch(value):
             return value  # clean: the rule can only warn (warnings never block construction)
         if not isinstance(value, str):
-            return value
+            return _as_pydantic_would_strip(value)
         value = normalize_code(value)
         raise_first_error(rules.validate_vehicle_code(value))
         return value
@@ -82,20 +147,13 @@ class EbikeVehicle(InputModel):
         if type(value) is str and _MOTOR_CODE.fullmatch(value):
             return value  # clean and valid
         if not isinstance(value, str):
-            return value
+            return _as_pydantic_would_strip(value)
         value = normalize_code(value)
         raise_first_error(rules.validate_motor_code(value))
         return value
 
-    @field_validator("product_model", mode="before")
-    @classmethod
-    def _product_model(cls, value: Any) -> Any:
-        return normalize_code(value) if isinstance(value, str) else value
-
-    @field_validator("color", mode="before")
-    @classmethod
-    def _color(cls, value: Any) -> Any:
-        return normalize(value) if isinstance(value, str) else value
+    _product_model = field_validator("product_model", mode="before")(_code_field)
+    _color = field_validator("color", mode="before")(_text_field)
 
     @classmethod
     def from_certificate(cls, certificate: EbikeCertificate, **overrides: Any) -> EbikeVehicle:
@@ -133,7 +191,8 @@ class Guardian(InputModel):
 
     @model_validator(mode="after")
     def _check(self) -> Guardian:
-        _check_person(self, on=None)
+        if not _is_clean_person(self.__dict__):
+            _check_person(self, on=None)
         return self
 
 
@@ -156,27 +215,35 @@ class Owner(InputModel):
     use: VehicleUse = "self"
     guardian: Guardian | None = None
 
-    @field_validator("name", "address", mode="before")
-    @classmethod
-    def _text(cls, value: Any) -> Any:
-        return normalize(value) if isinstance(value, str) else value
+    _text = field_validator("name", "address", mode="before")(_text_field)
 
     @model_validator(mode="after")
     def _check(self) -> Owner:
-        _check_person(self, on=None)
+        if not _is_clean_person(self.__dict__):
+            _check_person(self, on=None)
         return self
 
 
+def _is_clean_person(values: dict[str, Any]) -> bool:
+    """Whether :func:`_check_person` would neither change nor reject these values.
+
+    Clean values (normalising them changes nothing) and a resident ID number with
+    nothing that blocks: a real birth date surely in the past (validate_resident_id
+    reads the clock only for a later one) and a matching check character. An unknown
+    area code is a warning, which never blocks.
+    """
+    id_number = values["id_number"]
+    if (
+        values["id_type"] == "A"
+        and _MOBILE.fullmatch(values["mobile"])
+        and _RESIDENT_ID.fullmatch(id_number)
+    ):
+        birth, checksum_ok, _ = _id_facts(id_number)
+        return checksum_ok and birth is not None and birth <= _ALWAYS_PAST
+    return False
+
+
 def _check_person(person: Owner | Guardian, on: date | None) -> None:
-    values = person.__dict__
-    if on is None and values["id_type"] == "A" and _MOBILE.fullmatch(values["mobile"]):
-        # Fast path: clean values (normalising them changes nothing) and a resident ID
-        # number with nothing that blocks: a real birth date surely in the past
-        # (validate_resident_id reads the clock only for a later one) and a matching
-        # check character. An unknown area code is a warning, which never blocks.
-        facts = resident_id_facts(values["id_number"])
-        if facts is not None and facts[1] and facts[0] is not None and facts[0] <= _ALWAYS_PAST:
-            return
     id_number = normalize_code(person.id_number)
     mobile = normalize_code(person.mobile).removeprefix("+86")
     id_type = normalize_code(person.id_type)
@@ -197,10 +264,7 @@ class Sale(InputModel):
     price_fen: int = Field(ge=0, le=100_000_000)
     clerk_id: _Normalised = Field(min_length=1, max_length=64)
 
-    @field_validator("invoice_number", "clerk_id", mode="before")
-    @classmethod
-    def _code(cls, value: Any) -> Any:
-        return normalize_code(value) if isinstance(value, str) else value
+    _code = field_validator("invoice_number", "clerk_id", mode="before")(_code_field)
 
 
 class EbikeRegistrationCreate(InputModel):

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -33,6 +35,9 @@ from .security import SESSION_COOKIE, csrf_ok
 
 if TYPE_CHECKING:
     from .app import BridgeState
+
+    # A handler behind :func:`signed_in`: the request, the bridge, and ``"pos"``/``"clerk"``.
+    Handler = Callable[[Request, BridgeState, str], Awaitable[Response]]
 
 logger = masked_logger("vehreg_pos_bridge")
 
@@ -111,6 +116,40 @@ def authenticate(request: Request, state: BridgeState, *, unsafe: bool) -> str |
     return "clerk"
 
 
+def signed_in(*, unsafe: bool) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+    """Run the handler only for the POS (bearer token) or a clerk's page session.
+
+    ``unsafe`` handlers change state: a page session must then also pass the
+    same-origin and CSRF checks (see :func:`authenticate`). The handler gets the
+    bridge state and the actor (``"pos"`` or ``"clerk"``).
+    """
+
+    def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        @functools.wraps(handler)
+        async def endpoint(request: Request) -> Response:
+            state = _state(request)
+            actor = authenticate(request, state, unsafe=unsafe)
+            if isinstance(actor, Response):
+                return actor
+            return await handler(request, state, actor)
+
+        return endpoint
+
+    return wrap
+
+
+class _ClerkReadable(Protocol):
+    """An error with a code and a message in both languages (outbox, till, label errors)."""
+
+    code: str
+    message: str
+    message_zh: str
+
+
+def _error(status: int, exc: _ClerkReadable, **extra: Any) -> JSONResponse:
+    return problem(status, exc.code, exc.message, exc.message_zh, **extra)
+
+
 async def _json(request: Request, state: BridgeState) -> dict[str, Any] | Response:
     if "application/json" not in request.headers.get("content-type", ""):
         return problem(
@@ -143,11 +182,22 @@ def sale_view(item: OutboxItem) -> dict[str, Any]:
     return view
 
 
-def _item_or_404(state: BridgeState, local_id: str) -> OutboxItem | Response:
+async def _sale(request: Request, state: BridgeState) -> OutboxItem | Response:
+    """The sale named by the path's ``{local_id}``, or a 404 problem."""
     try:
-        return state.till.outbox.get(local_id)
+        return await run_in_threadpool(state.till.outbox.get, request.path_params["local_id"])
     except ItemNotFound as exc:
-        return problem(404, exc.code, exc.message, exc.message_zh)
+        return _error(404, exc)
+
+
+async def _sale_with_plate(
+    request: Request, state: BridgeState, *, no_plate_zh: str
+) -> OutboxItem | Response:
+    """The sale as :func:`_sale`, or 409 ``label.no_plate`` while it has no plate yet."""
+    item = await _sale(request, state)
+    if not isinstance(item, Response) and (item.registration() is None or not item.plate_number):
+        return problem(409, "label.no_plate", "No plate assigned yet", no_plate_zh)
+    return item
 
 
 # ---------------------------------------------------------------------- open endpoints
@@ -169,33 +219,24 @@ async def session_codes(request: Request) -> Response:
 
 
 # ---------------------------------------------------------------------- page helpers
-async def status(request: Request) -> Response:
-    state = _state(request)
-    actor = authenticate(request, state, unsafe=False)
-    if isinstance(actor, Response):
-        return actor
+@signed_in(unsafe=False)
+async def status(request: Request, state: BridgeState, actor: str) -> Response:
     outbox = state.till.outbox
     counts = await run_in_threadpool(outbox.counts)
     overdue = await run_in_threadpool(outbox.overdue)
     return JSONResponse({"online": state.worker.online, "counts": counts, "overdue": len(overdue)})
 
 
-async def stores(request: Request) -> Response:
-    state = _state(request)
-    actor = authenticate(request, state, unsafe=False)
-    if isinstance(actor, Response):
-        return actor
+@signed_in(unsafe=False)
+async def stores(request: Request, state: BridgeState, actor: str) -> Response:
     found = await run_in_threadpool(state.till.stores)
     data = [{"id": s.id, "name": s.name, "address": s.address} for s in found]
     return JSONResponse({"object": "list", "data": data, "default": state.config.default_store_id})
 
 
-async def scan(request: Request) -> Response:
+@signed_in(unsafe=True)
+async def scan(request: Request, state: BridgeState, actor: str) -> Response:
     """Scanner text → what it is; for a vehicle code, also the certificate (when online)."""
-    state = _state(request)
-    actor = authenticate(request, state, unsafe=True)
-    if isinstance(actor, Response):
-        return actor
     data = await _json(request, state)
     if isinstance(data, Response):
         return data
@@ -215,12 +256,9 @@ async def scan(request: Request) -> Response:
     return JSONResponse(body)
 
 
-async def validate(request: Request) -> Response:
+@signed_in(unsafe=True)
+async def validate(request: Request, state: BridgeState, actor: str) -> Response:
     """Live validation of a sale being typed: every violation, in English and Chinese."""
-    state = _state(request)
-    actor = authenticate(request, state, unsafe=True)
-    if isinstance(actor, Response):
-        return actor
     data = await _json(request, state)
     if isinstance(data, Response):
         return data
@@ -231,11 +269,8 @@ async def validate(request: Request) -> Response:
 
 
 # ---------------------------------------------------------------------- sales
-async def create_sale(request: Request) -> Response:
-    state = _state(request)
-    actor = authenticate(request, state, unsafe=True)
-    if isinstance(actor, Response):
-        return actor
+@signed_in(unsafe=True)
+async def create_sale(request: Request, state: BridgeState, actor: str) -> Response:
     data = await _json(request, state)
     if isinstance(data, Response):
         return data
@@ -254,11 +289,9 @@ async def create_sale(request: Request) -> Response:
             )
         )
     except SaleInvalid as exc:
-        return problem(422, exc.code, exc.message, exc.message_zh, violation_dicts(exc.violations))
+        return _error(422, exc, errors=violation_dicts(exc.violations))
     except VehicleAlreadyQueued as exc:
-        return problem(
-            409, exc.code, exc.message, exc.message_zh, existing_local_id=exc.existing_local_id
-        )
+        return _error(409, exc, existing_local_id=exc.existing_local_id)
     state.worker.wake()
     logger.info("bridge: sale %s queued by %s", item.local_id, actor)
     return JSONResponse(sale_view(item), status_code=200 if item.replayed else 202)
@@ -281,11 +314,8 @@ def _photos(raw: Any) -> list[tuple[str, bytes, str]]:
     return out
 
 
-async def list_sales(request: Request) -> Response:
-    state = _state(request)
-    actor = authenticate(request, state, unsafe=False)
-    if isinstance(actor, Response):
-        return actor
+@signed_in(unsafe=False)
+async def list_sales(request: Request, state: BridgeState, actor: str) -> Response:
     wanted = [s for s in request.query_params.getlist("status") if s]
     try:
         statuses = [ItemStatus(s) for s in wanted] or None
@@ -298,26 +328,20 @@ async def list_sales(request: Request) -> Response:
     return JSONResponse({"object": "list", "data": [sale_view(i) for i in items]})
 
 
-async def get_sale(request: Request) -> Response:
-    state = _state(request)
-    actor = authenticate(request, state, unsafe=False)
-    if isinstance(actor, Response):
-        return actor
-    item = await run_in_threadpool(_item_or_404, state, request.path_params["local_id"])
+@signed_in(unsafe=False)
+async def get_sale(request: Request, state: BridgeState, actor: str) -> Response:
+    item = await _sale(request, state)
     return item if isinstance(item, Response) else JSONResponse(sale_view(item))
 
 
-async def sale_draft(request: Request) -> Response:
+@signed_in(unsafe=False)
+async def sale_draft(request: Request, state: BridgeState, actor: str) -> Response:
     """The full sale of a ``needs_attention`` item, for the clerk to correct it (``PUT``).
 
     The one place the bridge hands back unmasked personal data, and only for a sale that
     must be corrected: never listed, never logged, ``Cache-Control: no-store``.
     """
-    state = _state(request)
-    actor = authenticate(request, state, unsafe=False)
-    if isinstance(actor, Response):
-        return actor
-    item = await run_in_threadpool(_item_or_404, state, request.path_params["local_id"])
+    item = await _sale(request, state)
     if isinstance(item, Response):
         return item
     if item.status != ItemStatus.NEEDS_ATTENTION:
@@ -331,22 +355,19 @@ async def sale_draft(request: Request) -> Response:
     return JSONResponse({"local_id": item.local_id, "sale": sale, "view": sale_view(item)})
 
 
-async def amend_sale(request: Request) -> Response:
+@signed_in(unsafe=True)
+async def amend_sale(request: Request, state: BridgeState, actor: str) -> Response:
     """Correct a sale the bureau parked as ``needs_attention`` and queue it again.
 
     The corrected sale is sent under a new revision of the key (``<local_id>.r<n>``):
     the bureau would replay its refusal for the old key and body.
     """
-    state = _state(request)
-    actor = authenticate(request, state, unsafe=True)
-    if isinstance(actor, Response):
-        return actor
     data = await _json(request, state)
     if isinstance(data, Response):
         return data
     data.pop("pos_reference", None)
     data.pop("photos", None)  # the photos stay those queued with the sale
-    current = await run_in_threadpool(_item_or_404, state, request.path_params["local_id"])
+    current = await _sale(request, state)
     if isinstance(current, Response):
         return current
     if "uploads" not in data and current.payload.get("uploads"):
@@ -363,60 +384,47 @@ async def amend_sale(request: Request) -> Response:
             actor=actor,
         )
     except ItemNotFound as exc:
-        return problem(404, exc.code, exc.message, exc.message_zh)
+        return _error(404, exc)
     except (InvalidTransition, VehicleAlreadyQueued) as exc:
-        return problem(409, exc.code, exc.message, exc.message_zh)
+        return _error(409, exc)
     state.worker.wake()
     return JSONResponse(sale_view(item))
 
 
-async def retry_sale(request: Request) -> Response:
-    state = _state(request)
-    actor = authenticate(request, state, unsafe=True)
-    if isinstance(actor, Response):
-        return actor
+@signed_in(unsafe=True)
+async def retry_sale(request: Request, state: BridgeState, actor: str) -> Response:
     try:
         item = await run_in_threadpool(
             state.till.outbox.retry, request.path_params["local_id"], actor=actor
         )
     except ItemNotFound as exc:
-        return problem(404, exc.code, exc.message, exc.message_zh)
+        return _error(404, exc)
     except InvalidTransition as exc:
-        return problem(409, exc.code, exc.message, exc.message_zh)
+        return _error(409, exc)
     state.worker.wake()
     return JSONResponse(sale_view(item))
 
 
-async def print_sale(request: Request) -> Response:
+@signed_in(unsafe=True)
+async def print_sale(request: Request, state: BridgeState, actor: str) -> Response:
     """Print (or reprint) the plate label on the printer the plugins choose."""
-    state = _state(request)
-    actor = authenticate(request, state, unsafe=True)
-    if isinstance(actor, Response):
-        return actor
-    item = await run_in_threadpool(_item_or_404, state, request.path_params["local_id"])
+    item = await _sale_with_plate(request, state, no_plate_zh="尚未分配号牌，无法打印")
     if isinstance(item, Response):
         return item
-    if item.registration() is None or not item.plate_number:
-        return problem(409, "label.no_plate", "No plate assigned yet", "尚未分配号牌，无法打印")
     try:
         result = await run_in_threadpool(labels.print_for_item, state.till, item)
     except labels.LabelError as exc:
-        return problem(exc.status, exc.code, exc.message, exc.message_zh)
+        return _error(exc.status, exc)
     return JSONResponse({**result, "label_url": f"/sales/{item.local_id}/label.png"})
 
 
-async def label_png(request: Request) -> Response:
-    state = _state(request)
-    actor = authenticate(request, state, unsafe=False)
-    if isinstance(actor, Response):
-        return actor
-    item = await run_in_threadpool(_item_or_404, state, request.path_params["local_id"])
+@signed_in(unsafe=False)
+async def label_png(request: Request, state: BridgeState, actor: str) -> Response:
+    item = await _sale_with_plate(request, state, no_plate_zh="尚未分配号牌")
     if isinstance(item, Response):
         return item
-    if item.registration() is None or not item.plate_number:
-        return problem(409, "label.no_plate", "No plate assigned yet", "尚未分配号牌")
     try:
         png = await run_in_threadpool(labels.png_for_item, state.till, item)
     except labels.LabelError as exc:
-        return problem(exc.status, exc.code, exc.message, exc.message_zh)
+        return _error(exc.status, exc)
     return Response(png, media_type="image/png")

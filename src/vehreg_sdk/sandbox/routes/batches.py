@@ -15,8 +15,8 @@ from typing import Any
 from ...types.ebike_registration_batches import MAX_BATCH_ITEMS
 from ..batches import batch_doc, ensure_schema, item_doc, kick, store_batch
 from ..endpoint import Call, Endpoint, Reply
-from ..pagination import QueryReader, encode_cursor, envelope
-from ..problems import ProblemError, violation
+from ..pagination import QueryReader, page_envelope
+from ..problems import ProblemError, json_object, violation
 from ..registrations import new_id
 
 _REFERENCE = re.compile(r"[\x20-\x7e]{1,255}")
@@ -25,12 +25,7 @@ _TOP_LEVEL = ("store_id", "items")
 
 
 def _check_envelope(payload: Any) -> tuple[str, list[dict[str, Any]]]:
-    if not isinstance(payload, dict):
-        raise ProblemError(
-            "validation.failed",
-            errors=[violation("body", "field.type", "The body must be a JSON object.",
-                              "请求体应为 JSON 对象。")],
-        )  # fmt: skip
+    payload = json_object(payload)
     errors = [
         violation(name, "field.unknown", "Unknown field.", "不支持的字段。")
         for name in payload
@@ -133,10 +128,8 @@ def list_items(call: Call) -> Reply:
             "ORDER BY idx LIMIT ?",
             (*params, limit + 1),
         ).fetchall()
-    page, more = rows[:limit], len(rows) > limit
     # The cursor names the next index to return (index + 1 of the last one shown).
-    cursor = encode_cursor(page[-1]["idx"] + 1) if page else None
-    return Reply(200, envelope([item_doc(row) for row in page], more, cursor))
+    return Reply(200, page_envelope(rows, limit, item_doc, seq=lambda row: row["idx"] + 1))
 
 
 ENDPOINTS = [

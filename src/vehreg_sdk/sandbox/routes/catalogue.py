@@ -7,7 +7,7 @@ import copy
 from ...rules._text import normalize_code
 from .. import catalogue
 from ..endpoint import Call, Endpoint, Reply
-from ..pagination import QueryReader, encode_cursor, envelope
+from ..pagination import QueryReader, page_envelope
 from ..problems import ProblemError
 
 
@@ -29,14 +29,10 @@ def list_models(call: Call) -> Reply:
             or any(needle in str(model[k]).casefold() for k in ("product_model", "brand", "maker"))
         )
     ]
-    page = matches[:limit]
-    more = len(matches) > limit
     return Reply(
         200,
-        envelope(
-            [copy.deepcopy(model) for _, model in page],
-            more,
-            encode_cursor(page[-1][0]) if page else None,
+        page_envelope(
+            matches, limit, lambda match: copy.deepcopy(match[1]), seq=lambda match: match[0]
         ),
     )
 

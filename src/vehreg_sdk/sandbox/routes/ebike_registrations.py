@@ -7,8 +7,8 @@ from typing import Any
 
 from ...types import RegistrationStatus
 from ..endpoint import Call, Endpoint, Reply
-from ..pagination import QueryReader, encode_cursor, envelope
-from ..problems import ProblemError, violation
+from ..pagination import QueryReader, page_envelope
+from ..problems import ProblemError, body_not_object, violation
 from ..registrations import cancel_registration, create_registration, load
 from ..review import add_photo
 from ..uploads import read_upload_form
@@ -53,16 +53,7 @@ def list_registrations(call: Call) -> Reply:
             "ORDER BY seq DESC LIMIT ?",
             (*params, limit + 1),
         ).fetchall()
-    page = rows[:limit]
-    more = len(rows) > limit
-    return Reply(
-        200,
-        envelope(
-            [json.loads(row["doc"]) for row in page],
-            more,
-            encode_cursor(page[-1]["seq"]) if page else None,
-        ),
-    )
+    return Reply(200, page_envelope(rows, limit, lambda row: json.loads(row["doc"])))
 
 
 def photos(call: Call) -> Reply:
@@ -79,14 +70,7 @@ def cancel(call: Call) -> Reply:
     if payload is not None:
         errors = []
         if not isinstance(payload, dict):
-            errors.append(
-                violation(
-                    "body",
-                    "field.type",
-                    "The body must be a JSON object.",
-                    "请求体应为 JSON 对象。",
-                )
-            )
+            errors.append(body_not_object())
         else:
             errors += [
                 violation(name, "field.unknown", "Unknown field.", "不支持的字段")

@@ -6,7 +6,7 @@ import sqlite3
 from typing import Any
 
 from ..endpoint import Call, Endpoint, Reply
-from ..pagination import QueryReader, encode_cursor, envelope
+from ..pagination import QueryReader, page_envelope
 from ..problems import ProblemError
 
 
@@ -30,12 +30,7 @@ def list_stores(call: Call) -> Reply:
             "SELECT * FROM stores WHERE dealer_id = ? AND seq > ? ORDER BY seq LIMIT ?",
             (call.dealer.id, after or 0, limit + 1),
         ).fetchall()
-    page = rows[:limit]
-    more = len(rows) > limit
-    return Reply(
-        200,
-        envelope([_doc(r) for r in page], more, encode_cursor(page[-1]["seq"]) if page else None),
-    )
+    return Reply(200, page_envelope(rows, limit, _doc))
 
 
 def retrieve_store(call: Call) -> Reply:

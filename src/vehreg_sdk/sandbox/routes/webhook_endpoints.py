@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..endpoint import Call, Endpoint, Reply
-from ..pagination import QueryReader, encode_cursor, envelope
+from ..pagination import QueryReader, page_envelope
 from ..problems import ProblemError
 from ..registrations import new_id
 from ..webhooks import check_endpoint_body, endpoint_doc, new_secret
@@ -37,14 +37,7 @@ def list_endpoints(call: Call) -> Reply:
             "WHERE dealer_id = ? AND deleted_at IS NULL AND seq > ? ORDER BY seq LIMIT ?",
             (call.dealer.id, after or 0, limit + 1),
         ).fetchall()
-    page = rows[:limit]
-    more = len(rows) > limit
-    return Reply(
-        200,
-        envelope(
-            [endpoint_doc(r) for r in page], more, encode_cursor(page[-1]["seq"]) if page else None
-        ),
-    )
+    return Reply(200, page_envelope(rows, limit, endpoint_doc))
 
 
 def delete(call: Call) -> Reply:
