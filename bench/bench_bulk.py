@@ -15,9 +15,11 @@ Run: ``python bench/bench_bulk.py [--rows 10000] [--concurrency 4] [--validate-r
      single-create mode (the fallback for a bureau without batches), against
      raw ``httpx.AsyncClient`` sending the same signed creates at the same
      concurrency. To cancel the drift of a shared machine's load and of the
-     growing database, the ``--rows`` of each side are split in two halves run
-     raw, bulk, bulk, raw (ABBA); the rate of each side is its rows over the sum
-     of its two halves' wall time.
+     growing database, the ``--rows`` of each side are cut into ten blocks run
+     in pairs whose order alternates (raw then bulk, bulk then raw, ...); the
+     rate of each side is its rows over the sum of its blocks' wall time (each
+     bulk block a whole ``submit``: opening its file and journal included).
+     The client process's CPU time per row is recorded for both sides too.
 
   The figure is rows/s of each side and their ratio (target: bulk >= 0.8 x raw).
   The raw baseline's bodies are serialised before its clock starts; the bulk
@@ -185,52 +187,69 @@ def throughput(rows: int, concurrency: int, work: Path) -> dict[str, Any]:
     }
 
 
-def throughput_single(rows: int, concurrency: int, work: Path) -> dict[str, Any]:
-    """``bulk.submit(mode="single")`` vs raw single creates, ABBA halves on one fresh sandbox."""
+def throughput_single(rows: int, concurrency: int, work: Path, blocks: int = 10) -> dict[str, Any]:
+    """``bulk.submit(mode="single")`` vs raw single creates, interleaved, on one fresh sandbox.
+
+    Each side's ``rows`` are cut into ``blocks`` blocks, run in pairs whose order
+    alternates (raw, bulk, bulk, raw, ...), so both sides meet the same load.
+    """
     today = shanghai_date(system_clock())
     models = {m["product_model"]: m for m in seed_catalogue()}
-    half = rows // 2
-    generated = list(campus_rows(4 * half, on=today, minors_every=0, seed=12))
-    raw_first, bulk_first, bulk_second, raw_second = (
-        generated[i * half : (i + 1) * half] for i in range(4)
-    )
+    size = rows // blocks
+    generated = list(campus_rows(2 * blocks * size, on=today, minors_every=0, seed=12))
+    parts = [generated[i * size : (i + 1) * size] for i in range(2 * blocks)]
     sheets = []
-    for name, part in (("single-1.csv", bulk_first), ("single-2.csv", bulk_second)):
-        write_campus_sheet(work / name, part)
-        sheets.append(work / name)
+    for index in range(blocks):
+        sheet = work / f"single-{index}.csv"
+        write_campus_sheet(sheet, parts[2 * index + 1])
+        sheets.append(sheet)
     load_before = os.getloadavg()[0]
     proc, base_url = _start_sandbox(work / "sandbox-single.db")
-    raw_s = bulk_s = 0.0
-    created = registered = 0
+    seconds = {"raw": 0.0, "bulk": 0.0}
+    cpu = {"raw": 0.0, "bulk": 0.0}
+    made = {"raw": 0, "bulk": 0}
+    ratios: list[float] = []
     try:
-        for step in ("raw", "bulk", "bulk", "raw"):
-            if step == "raw":
-                part = raw_first if created == 0 else raw_second
-                seconds, made = asyncio.run(_raw(base_url, _bodies(part, models), concurrency))
-                raw_s, created = raw_s + seconds, created + made
-            else:
-                sheet = sheets[0] if registered == 0 else sheets[1]
-                journal = work / f"{sheet.stem}.journal.sqlite"
-                seconds, result = asyncio.run(
-                    _bulk(base_url, sheet, journal, concurrency, mode="single")
-                )
-                bulk_s, registered = bulk_s + seconds, registered + result.counts.registered
+        for index in range(blocks):
+            bodies = _bodies(parts[2 * index], models)
+            order = ("raw", "bulk") if index % 2 == 0 else ("bulk", "raw")
+            rates = {}
+            for side in order:
+                started_cpu = time.process_time()
+                if side == "raw":
+                    elapsed, count = asyncio.run(_raw(base_url, bodies, concurrency))
+                else:
+                    journal = work / f"single-{index}.journal.sqlite"
+                    elapsed, result = asyncio.run(
+                        _bulk(base_url, sheets[index], journal, concurrency, mode="single")
+                    )
+                    count = result.counts.registered
+                cpu[side] += time.process_time() - started_cpu
+                seconds[side] += elapsed
+                made[side] += count
+                rates[side] = size / elapsed
+            ratios.append(rates["bulk"] / rates["raw"])
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    bulk_rate, raw_rate = 2 * half / bulk_s, 2 * half / raw_s
+    total = blocks * size
+    bulk_rate, raw_rate = total / seconds["bulk"], total / seconds["raw"]
     return {
-        "rows": 2 * half,
-        "order": "raw, bulk, bulk, raw (halves of the rows)",
+        "rows": total,
+        "blocks": f"{blocks} x {size} rows a side, alternating raw/bulk and bulk/raw",
         "load_average_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "concurrency": concurrency,
-        "bulk_registered": registered,
-        "raw_created": created,
-        "bulk_seconds": round(bulk_s, 2),
-        "raw_seconds": round(raw_s, 2),
+        "bulk_registered": made["bulk"],
+        "raw_created": made["raw"],
+        "bulk_seconds": round(seconds["bulk"], 2),
+        "raw_seconds": round(seconds["raw"], 2),
         "bulk_rows_per_s": round(bulk_rate, 1),
         "raw_rows_per_s": round(raw_rate, 1),
         "ratio": round(bulk_rate / raw_rate, 2),
+        "block_ratios": sorted(round(r, 2) for r in ratios),
+        # CPU of this (client) process per row; the sandbox runs in its own process.
+        "bulk_client_cpu_ms_per_row": round(1000 * cpu["bulk"] / total, 2),
+        "raw_client_cpu_ms_per_row": round(1000 * cpu["raw"] / total, 2),
     }
 
 

@@ -140,3 +140,45 @@ def test_killed_ten_times_then_exactly_2000_registrations(
     with (tmp_path / "campus.result.csv").open(encoding="gb18030") as handle:
         lines = handle.read().splitlines()[1:]
     assert len(lines) == ROWS and all("已登记 registered" in line for line in lines)
+
+
+def test_single_mode_killed_three_times_then_exactly_one_registration_a_row(
+    bureau: tuple[str, Path], tmp_path: Path
+) -> None:
+    """``--mode single`` journals outcomes in groups: a kill leaves more rows ``pending``,
+    which the rerun resends under the same ``Idempotency-Key``; still no bike twice."""
+    base_url, db = bureau
+    rows = 400
+    sheet = tmp_path / "campus.csv"
+    people = list(campus_rows(rows, on=shanghai_date(system_clock()), seed=43))
+    write_campus_sheet(sheet, people)
+    journal = tmp_path / "campus.journal.sqlite"
+    env = {
+        **os.environ, "VEHREG_BASE_URL": base_url, "VEHREG_APP_KEY": CAMPUS.app_key,
+        "VEHREG_APP_SECRET": CAMPUS.app_secret, "VEHREG_CONFIG_DIR": str(tmp_path / "cfg"),
+    }  # fmt: skip
+    command = [*CLI, "bulk", "submit", str(sheet), "--store", STORE, "--journal", str(journal),
+               "--quiet", "--mode", "single", "--concurrency", "4"]  # fmt: skip
+    for target in (60, 170, 290):
+        child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 120
+        while _registered_in_journal(journal) < target and child.poll() is None:
+            assert time.monotonic() < deadline, "no progress"
+            time.sleep(0.01)
+        assert child.poll() is None, f"the run ended before being killed: {child.communicate()}"
+        child.send_signal(signal.SIGKILL)
+        child.communicate(timeout=60)
+    final = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert final.returncode == 0, final.stdout + final.stderr
+    with sqlite3.connect(db) as conn:
+        docs = [json.loads(doc) for (doc,) in conn.execute(
+            "SELECT doc FROM registrations WHERE dealer_id = ?", (CAMPUS.id,)
+        )]  # fmt: skip
+    assert len(docs) == rows
+    assert {d["vehicle"]["vehicle_code"] for d in docs} == {
+        p.values["vehicle_code"] for p in people
+    }
+    with sqlite3.connect(journal) as conn:
+        states = dict(conn.execute("SELECT status, COUNT(*) FROM items GROUP BY status").fetchall())
+        resent = conn.execute("SELECT COUNT(*) FROM items WHERE attempts > 1").fetchone()[0]
+    assert states == {"registered": rows} and resent > 0

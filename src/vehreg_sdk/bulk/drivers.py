@@ -114,6 +114,8 @@ async def run_async(client: AsyncVehregClient, run: Run) -> None:
 
     async def singles(chunk: list[Pending]) -> None:
         for pending in chunk:
+            if run.stop_reason is not None:
+                break  # the rest stays pending, for the next run
             recorder.add(await _create_async(client, options.store_id, pending))
 
     async def worker() -> None:
@@ -196,14 +198,23 @@ def run_sync(client: VehregClient, run: Run) -> None:
     stop = threading.Event()
     recorder = _Recorder(run)
 
+    def singles(chunk: list[Pending]) -> list[JournalRow]:
+        outcomes: list[JournalRow] = []
+        for pending in chunk:
+            failed = bool(outcomes) and outcomes[-1].status == "failed"
+            if failed or stop.is_set() or run.stop_reason is not None:
+                break  # the rest stays pending, for the next run
+            outcomes.append(_create_sync(client, options.store_id, pending))
+        return outcomes
+
     def unit(chunk: list[Pending]) -> tuple[bool, list[JournalRow]]:
         if single[0]:
-            return True, [_create_sync(client, options.store_id, p) for p in chunk]
+            return True, singles(chunk)
         try:
             return False, _batch_sync(client, run, chunk, stop)
         except _SwitchToSingle:
             single[0] = True
-            return True, [_create_sync(client, options.store_id, p) for p in chunk]
+            return True, singles(chunk)
 
     def record(future: cf.Future[tuple[bool, list[JournalRow]]]) -> None:
         singles, outcomes = future.result()

@@ -293,12 +293,14 @@ def _announce_duplicates(console: Console, file: Path, owner_duplicates: str) ->
         for number in finder.duplicate_row_numbers()
         for issue in finder.issues_for(number, {})
     ]
+    rows = finder.duplicate_rows
     held = sum(1 for n in finder.duplicate_row_numbers() if finder.holds_back(n))
+    sent_en = f", the other {rows - held} are sent with a warning" if held < rows else ""
+    sent_zh = f"，其余 {rows - held} 行提交并标记提示" if held < rows else ""
     console.print(
-        f"[yellow]{finder.duplicate_rows} rows share a vehicle code or an ID number; "
-        f"{held} of them will not be sent (every row involved is held back).[/]\n"
-        f"[yellow]{finder.duplicate_rows} 行的整车编码或证件号码重复；其中 {held} 行不会提交"
-        "（涉及的每一行都会暂缓提交）。[/]"
+        f"[yellow]{rows} rows share a vehicle code or an ID number; "
+        f"{held} of them will not be sent{sent_en}.[/]\n"
+        f"[yellow]{rows} 行的整车编码或证件号码重复；其中 {held} 行不会提交{sent_zh}。[/]"
     )
     print_issues(console, issues)
 

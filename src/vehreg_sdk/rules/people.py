@@ -68,6 +68,10 @@ _MONTH_DAYS = frozenset(
 )
 
 
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
 @lru_cache(maxsize=4096)
 def _id_facts(text: str) -> _IdFacts:
     """The facts of ``text``, which must match ``_RESIDENT_ID`` (17 digits and a digit or X).
@@ -76,12 +80,12 @@ def _id_facts(text: str) -> _IdFacts:
     again in check_ebike_registration. The birth date is checked with integer arithmetic
     (the same verdict as :func:`birth_date_of`, without building a date).
     """
-    number = int(text[6:14])
-    year, month_day = divmod(number, 10000)
+    number = int(text[6:14])  # YYYYMMDD
+    month_day = number % 10000
     real = (
-        year >= _EARLIEST_BIRTH_YEAR
+        number >= _EARLIEST_BIRTH_YEAR * 10000
         and month_day in _MONTH_DAYS
-        and (month_day != 229 or (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)))
+        and (month_day != 229 or _is_leap(number // 10000))
     )
     return (
         number if real else None,

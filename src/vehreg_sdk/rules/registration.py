@@ -8,6 +8,7 @@ Inputs are duck-typed (models, objects, dicts); field paths start with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, timedelta
 
@@ -23,6 +24,12 @@ __all__ = ["check_ebike_registration"]
 
 _SALE_FIELDS = ("invoice_number", "invoice_date")
 _VEHICLE_KINDS = direct_kinds(VEHICLE_FIELDS)
+#: The vehicle code, motor code, mobile and ID number joined by NUL (which none may hold).
+_CLEAN_CODES = re.compile(
+    "\0".join(
+        pattern.pattern for pattern in (_CLEAN_VEHICLE_CODE, _MOTOR_CODE, _MOBILE, _RESIDENT_ID)
+    )
+)
 _OWNER_KINDS = direct_kinds(OWNER_FIELDS)
 _SALE_KINDS = direct_kinds(_SALE_FIELDS)
 
@@ -98,24 +105,38 @@ def _nothing_to_report(
     vehicle_code = bike.get("vehicle_code")
     motor_code = bike.get("motor_code")
     mobile = person.get("mobile")
+    id_number = person.get("id_number")
     id_type = person.get("id_type")
+    product_model = bike.get("product_model")
+    name = person.get("name")
+    address = person.get("address")
+    invoice_number = sold.get("invoice_number")
     if not (
         type(vehicle_code) is str
-        and _CLEAN_VEHICLE_CODE.fullmatch(vehicle_code)  # validate_vehicle_code: nothing on any day
         and type(motor_code) is str
-        and _MOTOR_CODE.fullmatch(motor_code)  # validate_motor_code
         and type(mobile) is str
-        and _MOBILE.fullmatch(mobile)  # validate_mobile
+        and type(id_number) is str
+        # One match for four fast paths: validate_vehicle_code (nothing to report on any
+        # day), validate_motor_code, validate_mobile and a resident ID number's format.
+        and _CLEAN_CODES.fullmatch(f"{vehicle_code}\0{motor_code}\0{mobile}\0{id_number}")
         and (id_type is None or (type(id_type) is str and id_type == "A"))  # a resident ID
         and person.get("guardian") is None
-        and _has_text(bike.get("product_model"), 64)
-        and _has_text(person.get("name"), 64)  # validate_name
-        and _has_text(person.get("address"), 200)
-        and _has_text(sold.get("invoice_number"), 32)
+        # has_text of product model, name (validate_name), address and invoice number,
+        # for printable text (has_text itself decides the rest).
+        and type(product_model) is str
+        and type(name) is str
+        and type(address) is str
+        and type(invoice_number) is str
+        and 0 < len(product_model) <= 64
+        and 0 < len(name) <= 64
+        and 0 < len(address) <= 200
+        and 0 < len(invoice_number) <= 32
+        and f"{product_model}{name}{address}{invoice_number}".isprintable()
+        and not product_model.isspace()
+        and not name.isspace()
+        and not address.isspace()
+        and not invoice_number.isspace()
     ):
-        return False
-    id_number = person.get("id_number")
-    if type(id_number) is not str or not _RESIDENT_ID.fullmatch(id_number):
         return False
     birth, checksum_ok, region_known = _id_facts(id_number)
     if birth is None or not checksum_ok or not region_known:
@@ -131,16 +152,6 @@ def _nothing_to_report(
         if deadline is not None and on - invoice_date > timedelta(days=deadline):
             return False
     return True
-
-
-def _has_text(value: object, max_chars: int) -> bool:
-    """``has_text(value, max_chars=max_chars)`` for printable text (``False``: not sure)."""
-    return (
-        type(value) is str
-        and 0 < len(value) <= max_chars
-        and value.isprintable()
-        and not value.isspace()
-    )
 
 
 def _under(prefix: str, violations: list[Violation]) -> list[Violation]:

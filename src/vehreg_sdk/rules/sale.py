@@ -14,7 +14,16 @@ from datetime import date
 from operator import itemgetter
 from typing import NamedTuple
 
-from ._input import as_date, as_number, direct_kinds, enum_text, field_of, fields_of, violation
+from ._input import (
+    _EMPTY,
+    as_date,
+    as_number,
+    direct_kinds,
+    enum_text,
+    field_of,
+    fields_of,
+    violation,
+)
 from ._text import normalize_code
 from ._violation import Violation
 from .ccc import check_ccc
@@ -202,6 +211,8 @@ def _values(
             return getter(fields)  # type: ignore[no-any-return]
         except KeyError:
             pass
+    elif fields is _EMPTY:  # no object at all (no certificate, no CCC record)
+        return (None,) * len(names)
     return tuple(map(fields.get, names))
 
 
@@ -218,8 +229,12 @@ def _judged(
     ccc = model.get("ccc")
     ccc_fields = ccc.__dict__ if type(ccc) in _CCC_KINDS else fields_of(ccc, _CCC_FIELDS)
     voltage = bike.get("battery_voltage_v")
+    values = _values(_MODEL_VALUES, model, _MODEL_KEY_FIELDS)
     key: tuple[object, ...] | None = (
-        _values(_MODEL_VALUES, model, _MODEL_KEY_FIELDS),
+        values,
+        # 60 and 60.0 (and 0 and False) are equal keys, but not the same in a violation
+        # (``value``) or to the rules (``pedals is False``): the types are part of the key.
+        tuple(map(type, values)),
         _values(_CCC_VALUES, ccc_fields, _CCC_FIELDS),
         ccc is None,
         has_model,
@@ -228,7 +243,7 @@ def _judged(
         day,
         bike.get("battery_chemistry"),
         voltage,
-        type(voltage),  # 48 and 48.0 (and True and 1) are equal keys but not equal values
+        type(voltage),
         id(config),
     )
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, datetime
 from enum import Enum, StrEnum
@@ -224,6 +225,10 @@ class Owner(InputModel):
         return self
 
 
+#: A mobile and a resident ID number joined by NUL (which neither may hold): one match.
+_CLEAN_CONTACT = re.compile(f"{_MOBILE.pattern}\0{_RESIDENT_ID.pattern}")
+
+
 def _is_clean_person(values: dict[str, Any]) -> bool:
     """Whether :func:`_check_person` would neither change nor reject these values.
 
@@ -233,11 +238,7 @@ def _is_clean_person(values: dict[str, Any]) -> bool:
     area code is a warning, which never blocks.
     """
     id_number = values["id_number"]
-    if (
-        values["id_type"] == "A"
-        and _MOBILE.fullmatch(values["mobile"])
-        and _RESIDENT_ID.fullmatch(id_number)
-    ):
+    if values["id_type"] == "A" and _CLEAN_CONTACT.fullmatch(f"{values['mobile']}\0{id_number}"):
         birth, checksum_ok, _ = _id_facts(id_number)
         return checksum_ok and birth is not None and birth <= _ALWAYS_PAST
     return False
