@@ -24,14 +24,14 @@ __all__ = ["check_ebike_registration"]
 
 _SALE_FIELDS = ("invoice_number", "invoice_date")
 _VEHICLE_KINDS = direct_kinds(VEHICLE_FIELDS)
+_OWNER_KINDS = direct_kinds(OWNER_FIELDS)
+_SALE_KINDS = direct_kinds(_SALE_FIELDS)
 #: The vehicle code, motor code, mobile and ID number joined by NUL (which none may hold).
 _CLEAN_CODES = re.compile(
     "\0".join(
         pattern.pattern for pattern in (_CLEAN_VEHICLE_CODE, _MOTOR_CODE, _MOBILE, _RESIDENT_ID)
     )
 )
-_OWNER_KINDS = direct_kinds(OWNER_FIELDS)
-_SALE_KINDS = direct_kinds(_SALE_FIELDS)
 
 
 def check_ebike_registration(
