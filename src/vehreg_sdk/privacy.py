@@ -75,7 +75,7 @@ def _mask_middle(value: str, keep_start: int, keep_end: int, char: str) -> str:
 
 
 def mask_id_number(value: str, policy: MaskingPolicy | None = None) -> str:
-    """``320705200801011234`` -> ``3207**********1234`` (default policy)."""
+    """``320705200801011234`` (fictional) -> ``3207**********1234`` (default policy)."""
     p = policy or _policy
     return _mask_middle(value.strip(), p.id_keep_start, p.id_keep_end, p.mask_char)
 

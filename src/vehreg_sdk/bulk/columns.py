@@ -107,7 +107,7 @@ COLUMNS: Final[tuple[Column, ...]] = (
            choices=tuple(ID_TYPES), aliases=("id_type",), width=10),
     Column("owner_id_number", "证件号码", "ID number", True,
            "18 characters; format the column as Text in Excel.", "18 位；Excel 中请设为文本格式。",
-           "320706200801011234", aliases=("身份证号", "身份证号码", "id_number"),
+           "320706200801011234", aliases=("身份证号", "身份证号码", "id_number"),  # fictional
            pii="id_number", text_format=True, width=21),
     Column("owner_mobile", "手机号码", "Mobile", True, "11 digits.", "11 位手机号。",
            "13812341234", aliases=("手机", "联系电话", "mobile"), pii="mobile", text_format=True),
@@ -124,7 +124,7 @@ COLUMNS: Final[tuple[Column, ...]] = (
            "Default A.", "默认 A。", "A", choices=tuple(ID_TYPES), width=10),
     Column("guardian_id_number", "监护人证件号码", "Guardian ID number", False,
            "Required when the owner is under 18.", "车主未满 18 周岁时必填。",
-           "320706197805061234", pii="id_number", text_format=True, width=21),
+           "320706197805061234", pii="id_number", text_format=True, width=21),  # fictional
     Column("guardian_mobile", "监护人手机", "Guardian mobile", False,
            "Required when the owner is under 18.", "车主未满 18 周岁时必填。", "13912341234",
            pii="mobile", text_format=True),
