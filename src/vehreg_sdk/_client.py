@@ -12,12 +12,11 @@ import dataclasses
 from collections.abc import Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from ._errors import CredentialsError
 from ._kernel import AsyncKernel, SyncKernel
 from ._options import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientOptions
-from ._pool import AsyncPool, SyncPool
 from ._signing import DEFAULT_SIGNATURE_METHOD, SIGNATURE_METHODS, SignatureMethod
 from ._types import NOT_GIVEN, NotGiven
 
@@ -36,6 +35,11 @@ if TYPE_CHECKING:
     from .resources.webhook_endpoints import AsyncWebhookEndpoints, WebhookEndpoints
 
 __all__ = ["AsyncVehregClient", "VehregClient"]
+
+
+def _check_retries(max_retries: int) -> None:
+    if max_retries < 0:
+        raise ValueError("max_retries must be >= 0 / 重试次数不能为负数")
 
 
 def _resolve_options(
@@ -70,8 +74,7 @@ def _resolve_options(
         raise ValueError(
             f"signature_method must be one of {SIGNATURE_METHODS} / 签名算法应为其中之一"
         )
-    if max_retries < 0:
-        raise ValueError("max_retries must be >= 0 / 重试次数不能为负数")
+    _check_retries(max_retries)
     return ClientOptions(
         base_url=found.base_url.rstrip("/"),
         app_key=found.app_key,
@@ -93,16 +96,39 @@ def _changed(
     if not isinstance(timeout, NotGiven):
         changes["timeout"] = timeout
     if not isinstance(max_retries, NotGiven):
-        if max_retries < 0:
-            raise ValueError("max_retries must be >= 0 / 重试次数不能为负数")
+        _check_retries(max_retries)
         changes["max_retries"] = max_retries
     if default_headers is not None:
         changes["default_headers"] = {**options.default_headers, **default_headers}
     return dataclasses.replace(options, **changes)
 
 
-class _ClientBase:
+K = TypeVar("K", SyncKernel, AsyncKernel)
+
+
+class _ClientBase(Generic[K]):
     _options: ClientOptions
+    _kernel: K
+    #: False on a ``with_options`` copy: the pool belongs to the original
+    _owns_pool: bool
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A copy with other defaults that shares this client's connection pool.
+
+        ``client.with_options(max_retries=0).stores.list()``. Closing the copy leaves the
+        pool open; closing the original closes it for both.
+        """
+        copy = object.__new__(type(self))
+        copy._options = _changed(self._options, timeout, max_retries, default_headers)
+        copy._kernel = self._kernel.with_options(copy._options)
+        copy._owns_pool = False
+        return copy
 
     @property
     def base_url(self) -> str:
@@ -131,7 +157,7 @@ class _ClientBase:
         )
 
 
-class VehregClient(_ClientBase):
+class VehregClient(_ClientBase[SyncKernel]):
     """The sync client. Use it as a context manager, or call :meth:`close`.
 
     Credentials: arguments > ``VEHREG_BASE_URL`` / ``VEHREG_APP_KEY`` /
@@ -155,29 +181,8 @@ class VehregClient(_ClientBase):
         self._options = _resolve_options(
             base_url, app_key, app_secret, signature_method, timeout, max_retries, default_headers
         )
-        self._kernel = SyncKernel(self._options)
-        if http_client is not None:
-            self._kernel.pool = SyncPool(self._kernel.http_client_kwargs, http_client)
+        self._kernel = SyncKernel(self._options, http_client)
         self._owns_pool = True
-
-    def with_options(
-        self,
-        *,
-        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> VehregClient:
-        """A copy with other defaults that shares this client's connection pool.
-
-        ``client.with_options(max_retries=0).stores.list()``. Closing the copy leaves the
-        pool open; closing the original closes it for both.
-        """
-        copy = object.__new__(type(self))
-        copy._options = _changed(self._options, timeout, max_retries, default_headers)
-        copy._kernel = SyncKernel(copy._options, pool=self._kernel.pool)
-        copy._kernel.sleep = self._kernel.sleep
-        copy._owns_pool = False
-        return copy
 
     def close(self) -> None:
         """Close the connection pool (a pool you passed as ``http_client`` stays open)."""
@@ -257,7 +262,7 @@ class VehregClient(_ClientBase):
         return Bulk(self)
 
 
-class AsyncVehregClient(_ClientBase):
+class AsyncVehregClient(_ClientBase[AsyncKernel]):
     """The async client: the same surface with ``await``; ``async with`` closes its pool."""
 
     def __init__(
@@ -275,25 +280,8 @@ class AsyncVehregClient(_ClientBase):
         self._options = _resolve_options(
             base_url, app_key, app_secret, signature_method, timeout, max_retries, default_headers
         )
-        self._kernel = AsyncKernel(self._options)
-        if http_client is not None:
-            self._kernel.pool = AsyncPool(self._kernel.http_client_kwargs, http_client)
+        self._kernel = AsyncKernel(self._options, http_client)
         self._owns_pool = True
-
-    def with_options(
-        self,
-        *,
-        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> AsyncVehregClient:
-        """A copy with other defaults sharing this client's pool (see the sync twin)."""
-        copy = object.__new__(type(self))
-        copy._options = _changed(self._options, timeout, max_retries, default_headers)
-        copy._kernel = AsyncKernel(copy._options, pool=self._kernel.pool)
-        copy._kernel.sleep = self._kernel.sleep
-        copy._owns_pool = False
-        return copy
 
     async def close(self) -> None:
         if self._owns_pool:

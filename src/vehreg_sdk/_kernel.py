@@ -11,6 +11,7 @@ The kernel knows signing, errors and logging; it knows no resource.
 
 from __future__ import annotations
 
+import copy
 import email.utils
 import json as _json
 import logging
@@ -20,7 +21,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Self, TypeVar
 
 import httpx
 
@@ -123,10 +124,15 @@ class _KernelBase:
 
     def __init__(self, options: ClientOptions) -> None:
         self.options = options
-        self._base_url = options.base_url.rstrip("/")
+        self._base_url = options.base_url
         self._timeout = to_timeout(options.timeout)
         self._timeout_ext = self._timeout.as_dict()
-        self._sign = options.app_key and options.app_secret
+
+    def with_options(self, options: ClientOptions) -> Self:
+        """A kernel with other settings that shares this one's pool and sleep."""
+        kernel = copy.copy(self)
+        _KernelBase.__init__(kernel, options)
+        return kernel
 
     def http_client_kwargs(self) -> dict[str, Any]:
         verify: ssl.SSLContext | bool = (
@@ -146,7 +152,7 @@ class _KernelBase:
         request_options: RequestOptions,
     ) -> httpx.Request:
         """The request of one call; its body is serialised here, once."""
-        query: dict[str, str] = dict(self.options.default_query)
+        query: dict[str, str] = {}
         for source in (params, request_options.get("extra_query")):
             if source:
                 query.update({k: _query_value(v) for k, v in source.items() if v is not None})
@@ -186,7 +192,7 @@ class _KernelBase:
         raw_path = request.url.raw_path
         path, _, query = raw_path.partition(b"?")
         path_text = path.decode("ascii")
-        if self._sign and path_text not in UNSIGNED_PATHS:
+        if path_text not in UNSIGNED_PATHS:
             request.headers.update(
                 signature_headers(
                     app_key=self.options.app_key,
@@ -267,9 +273,9 @@ class _KernelBase:
 class SyncKernel(_KernelBase):
     """The sync request loop. Thread-safe: it keeps no per-request state."""
 
-    def __init__(self, options: ClientOptions, pool: SyncPool | None = None) -> None:
+    def __init__(self, options: ClientOptions, http_client: httpx.Client | None = None) -> None:
         super().__init__(options)
-        self.pool = pool or SyncPool(self.http_client_kwargs)
+        self.pool = SyncPool(self.http_client_kwargs, http_client)
         self.sleep: Callable[[float], None] = time.sleep
 
     def request(
@@ -284,7 +290,6 @@ class SyncKernel(_KernelBase):
         data: Mapping[str, str] | None = None,
         options: RequestOptions,
         raw: bool = False,
-        max_retries: int | None = None,
     ) -> Any:
         request = self.build_request(
             method, path, params=params, json_body=json_body, files=files, data=data,
@@ -292,7 +297,7 @@ class SyncKernel(_KernelBase):
         )  # fmt: skip
         client = self.pool.get()
         retries = 0
-        limit = self.options.max_retries if max_retries is None else max_retries
+        limit = self.options.max_retries
         started = time.perf_counter()
         while True:
             self.prepare_attempt(request, retries)
@@ -320,9 +325,11 @@ class SyncKernel(_KernelBase):
 class AsyncKernel(_KernelBase):
     """The async twin of :class:`SyncKernel`."""
 
-    def __init__(self, options: ClientOptions, pool: AsyncPool | None = None) -> None:
+    def __init__(
+        self, options: ClientOptions, http_client: httpx.AsyncClient | None = None
+    ) -> None:
         super().__init__(options)
-        self.pool = pool or AsyncPool(self.http_client_kwargs)
+        self.pool = AsyncPool(self.http_client_kwargs, http_client)
         self.sleep: Callable[[float], Awaitable[None]] = _async_sleep
 
     async def request(
@@ -337,7 +344,6 @@ class AsyncKernel(_KernelBase):
         data: Mapping[str, str] | None = None,
         options: RequestOptions,
         raw: bool = False,
-        max_retries: int | None = None,
     ) -> Any:
         request = self.build_request(
             method, path, params=params, json_body=json_body, files=files, data=data,
@@ -345,7 +351,7 @@ class AsyncKernel(_KernelBase):
         )  # fmt: skip
         client = self.pool.get()
         retries = 0
-        limit = self.options.max_retries if max_retries is None else max_retries
+        limit = self.options.max_retries
         started = time.perf_counter()
         while True:
             self.prepare_attempt(request, retries)

@@ -38,4 +38,3 @@ class ClientOptions:
     timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
     default_headers: Mapping[str, str] = field(default_factory=dict)
-    default_query: Mapping[str, str] = field(default_factory=dict)

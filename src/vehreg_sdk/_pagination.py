@@ -10,7 +10,7 @@ for the first page.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -68,6 +68,7 @@ class _PageBase(Generic[M]):
         request_id: str | None,
         params: Params,
         next_params: NextParams,
+        fetch: Callable[[Params], Any],
     ) -> None:
         self.data = data
         self.has_more = has_more
@@ -75,6 +76,8 @@ class _PageBase(Generic[M]):
         self.request_id = request_id
         self._params = params
         self._next_params = next_params
+        #: fetches the page of the given params (an awaitable on the async client)
+        self._fetch = fetch
 
     def next_page_params(self) -> Params | None:
         """Query parameters of the next page, or None when this is the last one."""
@@ -95,18 +98,7 @@ class _PageBase(Generic[M]):
 class SyncCursorPage(_PageBase[M]):
     """One page of a list; iterating it walks this page and every following one."""
 
-    def __init__(
-        self,
-        data: list[M],
-        has_more: bool,
-        next_cursor: str | None,
-        request_id: str | None,
-        params: Params,
-        next_params: NextParams,
-        fetch: Callable[[Params], SyncCursorPage[M]],
-    ) -> None:
-        super().__init__(data, has_more, next_cursor, request_id, params, next_params)
-        self._fetch = fetch
+    _fetch: Callable[[Params], SyncCursorPage[M]]
 
     def get_next_page(self) -> SyncCursorPage[M]:
         params = self.next_page_params()
@@ -131,18 +123,7 @@ class SyncCursorPage(_PageBase[M]):
 class AsyncCursorPage(_PageBase[M]):
     """One page of a list on the async client; ``async for`` walks every following page too."""
 
-    def __init__(
-        self,
-        data: list[M],
-        has_more: bool,
-        next_cursor: str | None,
-        request_id: str | None,
-        params: Params,
-        next_params: NextParams,
-        fetch: Callable[[Params], Awaitable[AsyncCursorPage[M]]],
-    ) -> None:
-        super().__init__(data, has_more, next_cursor, request_id, params, next_params)
-        self._fetch = fetch
+    _fetch: Callable[[Params], Awaitable[AsyncCursorPage[M]]]
 
     async def get_next_page(self) -> AsyncCursorPage[M]:
         params = self.next_page_params()
@@ -183,7 +164,3 @@ class AsyncPaginator(Generic[M]):
 def page_params(**params: Any) -> Params:
     """Drop the parameters left at None."""
     return {k: v for k, v in params.items() if v is not None}
-
-
-def merge(params: Mapping[str, Any], **more: Any) -> Params:
-    return {**params, **page_params(**more)}

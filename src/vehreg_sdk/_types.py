@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypedDict,
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["NOT_GIVEN", "FileInput", "NotGiven", "PollOptions", "RequestOptions", "TimeoutInput"]
+__all__ = ["NOT_GIVEN", "FileInput", "NotGiven", "PollOptions", "RequestOptions"]
 
 
 @final
@@ -34,9 +34,6 @@ class NotGiven:
 
 
 NOT_GIVEN: Final = NotGiven()
-
-#: seconds, an ``httpx.Timeout``, or ``None`` for no timeout at all.
-TimeoutInput: TypeAlias = "float | httpx.Timeout | None"
 
 #: what ``file=`` accepts: bytes, a path, an open binary file, or
 #: ``(filename, content)`` / ``(filename, content, content_type)``.

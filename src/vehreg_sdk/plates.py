@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import _jws
+from ._errors import VehregError
 
 if TYPE_CHECKING:
     from .types.keys import Jwks
@@ -54,15 +55,10 @@ _REQUIRED_STR_CLAIMS = ("plate", "registration_id", "vehicle_code", "store_id")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
-class PlateTokenError(Exception):
+class PlateTokenError(VehregError):
     """A plate token is not genuine or cannot be read. ``message_zh`` carries the Chinese text."""
 
     code = "plate_token.invalid"
-
-    def __init__(self, message: str, message_zh: str) -> None:
-        super().__init__(f"{message} / {message_zh}")
-        self.message = message
-        self.message_zh = message_zh
 
 
 class MalformedTokenError(PlateTokenError):

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Final
 
+from .._errors import VehregError
+
 __all__ = [
     "COLUMNS",
     "COLUMNS_BY_KEY",
@@ -177,13 +179,8 @@ _OWN_COLUMNS: Final[frozenset[str]] = frozenset(
 )
 
 
-class HeaderError(ValueError):
+class HeaderError(VehregError, ValueError):
     """The header row is unusable: unknown or missing required columns (bilingual)."""
-
-    def __init__(self, message: str, message_zh: str) -> None:
-        super().__init__(f"{message} / {message_zh}")
-        self.message = message
-        self.message_zh = message_zh
 
 
 def match_headers(headers: list[str]) -> list[str | None]:

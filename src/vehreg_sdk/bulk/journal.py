@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .._errors import VehregError
+
 __all__ = ["Journal", "JournalError", "JournalRow", "RowStatus"]
 
 RowStatus = Literal["pending", "registered", "rejected", "failed", "invalid"]
@@ -66,13 +68,8 @@ CREATE TABLE IF NOT EXISTS run_rows (
 """
 
 
-class JournalError(RuntimeError):
+class JournalError(VehregError, RuntimeError):
     """The journal belongs to another store or is unusable; bilingual."""
-
-    def __init__(self, message: str, message_zh: str) -> None:
-        super().__init__(f"{message} / {message_zh}")
-        self.message = message
-        self.message_zh = message_zh
 
 
 @dataclass(slots=True)

@@ -29,6 +29,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Literal
 
+from .._errors import VehregError
 from .columns import HeaderError, match_headers
 
 __all__ = [
@@ -48,13 +49,8 @@ _CHUNK = 1 << 20
 DATA_SHEET = "登记表"
 
 
-class SheetError(ValueError):
+class SheetError(VehregError, ValueError):
     """The file cannot be read as a sheet (encoding, format, header); bilingual."""
-
-    def __init__(self, message: str, message_zh: str) -> None:
-        super().__init__(f"{message} / {message_zh}")
-        self.message = message
-        self.message_zh = message_zh
 
 
 @dataclass(slots=True)

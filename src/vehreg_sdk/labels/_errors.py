@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+from .._errors import VehregError
 
-class LabelError(Exception):
-    """Base of every label error."""
+
+class LabelError(VehregError):
+    """Base of every label error; a :class:`vehreg_sdk.VehregError` like every other SDK error."""
 
     code = "label.error"
-
-    def __init__(self, message: str, message_zh: str) -> None:
-        super().__init__(f"{message} / {message_zh}")
-        self.message = message
-        self.message_zh = message_zh
 
 
 class LabelDataError(LabelError):

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from .. import privacy
+from .._errors import VehregError
 
 if TYPE_CHECKING:
     from ..types import EbikeRegistration
@@ -60,15 +61,10 @@ def status_text(status: str, lang: str = "zh") -> str:
     return zh if lang.startswith("zh") else en
 
 
-class OutboxError(Exception):
+class OutboxError(VehregError):
     """Base of the outbox's own errors; ``message`` (en) and ``message_zh`` are clerk-readable."""
 
     code = "outbox.error"
-
-    def __init__(self, message: str, message_zh: str) -> None:
-        super().__init__(f"{message} / {message_zh}")
-        self.message = message
-        self.message_zh = message_zh
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "message_zh": self.message_zh}

@@ -15,16 +15,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import _errors as errors
-from ..privacy import (
-    mask_address,
-    mask_id_number,
-    mask_mobile,
-    mask_name,
-    mask_text,
-    masked_logger,
-)
+from ..privacy import masked_logger
 from ..types import EbikeRegistration
+from ._db import dumps as _dumps
 from ._models import ItemStatus, OutboxItem, SyncReport
+from ._redact import exception_summary, mask_values, owner_personal
+from ._redact import frames as _frames
 
 if TYPE_CHECKING:
     from ._store import Outbox
@@ -440,51 +436,16 @@ def _record(
         return outbox._get(conn, item.local_id)
 
 
-def _dumps(value: Any) -> str:
-    from ._db import dumps
-
-    return dumps(value)
+def _personal(item: OutboxItem) -> dict[str, str]:
+    return owner_personal(item.payload.get("owner") or {})
 
 
-def error_summary(exc: BaseException, item: OutboxItem, limit: int = 200) -> str:
-    """``Type: first line``, with the item's owner data masked by value, then ID numbers and
-    mobiles anywhere, cut to ``limit`` characters: safe for a log line."""
-    try:
-        text = str(exc).strip()
-    except Exception:
-        text = ""
-    text = mask_owner(text.splitlines()[0] if text else "", item)
-    if len(text) > limit:
-        text = text[:limit] + "…"
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+def error_summary(exc: BaseException, item: OutboxItem) -> str:
+    """``Type: first line``, the item's owner data masked by value, then ID numbers and
+    mobiles anywhere, cut short: safe for a log line."""
+    return exception_summary(exc, _personal(item))
 
 
 def mask_owner(text: str, item: OutboxItem) -> str:
-    """``text`` with the item's owner data masked by value (a name or an address cannot be
-    recognised by a pattern), then every ID number and mobile masked."""
-    owner = item.payload.get("owner") or {}
-    masks = (
-        ("name", mask_name),
-        ("id_number", mask_id_number),
-        ("mobile", mask_mobile),
-        ("address", mask_address),
-    )
-    found = {
-        str(owner[key]).strip(): mask(str(owner[key]))
-        for key, mask in masks
-        if isinstance(owner.get(key), str) and len(str(owner[key]).strip()) >= 2
-    }
-    for value in sorted(found, key=len, reverse=True):
-        text = text.replace(value, found[value])
-    return mask_text(text)
-
-
-def _frames(exc: BaseException, depth: int = 4) -> str:
-    import traceback
-    from pathlib import PurePath
-
-    frames = traceback.extract_tb(exc.__traceback__)[-depth:]
-    return (
-        " <- ".join(f"{PurePath(f.filename).name}:{f.lineno} in {f.name}" for f in reversed(frames))
-        or "(no traceback)"
-    )
+    """``text`` with the item's owner data masked by value, then every ID number and mobile."""
+    return mask_values(text, _personal(item))

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 logger = masked_logger("vehreg_sdk.pos")
 
-_SEPARATORS = re.compile(r"[|\t\r\n,，;；]+")
+#: What separates the fields of a scan (ID card readers use ``|``, tabs, commas or lines).
+SCAN_SEPARATORS = re.compile(r"[|\t\r\n,，;；]+")
 _ID_NUMBER = re.compile(r"[1-9][0-9]{16}[0-9Xx]")
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff·]{2,15}")
 
@@ -53,7 +54,7 @@ class IdCardScan:
     def parse_scan(self, text: str) -> ScanResult | None:
         from ..rules import validate_resident_id
 
-        parts = [p.strip() for p in _SEPARATORS.split(text or "") if p.strip()]
+        parts = [p.strip() for p in SCAN_SEPARATORS.split(text or "") if p.strip()]
         id_number = next(
             (
                 p.upper()

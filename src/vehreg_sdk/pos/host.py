@@ -10,27 +10,22 @@ failure, and goes on. Hook wrappers are therefore not supported in 1.0.
 from __future__ import annotations
 
 import os
-import re
 import time
-import traceback
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from ..privacy import (
-    mask_address,
-    mask_id_number,
-    mask_mobile,
-    mask_name,
-    mask_text,
-    masked_logger,
-)
+# exception_summary and owner_personal: how a failure is shown; the bridge imports them from here.
+from ..outbox._redact import exception_summary as exception_summary
+from ..outbox._redact import frames as _frames
+from ..outbox._redact import owner_personal as owner_personal
+from ..privacy import mask_name, masked_logger
 from . import hookspecs
+from .builtins import SCAN_SEPARATORS, builtin_plugins
 from .hookspecs import ENTRY_POINT_GROUP, PROJECT_NAME, PrinterChoice, ScanResult
 
 if TYPE_CHECKING:
@@ -41,10 +36,6 @@ logger = masked_logger("vehreg_sdk.pos")
 
 #: How many recent failures :attr:`PluginHost.failures` keeps (for ``vehreg pos plugins``).
 RECENT_FAILURES = 200
-#: The longest exception text kept in a :class:`PluginFailure` (the rest is cut).
-MAX_ERROR_CHARS = 200
-
-_SCAN_SEPARATORS = re.compile(r"[|\t\r\n,，;；]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +85,6 @@ class PluginHost:
         self._dists: dict[str, tuple[str | None, str | None]] = {}
         self._builtin_names: set[str] = set()
         if builtins:
-            from .builtins import builtin_plugins
-
             for name, plugin in builtin_plugins(self):
                 self._builtin_names.add(name)
                 self.register(plugin, name=name)
@@ -257,51 +246,11 @@ def personal_data(arguments: Mapping[str, Any]) -> dict[str, str]:
     for key, value in arguments.items():
         owner = getattr(value, "owner", None)
         if owner is not None:
-            for attr, mask in (
-                ("name", mask_name),
-                ("id_number", mask_id_number),
-                ("mobile", mask_mobile),
-                ("address", mask_address),
-            ):
-                text = getattr(owner, attr, None)
-                if isinstance(text, str) and len(text.strip()) >= 2:
-                    found[text.strip()] = mask(text)
+            found.update(owner_personal(owner))
         elif key == "text" and isinstance(value, str) and value.strip():
-            for part in _SCAN_SEPARATORS.split(value):
+            for part in SCAN_SEPARATORS.split(value):
                 if len(part.strip()) >= 2:
                     found[part.strip()] = mask_name(part)
             if len(value.strip()) >= 2:
                 found[value.strip()] = mask_name(value)
     return found
-
-
-def exception_summary(
-    exc: BaseException, personal: Mapping[str, str] | None = None, *, limit: int = MAX_ERROR_CHARS
-) -> str:
-    """``Type: first line of the message``, safe for a log, a page or a result file.
-
-    Every value of ``personal`` (see :func:`personal_data`) is replaced by its masked form,
-    then ID numbers and mobiles anywhere are masked (:func:`vehreg_sdk.privacy.mask_text`),
-    and the text is cut to ``limit`` characters.
-    """
-    try:
-        text = str(exc)
-    except Exception:  # a broken __str__ must not break the report
-        text = ""
-    text = text.strip().splitlines()[0] if text.strip() else ""
-    for value in sorted(personal or {}, key=len, reverse=True):
-        text = text.replace(value, (personal or {})[value])
-    text = mask_text(text)
-    if len(text) > limit:
-        text = text[:limit] + "…"
-    name = type(exc).__name__
-    return f"{name}: {text}" if text else name
-
-
-def _frames(exc: BaseException, depth: int = 4) -> str:
-    """Where an exception came from, as ``file:line in function`` frames, without its message."""
-    frames = traceback.extract_tb(exc.__traceback__)[-depth:]
-    return (
-        " <- ".join(f"{PurePath(f.filename).name}:{f.lineno} in {f.name}" for f in reversed(frames))
-        or "(no traceback)"
-    )

@@ -23,7 +23,7 @@ from ..rules import Violation
 from ..types import EbikeRegistration, EbikeRegistrationCreate, Store
 from ..types._base import violations_from_pydantic
 from .hookspecs import ScanResult
-from .host import PluginHost, exception_summary, personal_data
+from .host import PluginHost, exception_summary, owner_personal, personal_data
 
 if TYPE_CHECKING:
     from ..types import EbikeCertificate
@@ -269,12 +269,7 @@ def _personal(model: EbikeRegistrationCreate | None, data: Mapping[str, Any]) ->
     if model is not None:
         return personal_data({"sale": model})
     owner = data.get("owner")
-    if not isinstance(owner, Mapping):
-        return {}
-    from types import SimpleNamespace
-
-    fields = {k: v for k, v in owner.items() if isinstance(v, str) and isinstance(k, str)}
-    return personal_data({"sale": SimpleNamespace(owner=SimpleNamespace(**fields))})
+    return owner_personal(owner) if isinstance(owner, Mapping) else {}
 
 
 def _unique(violations: list[Violation]) -> list[Violation]:

@@ -10,13 +10,14 @@ After: recover the original registration when a *retried* POST meets
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from .._errors import ConflictError, LocalValidationError
 from .._logging import logger
+from ..rules._input import today_shanghai as business_date
 from ..types._base import violations_from_pydantic
 from ..types.ebike_registrations import (
     EbikeRegistration,
@@ -30,15 +31,18 @@ if TYPE_CHECKING:
     from ..rules._violation import Violation
     from ..types.certificates import EbikeCertificate
 
-#: China Standard Time has had no daylight saving since 1991: a fixed offset is exact.
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+__all__ = [
+    "ALREADY_REGISTERED",
+    "attach_warnings",
+    "build_create",
+    "business_date",
+    "recovered",
+    "request_body",
+    "same_sale",
+    "should_recover",
+]
 
 ALREADY_REGISTERED = "vehicle.already_registered"
-
-
-def business_date() -> date:
-    """Today in Asia/Shanghai, the date the bureau's rules use."""
-    return datetime.now(SHANGHAI).date()
 
 
 def build_create(
@@ -118,14 +122,22 @@ def same_sale(existing: EbikeRegistration, request: EbikeRegistrationCreate) -> 
     return request.client_reference is None or existing.client_reference == request.client_reference
 
 
-def log_recovered(existing_id: str, error: ConflictError) -> None:
+def recovered(
+    found: Any, raw: bool, request: EbikeRegistrationCreate, error: ConflictError
+) -> bool:
+    """Whether ``found`` (the registration ``error`` names; an APIResponse when ``raw``)
+    is this very sale, so that ``create`` may return it; logs the recovery when it is."""
+    existing = found.parse() if raw else found
+    if not same_sale(existing, request):
+        return False
     logger.info(
         "recovered registration %s: a retried create met %s (request_id=%s); "
         "the earlier attempt had committed",
-        existing_id,
+        error.existing_id,
         ALREADY_REGISTERED,
         error.request_id,
     )
+    return True
 
 
 def attach_warnings(result: Any, warnings: list[Violation]) -> Any:

@@ -33,6 +33,7 @@ from .._pagination import AsyncPaginator, SyncCursorPage, page_params
 from .._types import RequestOptions
 from ..types.ebike_registration_batches import BatchItem, BatchItemStatus, EbikeRegistrationBatch
 from ._base import AsyncAPIResource, SyncAPIResource, model_parser, segment
+from ._ebike_submit import should_recover
 
 if TYPE_CHECKING:
     from ..bulk.result import BulkResult
@@ -70,9 +71,7 @@ def _single_body(store_id: str, reference: str, item: Mapping[str, Any]) -> dict
 
 def _recoverable(error: ConflictError) -> str | None:
     """The registration a 409 names when it may be this very row's earlier create."""
-    if error.code == "vehicle.already_registered" and error.existing_id:
-        return error.existing_id
-    return None
+    return error.existing_id if should_recover(error, caller_key=True) else None
 
 
 def _same_row(existing: Any, body: Mapping[str, Any]) -> bool:

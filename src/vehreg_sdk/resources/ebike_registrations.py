@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Final, Unpack, cast
+from typing import TYPE_CHECKING, Any, Final, Unpack
 
 from .._errors import ConflictError, WaitTimeoutError
 from .._pagination import AsyncPaginator, SyncCursorPage, page_params
@@ -95,10 +95,8 @@ class EbikeRegistrations(SyncAPIResource):
                 raise
             assert error.existing_id is not None
             found = self.retrieve(error.existing_id, **_read_options(options))
-            existing = cast(Any, found).parse() if self._raw else found
-            if not submit.same_sale(existing, request):
+            if not submit.recovered(found, self._raw, request, error):
                 raise
-            submit.log_recovered(error.existing_id, error)
             result = found
         return submit.attach_warnings(result, warnings)  # type: ignore[no-any-return]
 
@@ -217,10 +215,8 @@ class AsyncEbikeRegistrations(AsyncAPIResource):
                 raise
             assert error.existing_id is not None
             found = await self.retrieve(error.existing_id, **_read_options(options))
-            existing = cast(Any, found).parse() if self._raw else found
-            if not submit.same_sale(existing, request):
+            if not submit.recovered(found, self._raw, request, error):
                 raise
-            submit.log_recovered(error.existing_id, error)
             result = found
         return submit.attach_warnings(result, warnings)  # type: ignore[no-any-return]
 

@@ -77,8 +77,7 @@ def code_text(
             f"{thing_zh}过长（{len(value)} 个字符）。",
             allowed=f"<= {max_chars}",
         )
-    # Fast path: plain ASCII letters and digits need no Unicode normalisation.
-    text = value.upper() if value.isascii() and value.isalnum() else normalize_code(value)
+    text = normalize_code(value)
     if not text:
         return _required(code, field, thing, thing_zh)
     return text

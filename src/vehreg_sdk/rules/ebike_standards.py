@@ -51,10 +51,6 @@ class Limit:
     severity: Severity = "error"
     basis: str = "[S]"
 
-    def is_broken_by(self, value: float) -> bool:
-        """Whether ``value`` lies beyond the bound (the bound itself is allowed)."""
-        return value > self.bound if self.kind == "max" else value < self.bound
-
 
 def _max(attribute: str, bound: float, slug: str, en: str, zh: str, unit: str) -> Limit:
     return Limit(attribute, "max", bound, f"ebike.{slug}_exceeded", en, zh, unit)

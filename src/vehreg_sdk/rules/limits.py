@@ -36,7 +36,7 @@ _BOUNDS: dict[tuple[int, str | None, frozenset[str] | None], tuple[EbikeRuleSet,
 
 def _bounds(
     ruleset: EbikeRuleSet, chemistry: str | None, attributes: frozenset[str] | None
-) -> list[tuple[str, bool, float, Limit]]:
+) -> _Bounds:
     """The limits of ``ruleset`` on ``attributes`` (all if ``None``), flattened for the hot loop."""
     key = (id(ruleset), chemistry, attributes)
     entry = _BOUNDS.get(key)

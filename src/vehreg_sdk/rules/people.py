@@ -94,19 +94,6 @@ def _id_facts(text: str) -> _IdFacts:
     )
 
 
-def resident_id_facts(value: object) -> _IdFacts | None:
-    """The facts of ``value`` if it is an ID number as the rules keep it, else ``None``.
-
-    For the fast paths of the models and of ``check_ebike_registration``: ``value`` is
-    a ``str`` of 17 digits and a digit or ``X`` (so it needs no normalisation), and
-    :func:`validate_resident_id` reports nothing for it on ``on`` exactly when
-    ``birth is not None and birth <= YYYYMMDD(on) and checksum_ok and region_known``.
-    """
-    if type(value) is str and _RESIDENT_ID.fullmatch(value):
-        return _id_facts(value)
-    return None
-
-
 def _as_yyyymmdd(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 

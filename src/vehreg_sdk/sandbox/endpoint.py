@@ -28,7 +28,7 @@ from . import idempotency, review
 from .auth import Dealer, authenticate
 from .bureau import Bureau
 from .files import MAX_MULTIPART_BODY, Part, parse_multipart, sha256_hex
-from .problems import PROBLEM_CONTENT_TYPE, ProblemError, violation
+from .problems import PROBLEM_CONTENT_TYPE, ProblemError
 
 logger = masked_logger("vehreg_sdk.sandbox")
 
@@ -284,10 +284,3 @@ def _process(endpoint: Endpoint, call: Call, raw_path: str, raw_query: str) -> _
         idempotency.StoredResponse(outcome.status, outcome.content_type, outcome.body),
     )
     return outcome
-
-
-def field_violation(field_name: str, code: str, message: str, message_zh: str) -> ProblemError:
-    """A 422 ``validation.failed`` about a single field."""
-    return ProblemError(
-        "validation.failed", errors=[violation(field_name, code, message, message_zh)]
-    )

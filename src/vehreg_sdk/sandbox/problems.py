@@ -243,6 +243,11 @@ def violation(field: str, code: str, message: str, message_zh: str) -> Violation
     return Violation(code=code, field=field, message=message, message_zh=message_zh)
 
 
+def unknown_field(name: str) -> Violation:
+    """The ``errors[]`` entry for a body field the endpoint does not take."""
+    return violation(name, "field.unknown", "Unknown field.", "不支持的字段。")
+
+
 def body_not_object() -> Violation:
     """The ``errors[]`` entry for a JSON body that is not an object."""
     return violation(

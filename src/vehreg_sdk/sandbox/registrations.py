@@ -88,14 +88,17 @@ def allocate_plate(conn: sqlite3.Connection, settings: Settings) -> str:
     return plate
 
 
-def _already_registered(
-    conn: sqlite3.Connection, dealer: Dealer, vehicle_code: str
-) -> ProblemError:
-    row = conn.execute(
+def _live_holder(conn: sqlite3.Connection, vehicle_code: str) -> sqlite3.Row | None:
+    """``id`` and ``dealer_id`` of the live registration of ``vehicle_code``, if any."""
+    row: sqlite3.Row | None = conn.execute(
         "SELECT id, dealer_id FROM registrations WHERE vehicle_code = ? "
         "AND status NOT IN ('rejected', 'cancelled')",
         (vehicle_code,),
     ).fetchone()
+    return row
+
+
+def _already_registered(row: sqlite3.Row | None, dealer: Dealer) -> ProblemError:
     own = row is not None and row["dealer_id"] == dealer.id
     # Another dealer's registration id is not disclosed (isolation), only the fact.
     return ProblemError(
@@ -112,30 +115,32 @@ def _already_registered(
                 "该车辆已登记；如需重新登记，请先撤销原登记。",
             )
         ],
-        extra={"existing_id": row["id"] if own else None},
+        extra={"existing_id": row["id"] if own and row is not None else None},
     )
 
 
 def _uploads(
     conn: sqlite3.Connection, dealer: Dealer, upload_ids: list[str]
 ) -> tuple[dict[str, str], list[Violation]]:
+    wanted = list(dict.fromkeys(upload_ids))
     kinds: dict[str, str] = {}
-    missing: list[Violation] = []
-    for index, upload_id in enumerate(upload_ids):
-        row = conn.execute(
-            "SELECT kind FROM uploads WHERE id = ? AND dealer_id = ?", (upload_id, dealer.id)
-        ).fetchone()
-        if row is None:
-            missing.append(
-                violation(
-                    f"uploads.{index}",
-                    "upload.not_found",
-                    "No such upload; upload the file first with POST /v1/uploads.",
-                    "上传文件不存在，请先通过 POST /v1/uploads 上传。",
-                )
-            )
-        else:
-            kinds[upload_id] = str(row[0])
+    if wanted:
+        marks = ", ".join("?" * len(wanted))
+        rows = conn.execute(
+            f"SELECT id, kind FROM uploads WHERE dealer_id = ? AND id IN ({marks})",  # noqa: S608
+            (dealer.id, *wanted),
+        )
+        kinds = {str(row[0]): str(row[1]) for row in rows}
+    missing = [
+        violation(
+            f"uploads.{index}",
+            "upload.not_found",
+            "No such upload; upload the file first with POST /v1/uploads.",
+            "上传文件不存在，请先通过 POST /v1/uploads 上传。",
+        )
+        for index, upload_id in enumerate(upload_ids)
+        if upload_id not in kinds
+    ]
     return kinds, missing
 
 
@@ -166,12 +171,9 @@ def create_registration(
     registration_id = new_id("reg")
     try:
         with bureau.db.write() as conn:
-            if conn.execute(
-                "SELECT 1 FROM registrations WHERE vehicle_code = ? "
-                "AND status NOT IN ('rejected', 'cancelled')",
-                (body.vehicle.vehicle_code,),
-            ).fetchone():
-                raise _already_registered(conn, dealer, body.vehicle.vehicle_code)
+            holder = _live_holder(conn, body.vehicle.vehicle_code)
+            if holder is not None:
+                raise _already_registered(holder, dealer)
             plate = allocate_plate(conn, bureau.settings)
             token = bureau.sign_plate_token(
                 {
@@ -229,7 +231,8 @@ def create_registration(
     except sqlite3.IntegrityError:
         # The partial UNIQUE index caught a racing create (another process): one winner.
         with bureau.db.read() as conn:
-            raise _already_registered(conn, dealer, body.vehicle.vehicle_code) from None
+            holder = _live_holder(conn, body.vehicle.vehicle_code)
+        raise _already_registered(holder, dealer) from None
     bureau.events_created()
     return doc
 

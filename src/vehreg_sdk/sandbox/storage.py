@@ -129,7 +129,7 @@ CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_attempt_at)
 
 
 class Database:
-    """The bureau's SQLite file. Every method opens and closes its own connection."""
+    """The bureau's SQLite file. Each unit of work borrows a pooled connection."""
 
     #: Idle connections kept open for reuse.
     POOL_SIZE = 8
@@ -213,11 +213,6 @@ class Database:
             conn.execute("COMMIT")
         finally:
             self._release(conn)
-
-    def get_meta(self, key: str) -> str | None:
-        with self.read() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
 
     def set_meta_if_absent(self, key: str, value: str) -> str:
         """Store ``value`` under ``key`` unless a value exists; return the stored value."""

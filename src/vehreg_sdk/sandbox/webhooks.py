@@ -11,8 +11,6 @@ Only loopback URLs are accepted: the sandbox must never call out of the machine.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import secrets
 import sqlite3
@@ -23,29 +21,19 @@ import anyio.to_thread
 import httpx
 
 from ..types.events import EventType
+from ..webhooks import SIGNATURE_HEADER, signature_header
 from .bureau import Bureau
 from .clock import rfc3339
-from .problems import ProblemError, json_object, violation
+from .problems import ProblemError, json_object, unknown_field, violation
 
-SIGNATURE_HEADER = "Vehreg-Signature"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 ALL_EVENTS = "*"
-
-
-def signature_header(secret: str, body: bytes, timestamp: int) -> str:
-    """``t=<timestamp>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>``."""
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={mac}"
 
 
 def check_endpoint_body(payload: Any) -> tuple[str, list[str]]:
     """``url`` and ``events`` of a create request; 422 listing every problem."""
     payload = json_object(payload)
-    errors = [
-        violation(name, "field.unknown", "Unknown field.", "不支持的字段")
-        for name in payload
-        if name not in ("url", "events")
-    ]
+    errors = [unknown_field(name) for name in payload if name not in ("url", "events")]
     url = payload.get("url")
     if not isinstance(url, str) or not url:
         errors.append(violation("url", "field.required", "url is required.", "请填写 url。"))
@@ -174,7 +162,7 @@ async def deliver_due(bureau: Bureau) -> None:
             attempts = int(item["attempts"]) + 1
             headers = {
                 "Content-Type": "application/json",
-                SIGNATURE_HEADER: signature_header(item["secret"], body, int(bureau.clock())),
+                SIGNATURE_HEADER: signature_header(body, item["secret"], int(bureau.clock())),
                 "Vehreg-Event-Id": event["id"],
                 "Vehreg-Delivery-Attempt": str(attempts),
                 "User-Agent": "vehreg-sandbox-webhooks/1",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
@@ -64,25 +63,14 @@ def _as_pydantic_would_strip(value: Any) -> Any:
 
 
 def _text_field(value: Any) -> Any:
-    """A before validator: :func:`~vehreg_sdk.rules._text.normalize` for text, in one call."""
-    if type(value) is str:
-        if value.isascii() and value.isprintable():
-            return value.strip()
-        text = unicodedata.normalize("NFKC", value)
-        if text.isprintable():
-            return text.strip()
+    """A before validator: :func:`~vehreg_sdk.rules._text.normalize` for text."""
     if isinstance(value, str):
         return normalize(value)
     return _as_pydantic_would_strip(value)
 
 
 def _code_field(value: Any) -> Any:
-    """A before validator: :func:`~vehreg_sdk.rules._text.normalize_code` for text, in one call."""
-    if type(value) is str and value.isascii():
-        if value.isalnum():
-            return value.upper()
-        if value.isprintable():
-            return value.replace(" ", "").upper()
+    """A before validator: :func:`~vehreg_sdk.rules._text.normalize_code` for text."""
     if isinstance(value, str):
         return normalize_code(value)
     return _as_pydantic_would_strip(value)

@@ -6,7 +6,7 @@ from typing import Any
 
 from vehreg_sdk.outbox import OutboxItem
 from vehreg_sdk.pos import Till
-from vehreg_sdk.pos.host import exception_summary, personal_data
+from vehreg_sdk.pos.host import exception_summary, owner_personal
 from vehreg_sdk.pos.printing import print_label, render_label
 from vehreg_sdk.privacy import masked_logger
 
@@ -28,11 +28,7 @@ def _registration(item: OutboxItem) -> Any:
 
 def _personal(item: OutboxItem) -> dict[str, str]:
     """The sale's owner data as queued (the bureau's registration holds it masked)."""
-    from types import SimpleNamespace
-
-    owner = item.payload.get("owner") or {}
-    fields = {k: v for k, v in owner.items() if isinstance(k, str) and isinstance(v, str)}
-    return personal_data({"sale": SimpleNamespace(owner=SimpleNamespace(**fields))})
+    return owner_personal(item.payload.get("owner") or {})
 
 
 def png_for_item(till: Till, item: OutboxItem) -> bytes:

@@ -8,7 +8,7 @@ from typing import Any
 from ...types import RegistrationStatus
 from ..endpoint import Call, Endpoint, Reply
 from ..pagination import QueryReader, page_envelope
-from ..problems import ProblemError, body_not_object, violation
+from ..problems import ProblemError, body_not_object, unknown_field, violation
 from ..registrations import cancel_registration, create_registration, load
 from ..review import add_photo
 from ..uploads import read_upload_form
@@ -72,11 +72,7 @@ def cancel(call: Call) -> Reply:
         if not isinstance(payload, dict):
             errors.append(body_not_object())
         else:
-            errors += [
-                violation(name, "field.unknown", "Unknown field.", "不支持的字段")
-                for name in payload
-                if name != "reason"
-            ]
+            errors += [unknown_field(name) for name in payload if name != "reason"]
             raw = payload.get("reason")
             if raw is not None and (not isinstance(raw, str) or len(raw) > 200):
                 errors.append(
