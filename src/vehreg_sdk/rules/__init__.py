@@ -36,6 +36,11 @@ from .people import (
     validate_uscc,
 )
 from .plates import validate_ebike_plate, validate_plate
+from .references import (
+    CLIENT_REFERENCE_PATTERN,
+    is_valid_client_reference,
+    validate_client_reference,
+)
 from .registration import check_ebike_registration
 from .sale import check_ebike_sale, select_standard
 from .temporary_plates import (
@@ -48,6 +53,7 @@ from .temporary_plates import (
 from .vin import validate_vin, vin_check_digit
 
 __all__ = [
+    "CLIENT_REFERENCE_PATTERN",
     "DEFAULT_CONFIG",
     "DEFAULT_STANDARDS",
     "GB17761_2018",
@@ -77,6 +83,7 @@ __all__ = [
     "check_person_fields",
     "classify_key_vehicle",
     "errors_only",
+    "is_valid_client_reference",
     "latest_valid_to",
     "parse_certificate_qr",
     "register_certificate_qr_parser",
@@ -84,6 +91,7 @@ __all__ = [
     "unregister_certificate_qr_parser",
     "validate_ccc_number",
     "validate_certificate_number",
+    "validate_client_reference",
     "validate_ebike_plate",
     "validate_id_document",
     "validate_mobile",
