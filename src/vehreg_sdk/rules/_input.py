@@ -10,24 +10,15 @@ list and never raising.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta, timezone
 from types import MappingProxyType
 
+from ._dates import SHANGHAI, as_date, business_date, read_date, today_shanghai
 from ._text import normalize, normalize_code
 from ._violation import Severity, Violation
 
 #: No code or number a clerk types is longer than this; longer input is rejected
 #: before any normalisation, so a pasted 10 MB string costs nothing.
 MAX_CODE_CHARS = 256
-
-# China has kept UTC+8 without daylight saving since 1991, so a fixed offset is
-# exact for business dates and needs no tz database on the till.
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
-
-
-def today_shanghai() -> date:
-    """Today's business date in Asia/Shanghai."""
-    return datetime.now(SHANGHAI).date()
 
 
 def violation(
@@ -101,20 +92,6 @@ def has_text(value: object, *, max_chars: int = MAX_CODE_CHARS) -> bool:
 
 def _required(code: str, field: str, thing: str, thing_zh: str) -> Violation:
     return violation(f"{code}.required", field, f"The {thing} is required.", f"请填写{thing_zh}。")
-
-
-def as_date(value: object) -> date | None:
-    """A date (a ``datetime`` counts as its Shanghai date), or ``None`` for anything else."""
-    if isinstance(value, datetime):
-        return value.astimezone(SHANGHAI).date() if value.tzinfo else value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 # Integers below 2**53 convert to float exactly; larger ones go through float() below.
@@ -193,6 +170,24 @@ def direct_kinds(names: tuple[str, ...]) -> set[type]:
         kinds = _DIRECT_KINDS[names] = set()
     return kinds
 
+
+__all__ = [
+    "MAX_CODE_CHARS",
+    "SHANGHAI",
+    "as_date",
+    "as_number",
+    "business_date",
+    "code_text",
+    "direct_kinds",
+    "enum_text",
+    "field_of",
+    "fields_of",
+    "has_text",
+    "plain_text",
+    "read_date",
+    "today_shanghai",
+    "violation",
+]
 
 _EMPTY: Mapping[str, object] = MappingProxyType({})
 # names -> classes whose instance dict fields_of returns (see direct_kinds)

@@ -9,9 +9,8 @@ CCC number is 16 digits with the year of first issue in front [S].
 from __future__ import annotations
 
 import re
-from datetime import date
 
-from ._input import code_text, today_shanghai, violation
+from ._input import business_date, code_text, today_shanghai, violation
 from ._violation import Violation
 
 __all__ = [
@@ -48,12 +47,12 @@ def vehicle_code_year(vehicle_code: str) -> int:
 _ALWAYS_PLAUSIBLE_UNTIL = 2025
 
 
-def _latest_year(on: date | None) -> int:
-    return (on or today_shanghai()).year + 1
+def _latest_year(on: object) -> int:
+    return business_date(on).year + 1
 
 
 def validate_vehicle_code(
-    value: object, *, on: date | None = None, field: str = "vehicle_code"
+    value: object, *, on: object = None, field: str = "vehicle_code"
 ) -> list[Violation]:
     """整车编码: exactly 15 digits (no checksum exists, so none is invented).
 
@@ -140,7 +139,7 @@ def validate_motor_code(value: object, *, field: str = "motor_code") -> list[Vio
 
 
 def validate_ccc_number(
-    value: object, *, on: date | None = None, field: str = "ccc_number"
+    value: object, *, on: object = None, field: str = "ccc_number"
 ) -> list[Violation]:
     """CCC证书编号: 16 digits, the first four the year of first issue.
 
@@ -174,7 +173,7 @@ def validate_ccc_number(
         ]
     year = int(text[:4])
     if on is not None:
-        latest = on.year
+        latest = business_date(on).year
     else:
         latest = (
             _ALWAYS_PLAUSIBLE_UNTIL if year <= _ALWAYS_PLAUSIBLE_UNTIL else today_shanghai().year

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from ._input import as_date, direct_kinds, fields_of, has_text, violation
+from ._dates import Unreadable, business_date, read_date
+from ._input import direct_kinds, fields_of, has_text, violation
 from ._violation import Violation
 from .codes import _CLEAN_VEHICLE_CODE, _MOTOR_CODE, validate_motor_code, validate_vehicle_code
 from .config import DEFAULT_CONFIG, RuleConfig
@@ -40,10 +41,15 @@ def check_ebike_registration(
     sale: object,
     certificate: object = None,
     *,
-    on: date,
+    on: date | datetime | str,
     config: RuleConfig = DEFAULT_CONFIG,
 ) -> list[Violation]:
     """All violations of a registration on the business date ``on`` (errors and warnings).
+
+    ``on`` may be an aware ``datetime`` (its Asia/Shanghai date counts), a naive one
+    (its own date) or a date string. ``sale.invoice_date`` may be written as people
+    write dates (``2025/09/15``, ``2025年09月15日``, an ISO date-time); one that cannot
+    be read is ``invoice_date.format``.
 
     Field checks (vehicle code, motor code, product model, owner and guardian
     identity, mobile, address, invoice number), the owner's age rules
@@ -58,10 +64,14 @@ def check_ebike_registration(
     )
     person = owner.__dict__ if type(owner) in _OWNER_KINDS else fields_of(owner, OWNER_FIELDS)
     sold = sale.__dict__ if type(sale) in _SALE_KINDS else fields_of(sale, _SALE_FIELDS)
+    if type(on) is not date:
+        on = business_date(on)
     invoice_date = sold.get("invoice_date")
     if type(invoice_date) is not date:
-        invoice_date = as_date(invoice_date)
-    if _nothing_to_report(bike, person, sold, invoice_date, on, config):
+        invoice_date = read_date(invoice_date)
+    if not isinstance(invoice_date, Unreadable) and _nothing_to_report(
+        bike, person, sold, invoice_date, on, config
+    ):
         # The common case, decided in one pass: the field checks below would all be empty.
         found = sale_violations(bike, certificate, invoice_date, config)
         return found if len(found) < 2 else _without_duplicates(found)
@@ -175,7 +185,10 @@ def _vehicle_fields(bike: Mapping[str, object], on: date) -> list[Violation]:
 
 
 def _sale_fields(
-    sold: Mapping[str, object], invoice_date: date | None, on: date, config: RuleConfig
+    sold: Mapping[str, object],
+    invoice_date: date | Unreadable | None,
+    on: date,
+    config: RuleConfig,
 ) -> list[Violation]:
     found: list[Violation] = []
     if not has_text(sold.get("invoice_number"), max_chars=32):
@@ -187,8 +200,8 @@ def _sale_fields(
                 "请填写发票号码。",
             )
         )
-    if invoice_date is None:
-        return found  # sale_violations reports the missing date once
+    if not isinstance(invoice_date, date):
+        return found  # sale_violations reports a missing or unreadable date once
     if invoice_date > on:
         found.append(
             violation(
