@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -21,7 +21,6 @@ from vehreg_sdk.rules import (
 from .conftest import codes, error_codes, resident_id
 from .ebike_fixtures import STANDARD_2018, STANDARD_2024, certificate, model, vehicle
 
-UTC = timezone.utc
 SHANGHAI = timezone(timedelta(hours=8))
 
 

@@ -23,7 +23,13 @@ def _written(standard: str, written: str) -> dict[str, Any]:
 class TestStandardAsPrinted:
     @pytest.mark.parametrize(
         "written",
-        ["GB 17761-2024", " GB17761-2024 ", "gb17761-2024", "GB 17761—2024", "ＧＢ１７７６１－２０２４"],
+        [
+            "GB 17761-2024",
+            " GB17761-2024 ",
+            "gb17761-2024",
+            "GB 17761—2024",
+            "ＧＢ１７７６１－２０２４",
+        ],
     )
     def test_the_same_standard(self, written: str) -> None:
         cert = certificate(_written(STANDARD_2024, written))

@@ -38,7 +38,11 @@ VALIDATORS: list[Callable[[object], list[Violation]]] = [
     *(lambda v, t=t: rules.validate_id_document(t, v, ON) for t in "ABCHMNP"),
     lambda v: rules.validate_id_document(v, v, ON),
     lambda v: rules.validate_temporary_plate(
-        v, valid_from=ON, valid_to=ON, insurance_end=ON, situation=v  # type: ignore[arg-type]
+        v,
+        valid_from=ON,
+        valid_to=ON,
+        insurance_end=ON,
+        situation=v,  # type: ignore[arg-type]
     ),
 ]
 

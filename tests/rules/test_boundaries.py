@@ -1,0 +1,273 @@
+"""Every boundary the mutation run of ``rules/`` found unpinned, pinned at the boundary.
+
+Each test sits exactly on a bound and one step past it, so changing an operator
+(``<`` to ``<=``) or a constant (0.05 to 0.5, 2001 to 2002) fails it. The run
+itself: ``python tools/mutate_rules.py`` (docs/rules.md, "Mutation testing").
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from vehreg_sdk.rules import (
+    RuleConfig,
+    check_ccc,
+    check_ebike_registration,
+    check_ebike_sale,
+    check_owner,
+    validate_ebike_plate,
+    validate_id_document,
+    validate_mobile,
+    validate_plate,
+    validate_resident_id,
+    validate_temporary_plate,
+    validate_vin,
+)
+from vehreg_sdk.rules.temporary_plates import add_months
+
+from .conftest import codes, resident_id
+from .ebike_fixtures import STANDARD_2024, certificate, model, vehicle
+
+ON = date(2025, 10, 15)
+SOLD = date(2025, 10, 15)
+
+
+class TestBatteryVoltageAgainstTheCertificate:
+    """The bike's battery voltage may differ from the certified one by rounding (0.05 V)."""
+
+    @pytest.mark.parametrize(("bike_v", "mismatch"), [(48.04, False), (48.1, True), (47.9, True)])
+    def test_tolerance(self, bike_v: float, mismatch: bool) -> None:
+        cert = certificate(model(STANDARD_2024))
+        found = codes(check_ebike_sale(vehicle(cert, battery_voltage_v=bike_v), cert, SOLD))
+        assert ("vehicle.battery_voltage_mismatch" in found) is mismatch
+
+    def test_binary_exact_bound(self) -> None:
+        # 0.0625 is exact in binary: 0.05 < 0.0625, so it is a mismatch; 0.03125 is not.
+        cert = certificate(model(STANDARD_2024, battery_voltage_v=47.9375))
+        found = codes(check_ebike_sale(vehicle(cert, battery_voltage_v=48), cert, SOLD))
+        assert "vehicle.battery_voltage_mismatch" in found
+        cert = certificate(model(STANDARD_2024, battery_voltage_v=47.96875))
+        assert check_ebike_sale(vehicle(cert, battery_voltage_v=48), cert, SOLD) == []
+
+
+class TestCcc:
+    def test_mandatory_from_15_april_2019(self) -> None:
+        assert codes(check_ccc(None, SOLD, date(2019, 4, 15))) == ["ccc.missing"]
+        assert check_ccc(None, SOLD, date(2019, 4, 14)) == []
+
+    @pytest.mark.parametrize(("year", "ok"), [("2000", False), ("2001", True), ("2025", True)])
+    def test_earliest_issue_year_2001(self, year: str, ok: bool) -> None:
+        record = {"number": f"{year}011119123456", "state": "valid", "expiry": date(2030, 1, 1)}
+        assert (check_ccc(record, SOLD) == []) is ok
+
+    def test_latest_issue_year_is_the_sale_year(self) -> None:
+        record = {"number": "2026011119123456", "state": "valid", "expiry": date(2030, 1, 1)}
+        assert codes(check_ccc(record, date(2025, 12, 31))) == ["ccc_number.year"]
+        assert check_ccc(record, date(2026, 1, 1)) == []
+
+
+def _person(birth: date, **changes: Any) -> dict[str, Any]:
+    data = {"name": "王芳", "id_type": "A", "mobile": "13812341234", "consent": True}
+    data["id_number"] = resident_id(f"320706{birth:%Y%m%d}001")
+    data.update(changes)
+    return data
+
+
+class TestGuardianAge:
+    def test_a_guardian_of_exactly_18_is_an_adult(self) -> None:
+        owner = _person(date(2009, 1, 1), guardian=_person(date(2007, 10, 15)))
+        assert check_owner(owner, ON) == []
+
+    def test_a_guardian_one_day_short_of_18_is_not(self) -> None:
+        owner = _person(date(2009, 1, 1), guardian=_person(date(2007, 10, 16)))
+        assert codes(check_owner(owner, ON)) == ["owner.guardian_under_18"]
+
+
+def _registration(**changes: Any) -> list[str]:
+    cert = certificate(made=date(2025, 9, 1))
+    owner = {
+        "name": "张三",
+        "id_type": "A",
+        "id_number": resident_id("32070619900101001"),
+        "mobile": "13912345678",
+        "address": changes.pop("address", "连云港市海州区"),
+    }
+    if "guardian" in changes:
+        owner["guardian"] = changes.pop("guardian")
+    sale = {"invoice_number": "00000001", "invoice_date": changes.pop("invoice_date", ON)}
+    config = changes.pop("config", RuleConfig())
+    return codes(check_ebike_registration(vehicle(cert), owner, sale, cert, on=ON, config=config))
+
+
+class TestRegistrationDeadline:
+    """``registration_deadline_days=15``: day 15 after the sale is in time, day 16 is not."""
+
+    CONFIG = RuleConfig(registration_deadline_days=15)
+
+    @pytest.mark.parametrize(("days", "late"), [(14, False), (15, False), (16, True)])
+    def test_fast_and_full_paths(self, days: int, late: bool) -> None:
+        sold = ON - timedelta(days=days)
+        fast = _registration(invoice_date=sold, config=self.CONFIG)
+        # A guardian record sends the same row down the full checks.
+        full = _registration(invoice_date=sold, config=self.CONFIG, guardian=_person(ON))
+        assert ("sale.registration_overdue" in fast) is late
+        assert ("sale.registration_overdue" in full) is late
+
+    def test_off_by_default(self) -> None:
+        assert _registration(invoice_date=ON - timedelta(days=44)) == []
+
+
+class TestAddressLength:
+    """The owner's address: 200 characters pass (the fast path), 201 do not."""
+
+    def test_200_pass(self) -> None:
+        assert _registration(address="连" * 200) == []
+
+    def test_201_do_not(self) -> None:
+        assert _registration(address="连" * 201) == ["address.required"]
+
+
+class TestPlateLengthWithoutAFormat:
+    """Kinds with no known format (embassy 03, military 32 …) need 6–8 characters."""
+
+    @pytest.mark.parametrize(
+        ("plate", "ok"),
+        [("使12345"[:5], False), ("使123456", True), ("使1234567", True), ("使12345678", False)],
+    )
+    def test_six_to_eight(self, plate: str, ok: bool) -> None:
+        assert (validate_plate(plate, "03") == []) is ok
+
+
+class TestOtherIdDocuments:
+    """Documents other than A and N: 3–40 letters, digits, Chinese characters, - or ()."""
+
+    @pytest.mark.parametrize(
+        ("number", "ok"),
+        [("AB", False), ("ABC", True), ("A" * 40, True), ("A" * 41, False), ("-AB", False)],
+    )
+    def test_three_to_forty(self, number: str, ok: bool) -> None:
+        assert (validate_id_document("C", number) == []) is ok
+
+
+class TestVinModelYear:
+    VALID = "LSVAU2180N2183456"
+
+    @staticmethod
+    def with_year(letter: str) -> str:
+        from vehreg_sdk.rules import vin_check_digit
+
+        body = "LSVAU2180" + letter + "2183456"
+        return body[:8] + vin_check_digit(body) + body[9:]
+
+    @pytest.mark.parametrize("letter", ["U", "Z", "0"])
+    def test_never_used_letters_warn(self, letter: str) -> None:
+        assert codes(validate_vin(self.with_year(letter))) == ["vin.model_year"]
+
+    @pytest.mark.parametrize("letter", ["A", "N", "Y", "1", "9"])
+    def test_used_letters_do_not(self, letter: str) -> None:
+        assert validate_vin(self.with_year(letter)) == []
+
+
+class TestBeidou:
+    """GB 17761-2024 requires the module in the certified model; the owner may switch it off.
+
+    So a certified model without Beidou is an error, and a bike measured or seen at
+    the till with it switched off (``measured.beidou`` or ``vehicle.beidou`` False)
+    is not: the rule reads the certificate only.
+    """
+
+    def test_the_certified_model_must_have_it(self) -> None:
+        cert = certificate(model(STANDARD_2024, beidou=False))
+        found = check_ebike_sale(vehicle(cert), cert, SOLD)
+        assert [(v.code, v.field) for v in found] == [
+            ("ebike.beidou_required", "certificate.model.beidou")
+        ]
+
+    def test_switched_off_at_the_till_is_not_a_violation(self) -> None:
+        cert = certificate(model(STANDARD_2024))
+        bike = vehicle(cert, beidou=False, measured={"beidou": False, "max_speed_kmh": 25})
+        assert check_ebike_sale(bike, cert, SOLD) == []
+
+    def test_without_a_certificate_nothing_is_claimed(self) -> None:
+        bike = {"battery_voltage_v": 48, "beidou": False, "measured": {"beidou": False}}
+        assert check_ebike_sale(bike, None, SOLD) == []
+
+
+class TestMobilePrefix:
+    @pytest.mark.parametrize(
+        ("mobile", "ok"),
+        [
+            ("8613812341234", True),  # 13 digits: 86 + mobile
+            ("+8613812341234", True),
+            ("861381234123", False),  # 12
+            ("86138123412345", False),  # 14
+            ("8613812341234"[2:], True),
+            ("0013812341234", False),
+        ],
+    )
+    def test_the_86_prefix(self, mobile: str, ok: bool) -> None:
+        assert (validate_mobile(mobile) == []) is ok
+
+
+class TestResidentIdStartingWithZero:
+    def test_is_an_error(self) -> None:
+        number = resident_id("02070619900101001")
+        (found,) = validate_resident_id(number, ON)
+        assert (found.code, found.severity) == ("id_number.format", "error")
+        assert number not in str(found)
+
+    def test_one_is_fine(self) -> None:
+        assert validate_resident_id(resident_id("11010519491231002"), ON) == []
+
+
+class TestTemporaryPlateMonths:
+    """Research tests: 6 calendar months, inclusive (公安部令第164号 art. 49)."""
+
+    @pytest.mark.parametrize(
+        ("start", "end", "ok"),
+        [
+            (date(2026, 3, 1), date(2026, 9, 1), True),
+            (date(2026, 3, 1), date(2026, 9, 2), False),
+            (date(2026, 8, 31), date(2027, 2, 28), True),  # no 31 February: the month's end
+            (date(2026, 8, 31), date(2027, 3, 1), False),
+            (date(2027, 8, 31), date(2028, 2, 29), True),
+        ],
+    )
+    def test_six_calendar_months(self, start: date, end: date, ok: bool) -> None:
+        found = validate_temporary_plate(
+            valid_from=start,
+            valid_to=end,
+            insurance_end=date(2030, 1, 1),
+            situation="research_test",
+        )
+        assert (found == []) is ok, found
+
+    def test_add_months(self) -> None:
+        assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+        assert add_months(date(2026, 12, 15), 6) == date(2027, 6, 15)
+        assert add_months(date(2026, 3, 1), 6) == date(2026, 9, 1)
+
+
+class TestEbikePlateFromConfig:
+    LOCAL = RuleConfig(ebike_plate_pattern=r"苏G[0-9]{5}")
+
+    def test_the_configured_pattern_is_read(self) -> None:
+        assert validate_ebike_plate("苏G12345", config=self.LOCAL) == []
+        assert codes(validate_ebike_plate("苏G123456", config=self.LOCAL)) == [
+            "plate_number.format"
+        ]
+
+    @pytest.mark.parametrize(
+        "typed", ["苏G·12345", "苏G•12345", "苏G.12345", "苏G-12345", "苏g・12345"]
+    )
+    def test_the_printed_separator_dot_is_dropped(self, typed: str) -> None:
+        assert validate_ebike_plate(typed, config=self.LOCAL) == []
+
+    def test_the_argument_wins_over_the_config(self) -> None:
+        assert validate_ebike_plate("新AA12345", r"新[A-Z][A-Z0-9]{6}", config=self.LOCAL) == []
+
+    def test_motor_vehicle_plates_too(self) -> None:
+        assert validate_plate("苏G·A1234", "02") == []
