@@ -121,13 +121,18 @@ class TestRegistrationDeadline:
 
 
 class TestAddressLength:
-    """The owner's address: 200 characters pass (the fast path), 201 do not."""
+    """The owner's address: 200 characters pass, 201 do not, on the fast and the full path."""
 
-    def test_200_pass(self) -> None:
-        assert _registration(address="连" * 200) == []
+    @pytest.mark.parametrize("guardian", [None, _person(ON)], ids=["fast", "full"])
+    def test_200_pass(self, guardian: dict[str, Any] | None) -> None:
+        extra = {} if guardian is None else {"guardian": guardian}
+        assert _registration(address="连" * 200, **extra) == []
+        assert _registration(address=" 连" * 100, **extra) == []  # inner spaces count
 
-    def test_201_do_not(self) -> None:
-        assert _registration(address="连" * 201) == ["address.required"]
+    @pytest.mark.parametrize("guardian", [None, _person(ON)], ids=["fast", "full"])
+    def test_201_do_not(self, guardian: dict[str, Any] | None) -> None:
+        extra = {} if guardian is None else {"guardian": guardian}
+        assert _registration(address="连" * 201, **extra) == ["address.required"]
 
 
 class TestPlateLengthWithoutAFormat:

@@ -68,6 +68,16 @@ class TestReadDate:
     def test_absent(self, value: object) -> None:
         assert read_date(value) is None
 
+    def test_offsets_to_the_minute(self) -> None:
+        # 01:05 at +09:00 is 00:05 in Shanghai; nine minutes less would be the day before.
+        assert read_date("2025-09-15T01:05:00+09:00") == date(2025, 9, 15)
+        assert read_date("2025-09-15T00:05:00+0930") == date(2025, 9, 14)
+        assert read_date("2025-09-14T23:05:00-00:56") == date(2025, 9, 15)
+
+    def test_fractions_of_a_second(self) -> None:
+        assert read_date("2025-09-14T16:00:00.123456789Z") == date(2025, 9, 15)
+        assert read_date("2025-09-14T15:59:59.999999Z") == date(2025, 9, 14)
+
     def test_datetimes(self) -> None:
         assert read_date(datetime(2025, 9, 14, 17, 0, tzinfo=UTC)) == date(2025, 9, 15)
         assert read_date(datetime(2025, 9, 15, 23, 0)) == date(2025, 9, 15)  # naive: as written

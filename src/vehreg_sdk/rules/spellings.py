@@ -72,10 +72,12 @@ def battery_chemistry(value: object) -> str | None:
     known = BATTERY_CHEMISTRY_SPELLINGS.get(text)
     if known is not None:
         return known
-    return _spelled_chemistry(text) if len(text) <= 64 else UNRECOGNISED_CHEMISTRY
+    if len(text) > 64:  # pragma: no mutate (size guard)
+        return UNRECOGNISED_CHEMISTRY
+    return _spelled_chemistry(text)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=256)  # pragma: no mutate (cache size)
 def _spelled_chemistry(text: str) -> str | None:
     key = _SEPARATORS.sub("_", normalize(text).lower()).strip("_")
     if not key:
@@ -86,7 +88,7 @@ def _spelled_chemistry(text: str) -> str | None:
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\uff0d]")
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=256)  # pragma: no mutate (cache size)
 def standard_key(name: str) -> str:
     """A standard's name as compared: ``GB 17761-2024``, `` gb17761—2024 `` -> ``GB17761-2024``."""
     return _DASHES.sub("-", normalize(name)).replace(" ", "").upper()
