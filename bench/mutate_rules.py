@@ -254,8 +254,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--module", help="only this module of rules/ (its stem: sale, people)")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    parser.add_argument(
+        "--rerun", type=Path, help="only the mutants a previous run's output lists as survived"
+    )
     args = parser.parse_args()
     mutants = all_mutants(args.module)
+    if args.rerun:
+        survived = set(re.findall(r"survived: (\S+)  (.+)", args.rerun.read_text("utf-8")))
+        mutants = [
+            m for m in mutants if (f"rules/{m.module}.py:{m.line}", m.description) in survived
+        ]
     if args.list:
         for mutant in mutants:
             print(f"rules/{mutant.module}.py:{mutant.line}  {mutant.description}")
