@@ -14,11 +14,11 @@ Not mutated, and why: docstrings; slice bounds (``text[:40]``, how much of a val
 message shows, not a rule); cache sizes and other lines marked ``# pragma: no mutate``
 (mutmut's marker), each with a comment saying why the mutant would be equivalent.
 
-mutmut itself is not used: it mutates every operator, string and keyword of the
-package (thousands of mutants, hours on a shared two-core machine) and copies the
-tree in a way that an editable src-layout install does not see. This runner keeps
-the operators the issue names, and the test files most likely to kill a mutant run
-first with ``-x``, so a killed mutant costs a few seconds.
+mutmut is not used: it mutates every operator, string literal and keyword of the
+package (thousands of mutants here, hours on a shared two-core machine). This
+runner keeps the boundary operators and constants the issue names, and runs the
+test files likeliest to kill a mutant first with ``-x``, so a killed mutant costs
+a few seconds.
 
     python bench/mutate_rules.py                 # every module; prints the survivors
     python bench/mutate_rules.py --module sale   # one module
@@ -199,13 +199,42 @@ def all_mutants(only: str | None) -> list[Mutant]:
     return found
 
 
-def _test_order(module: str) -> list[str]:
-    """Test files likely to kill a mutant of ``module`` first (``-x`` stops at the kill)."""
-    first = [TESTS / "test_boundaries.py"]
-    stem = module.lstrip("_")
-    first += [p for p in sorted(TESTS.glob("test_*.py")) if stem.split("_")[0] in p.stem]
-    rest = [p for p in sorted(TESTS.glob("test_*.py")) if p not in first]
-    return [str(p) for p in [*first, *rest]]
+#: Test files that most often kill a mutant of any module (run before the rest).
+_LIKELY = ("test_boundaries.py", "test_dates_and_time_zones.py", "test_known_vectors.py")
+
+
+def _test_order(module: str) -> tuple[list[str], list[str]]:
+    """The test files likeliest to kill a mutant of ``module``, and every test file.
+
+    The likely ones run first on their own: collecting all of ``tests/rules`` costs
+    more than running a few files, and ``-x`` stops at the first failure.
+    """
+    every = sorted(TESTS.glob("test_*.py"))
+    stem = module.lstrip("_").split("_")[0]
+    likely = [TESTS / name for name in _LIKELY]
+    likely += [p for p in every if stem in p.stem and p not in likely]
+    return [str(p) for p in likely], [str(TESTS)]
+
+
+def _pytest(paths: list[str], env: dict[str, str]) -> int:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+         "--hypothesis-seed=0", *paths],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT_S,
+    )  # fmt: skip
+    return result.returncode
+
+
+def _judge(mutant: Mutant, env: dict[str, str]) -> str:
+    """Killed or survived: the likeliest test files first (a kill is cheap), then all."""
+    likely, everything = _test_order(mutant.module)
+    for paths in (likely, everything):
+        code = _pytest(paths, env)
+        if code == 1:
+            return "killed"
+        if code != 0:
+            return f"killed (pytest exit {code})"
+    return "survived"
 
 
 def run(mutants: list[Mutant], workdir: Path) -> list[tuple[Mutant, str]]:
@@ -230,14 +259,7 @@ def run(mutants: list[Mutant], workdir: Path) -> list[tuple[Mutant, str]]:
         target.write_bytes(mutant.apply(original))
         began = time.monotonic()
         try:
-            result = subprocess.run(
-                [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-                 "--hypothesis-seed=0", *_test_order(mutant.module)],
-                cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT_S,
-            )  # fmt: skip
-            outcome = "survived" if result.returncode == 0 else "killed"
-            if result.returncode not in (0, 1):
-                outcome = f"killed (pytest exit {result.returncode})"
+            outcome = _judge(mutant, env)
         except subprocess.TimeoutExpired:
             outcome = "killed (timeout)"
         finally:
