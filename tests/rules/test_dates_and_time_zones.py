@@ -77,6 +77,8 @@ class TestReadDate:
         assert read_date("2025-09-15T01:05:00+09:00") == date(2025, 9, 15)
         assert read_date("2025-09-15T00:05:00+0930") == date(2025, 9, 14)
         assert read_date("2025-09-14T23:05:00-00:56") == date(2025, 9, 15)
+        # An offset of whole hours: 01:00 at +09 is midnight in Shanghai.
+        assert read_date("2025-09-15T01:00:00+09") == date(2025, 9, 15)
 
     def test_fractions_of_a_second(self) -> None:
         assert read_date("2025-09-14T16:00:00.123456789Z") == date(2025, 9, 15)
