@@ -9,6 +9,9 @@ One change at a time, each run against ``tests/rules`` in a copy of the package:
   ``{m,n+1}``;
 * a character set written as ``frozenset("UZ0")``: each character dropped in turn.
 
+The tests are ``tests/rules`` without ``test_robustness.py`` (the hypothesis fuzz: it
+proves that nothing raises, not where a bound lies, and costs a minute a mutant).
+
 A mutant is *killed* when the tests fail (or time out), *survives* when they pass.
 Not mutated, and why: docstrings; slice bounds (``text[:40]``, how much of a value a
 message shows, not a rule); cache sizes and other lines marked ``# pragma: no mutate``
@@ -199,6 +202,9 @@ def all_mutants(only: str | None) -> list[Mutant]:
     return found
 
 
+#: Not run against mutants: the hypothesis fuzz proves that no input makes a rule raise,
+#: not where a boundary lies, and its 150 examples a test cost a minute per survivor.
+_NOT_RUN = frozenset({"test_robustness.py"})  # pragma: no mutate
 #: Test files that most often kill a mutant of any module (run before the rest).
 _LIKELY = ("test_boundaries.py", "test_dates_and_time_zones.py", "test_known_vectors.py")
 
@@ -213,7 +219,8 @@ def _test_order(module: str) -> tuple[list[str], list[str]]:
     stem = module.lstrip("_").split("_")[0]
     likely = [TESTS / name for name in _LIKELY]
     likely += [p for p in every if stem in p.stem and p not in likely]
-    return [str(p) for p in likely], [str(TESTS)]
+    rest = [str(p) for p in every if p.name not in _NOT_RUN and p not in likely]
+    return [str(p) for p in likely], [str(p) for p in likely] + rest
 
 
 def _pytest(paths: list[str], env: dict[str, str]) -> int:

@@ -57,6 +57,7 @@ class TestReadDate:
         assert read_date("2025-09-14T15:59:59Z") == date(2025, 9, 14)
         assert read_date("2025-09-14T16:00:00Z") == date(2025, 9, 15)
         assert read_date("2025-09-15T07:00:00-05:00") == date(2025, 9, 15)  # 20:00 Shanghai
+        assert read_date("2025-09-14T20:00:00-05:00") == date(2025, 9, 15)  # the sign counts
 
     @pytest.mark.parametrize(
         "value",

@@ -111,7 +111,7 @@ def _date_from_text(value: str) -> date | Unreadable | None:
             day,
             int(match["h"]),
             int(match["mi"]),
-            int(match["s"] or 0),
+            int(match["s"] or 0),  # pragma: no mutate (a second more never changes the day)
             int((match["f"] or "0")[:6].ljust(6, "0")),
         )
     except ValueError:
