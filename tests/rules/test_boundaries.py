@@ -276,3 +276,104 @@ class TestEbikePlateFromConfig:
 
     def test_motor_vehicle_plates_too(self) -> None:
         assert validate_plate("苏G·A1234", "02") == []
+
+
+class TestCodeLengths:
+    @pytest.mark.parametrize(
+        ("value", "ok"), [("A" * 32, True), ("A" * 33, False), ("A", True), ("A-" * 16, True)]
+    )
+    def test_motor_code_1_to_32(self, value: str, ok: bool) -> None:
+        from vehreg_sdk.rules import validate_motor_code
+
+        assert (validate_motor_code(value) == []) is ok
+
+    @pytest.mark.parametrize(
+        ("value", "ok"), [("A" * 9, False), ("A" * 10, True), ("A" * 20, True), ("A" * 21, False)]
+    )
+    def test_certificate_number_10_to_20(self, value: str, ok: bool) -> None:
+        from vehreg_sdk.rules import validate_certificate_number
+
+        assert (validate_certificate_number(value) == []) is ok
+
+    def test_vehicle_code_years_from_2000(self) -> None:
+        from vehreg_sdk.rules import validate_vehicle_code
+
+        assert validate_vehicle_code("117320000000243", on=ON) == []  # 2000
+        assert validate_vehicle_code("117329900000243", on=ON) != []  # 2099
+
+
+class TestResidentIdDates:
+    def test_births_from_1800(self) -> None:
+        assert validate_resident_id(resident_id("11010518000101001"), ON) == []
+        assert codes(validate_resident_id(resident_id("11010517991231001"), ON)) == [
+            "id_number.birth_date"
+        ]
+
+    @pytest.mark.parametrize(
+        "month_day", ["0131", "0228", "0331", "0430", "0531", "0630", "0731", "0831", "0930",
+                      "1031", "1130", "1231"],
+    )  # fmt: skip
+    def test_the_last_day_of_each_month(self, month_day: str) -> None:
+        last = resident_id(f"320706{2001}{month_day}001")
+        assert validate_resident_id(last, ON) == []
+        month, day = int(month_day[:2]), int(month_day[2:])
+        after = resident_id(f"320706{2001}{month:02d}{day + 1:02d}001")
+        assert codes(validate_resident_id(after, ON)) == ["id_number.birth_date"]
+
+    @pytest.mark.parametrize(("year", "leap"), [(2000, True), (1900, False), (2004, True)])
+    def test_29_february(self, year: int, leap: bool) -> None:
+        found = validate_resident_id(resident_id(f"320706{year}0229001"), ON)
+        assert (found == []) is leap
+        assert validate_resident_id(resident_id(f"320706{year}0301001"), ON) == []
+
+    def test_the_zero_message_names_the_cause(self) -> None:
+        (found,) = validate_resident_id(resident_id("02070619900101001"), ON)
+        assert "0" in found.message and "首位不能为0" in found.message_zh
+
+
+class TestNames:
+    @pytest.mark.parametrize(("length", "ok"), [(64, True), (65, False)])
+    def test_at_most_64_characters(self, length: int, ok: bool) -> None:
+        from vehreg_sdk.rules import validate_name
+
+        assert (validate_name("张" * length) == []) is ok
+
+
+class TestStandardInForce:
+    """With no known standard on the certificate, the one in force on the date judges."""
+
+    @pytest.mark.parametrize(
+        ("made", "standard"),
+        [
+            (date(2025, 8, 31), "GB17761-2018"),
+            (date(2025, 9, 1), "GB17761-2024"),
+            (date(2019, 4, 15), "GB17761-2018"),
+            (date(2019, 4, 14), "GB17761-2018"),  # before every standard: the oldest
+        ],
+    )
+    def test_by_manufacture_date(self, made: date, standard: str) -> None:
+        from vehreg_sdk.rules import select_standard
+
+        cert = certificate({**model(STANDARD_2024), "standard": "unknown"}, made=made)
+        ruleset, _ = select_standard(cert, SOLD)
+        assert ruleset.standard == standard
+
+
+class TestVoltageExactlyAtTheTolerance:
+    def test_a_difference_of_exactly_the_tolerance_is_rounding(self) -> None:
+        # 0.05 - 0.0 is exactly the float 0.05: "more than" the tolerance is needed.
+        cert = certificate(model(STANDARD_2024, battery_voltage_v=0.0))
+        found = check_ebike_sale(vehicle(cert, battery_voltage_v=0.05), cert, SOLD)
+        assert "vehicle.battery_voltage_mismatch" not in codes(found)
+
+
+class TestAddressWithInvisibleCharacters:
+    def test_200_characters_as_typed_pass_even_with_a_zero_width_space(self) -> None:
+        assert _registration(address="连" * 199 + "\u200b") == []
+        assert _registration(address="连" * 200 + "\u200b") == ["address.required"]
+
+
+def test_a_huge_integer_is_still_a_number() -> None:
+    # Beyond 2**53 an int is converted through float(): still judged, not ignored.
+    cert = certificate(model(STANDARD_2024, mass_kg=2**60))
+    assert "ebike.mass_exceeded" in codes(check_ebike_sale(vehicle(cert), cert, SOLD))

