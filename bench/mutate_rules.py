@@ -41,6 +41,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -244,38 +245,51 @@ def _judge(mutant: Mutant, env: dict[str, str]) -> str:
     return "survived"
 
 
-def run(mutants: list[Mutant], workdir: Path) -> list[tuple[Mutant, str]]:
+def _environment(workdir: Path) -> dict[str, str]:
+    """A copy of the package in ``workdir``, and the environment that imports it first."""
     copy = workdir / "src" / "vehreg_sdk"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(workdir / "src"),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    baseline = subprocess.run(
-        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-         "--hypothesis-seed=0", str(TESTS)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT_S,
-    )  # fmt: skip
-    if baseline.returncode != 0:
-        raise SystemExit("tests/rules fail without any mutation:\n" + baseline.stdout[-3000:])
+    return {**os.environ, "PYTHONPATH": str(workdir / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def run(mutants: list[Mutant], workdir: Path, workers: int = 1) -> list[tuple[Mutant, str]]:
+    """Every mutant's fate, ``workers`` at a time (each in its own copy of the package)."""
+    if _pytest([str(p) for p in _test_order("")[1]], _environment(workdir / "baseline")) != 0:
+        raise SystemExit("tests/rules fail without any mutation")
     survivors: list[tuple[Mutant, str]] = []
-    for number, mutant in enumerate(mutants, start=1):
-        target = copy / "rules" / f"{mutant.module}.py"
-        original = target.read_bytes()
-        target.write_bytes(mutant.apply(original))
-        began = time.monotonic()
-        try:
-            outcome = _judge(mutant, env)
-        except subprocess.TimeoutExpired:
-            outcome = "killed (timeout)"
-        finally:
-            target.write_bytes(original)
-        where = f"rules/{mutant.module}.py:{mutant.line}"
-        print(f"[{number}/{len(mutants)}] {outcome:9} {where:34} {mutant.description}"
-              f"  ({time.monotonic() - began:.1f} s)", flush=True)  # fmt: skip
-        if outcome == "survived":
-            survivors.append((mutant, where))
+    lock = threading.Lock()
+    done = iter(range(1, len(mutants) + 1))
+
+    def work(share: list[Mutant], index: int) -> None:
+        env = _environment(workdir / f"worker{index}")
+        copy = workdir / f"worker{index}" / "src" / "vehreg_sdk"
+        for mutant in share:
+            target = copy / "rules" / f"{mutant.module}.py"
+            original = target.read_bytes()
+            target.write_bytes(mutant.apply(original))
+            began = time.monotonic()
+            try:
+                outcome = _judge(mutant, env)
+            except subprocess.TimeoutExpired:
+                outcome = "killed (timeout)"
+            finally:
+                target.write_bytes(original)
+            where = f"rules/{mutant.module}.py:{mutant.line}"
+            with lock:
+                took = time.monotonic() - began
+                print(f"[{next(done)}/{len(mutants)}] {outcome:9} {where:34} "
+                      f"{mutant.description}  ({took:.1f} s)", flush=True)  # fmt: skip
+                if outcome == "survived":
+                    survivors.append((mutant, where))
+
+    threads = [
+        threading.Thread(target=work, args=(mutants[index::workers], index))
+        for index in range(workers)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     return survivors
 
 
@@ -283,6 +297,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--module", help="only this module of rules/ (its stem: sale, people)")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    parser.add_argument("--workers", type=int, default=1, help="mutants run at once (default 1)")
     parser.add_argument(
         "--rerun", type=Path, help="only the mutants a previous run's output lists as survived"
     )
@@ -299,7 +314,7 @@ def main() -> int:
         print(f"{len(mutants)} mutants")
         return 0
     with tempfile.TemporaryDirectory(prefix="vehreg-mutants-") as tmp:
-        survivors = run(mutants, Path(tmp))
+        survivors = run(mutants, Path(tmp), args.workers)
     print(f"\n{len(mutants)} mutants, {len(mutants) - len(survivors)} killed, "
           f"{len(survivors)} survived")  # fmt: skip
     for mutant, where in survivors:
