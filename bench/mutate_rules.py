@@ -226,7 +226,7 @@ def _test_order(module: str) -> tuple[list[str], list[str]]:
 
 #: Only the plugins tests/rules uses (PYTEST_DISABLE_PLUGIN_AUTOLOAD): loading every
 #: installed one costs more than a killed mutant's tests.
-_PLUGINS = ("-p", "hypothesis", "-p", "pytest_asyncio.plugin")
+_PLUGINS = ("-p", "_hypothesis_pytestplugin", "-p", "pytest_asyncio.plugin")
 
 
 def _pytest(paths: list[str], env: dict[str, str]) -> int:
