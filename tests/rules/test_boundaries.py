@@ -377,3 +377,28 @@ def test_a_huge_integer_is_still_a_number() -> None:
     # Beyond 2**53 an int is converted through float(): still judged, not ignored.
     cert = certificate(model(STANDARD_2024, mass_kg=2**60))
     assert "ebike.mass_exceeded" in codes(check_ebike_sale(vehicle(cert), cert, SOLD))
+
+
+def test_an_expired_state_and_an_old_expiry_are_one_violation() -> None:
+    record = {"number": "2024011119123456", "state": "expired", "expiry": date(2025, 1, 1)}
+    found = check_ccc(record, SOLD)
+    assert [(v.code, v.field) for v in found] == [("ccc.expired", "certificate.model.ccc.state")]
+
+
+def test_a_parser_registered_first_wins_over_the_built_in_ones() -> None:
+    from vehreg_sdk.rules import (
+        parse_certificate_qr,
+        register_certificate_qr_parser,
+        unregister_certificate_qr_parser,
+    )
+
+    def mine(text: str) -> str | None:
+        return "999921900000001" if "vinCode=" in text else None
+
+    scan = "http://mv.cqccms.com.cn/incoc/GSViewEbike!viewCocEbike.action?vinCode=117321900000243"
+    assert parse_certificate_qr(scan) == "117321900000243"
+    register_certificate_qr_parser(mine, first=True)
+    try:
+        assert parse_certificate_qr(scan) == "999921900000001"
+    finally:
+        unregister_certificate_qr_parser(mine)
