@@ -402,3 +402,16 @@ def test_a_parser_registered_first_wins_over_the_built_in_ones() -> None:
         assert parse_certificate_qr(scan) == "999921900000001"
     finally:
         unregister_certificate_qr_parser(mine)
+
+
+@pytest.mark.parametrize(
+    ("state", "en", "zh"),
+    [
+        ("suspended", "The CCC certificate is suspended.", "CCC证书已暂停。"),
+        ("撤销", "The CCC certificate has been revoked.", "CCC证书已撤销。"),
+    ],
+)
+def test_a_ccc_state_speaks_both_languages(state: str, en: str, zh: str) -> None:
+    record = {"number": "2024011119123456", "state": state, "expiry": date(2030, 1, 1)}
+    (found,) = check_ccc(record, SOLD)
+    assert (found.message, found.message_zh) == (en, zh)
