@@ -415,3 +415,23 @@ def test_a_ccc_state_speaks_both_languages(state: str, en: str, zh: str) -> None
     record = {"number": "2024011119123456", "state": state, "expiry": date(2030, 1, 1)}
     (found,) = check_ccc(record, SOLD)
     assert (found.message, found.message_zh) == (en, zh)
+
+
+def test_the_standards_dates_as_the_domain_brief_gives_them() -> None:
+    """shared/domain.md §1.1 and §1.6: the dates no single rule tells apart, pinned as data."""
+    from vehreg_sdk.rules import GB17761_2018, GB17761_2024
+    from vehreg_sdk.rules.ebike_standards import CCC_MANDATORY_FROM
+
+    assert (GB17761_2018.published, GB17761_2018.in_force_from) == (
+        date(2018, 5, 15),
+        date(2019, 4, 15),
+    )
+    assert (GB17761_2018.last_manufacture, GB17761_2018.sellable_until) == (
+        date(2025, 8, 31),
+        date(2025, 11, 30),
+    )
+    assert (GB17761_2024.published, GB17761_2024.in_force_from) == (
+        date(2024, 12, 31),
+        date(2025, 9, 1),
+    )
+    assert date(2019, 4, 15) == CCC_MANDATORY_FROM

