@@ -5,8 +5,8 @@ One change at a time, each run against ``tests/rules`` in a copy of the package:
 * a comparison's bound: ``<`` <-> ``<=``, ``>`` <-> ``>=``;
 * a number: an integer ``n`` -> ``n + 1`` (so ``date(2019, 4, 15)`` -> 16 April, ``2001``
   -> ``2002``), a float ``x`` -> ``10 * x`` (``0.05`` -> ``0.5``);
-* a regular expression's repetition: ``{n}`` -> ``{n+1}``, ``{m,n}`` -> ``{m+1,n}`` and
-  ``{m,n+1}``;
+* a regular expression's repetition (in ``re.compile(...)`` and ``*_PATTERN``
+  constants): ``{n}`` -> ``{n+1}``, ``{m,n}`` -> ``{m+1,n}`` and ``{m,n+1}``;
 * a character set written as ``frozenset("UZ0")``: each character dropped in turn.
 
 The tests are ``tests/rules`` without ``test_robustness.py`` (the hypothesis fuzz: it
@@ -98,12 +98,43 @@ def _skipped_nodes(tree: ast.AST) -> set[int]:
     return skipped
 
 
+def _regex_literals(tree: ast.AST) -> set[int]:
+    """ids of the string literals that are regular expressions.
+
+    The first argument of ``re.compile`` / ``re.fullmatch`` …, a module constant named
+    ``*_PATTERN``, and a constant spliced into an f-string given to ``re.compile``; a
+    message that shows a pattern to the clerk is not one.
+    """
+    regex_names: set[str] = set()
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "re"
+            and node.args
+        ):
+            continue
+        first = node.args[0]
+        if isinstance(first, ast.Constant):
+            found.add(id(first))
+        regex_names |= {n.id for n in ast.walk(first) if isinstance(n, ast.Name)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            names = {t.id for t in node.targets if isinstance(t, ast.Name)}
+            if names & regex_names or any(name.endswith("PATTERN") for name in names):
+                found.add(id(node.value))
+    return found
+
+
 def mutants_of(path: Path) -> Iterator[Mutant]:
     source = path.read_bytes()
     lines = source.decode("utf-8").splitlines()
     starts = _offsets(source)
     tree = ast.parse(source)
     skipped = _skipped_nodes(tree)
+    patterns = _regex_literals(tree)
     module = path.stem
 
     def at(line: int, col: int) -> int:
@@ -147,7 +178,7 @@ def mutants_of(path: Path) -> Iterator[Mutant]:
             elif isinstance(value, float):
                 yield Mutant(module, node.lineno, start, end, repr(value * 10).encode(),
                              f"{value!r} -> {value * 10!r}")  # fmt: skip
-            elif isinstance(value, str):
+            elif isinstance(value, str) and id(node) in patterns:
                 yield from _string_mutants(module, node, source[start:end], start)
 
 
