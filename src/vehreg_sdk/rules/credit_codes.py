@@ -2,15 +2,11 @@
 
 18 characters of ``0-9 A-H J-N P-R T U W-Y``:
 
-=========  ==========================================================
-position   meaning
-=========  ==========================================================
-1          登记管理部门代码, registration authority (``9`` market regulation)
-2          机构类别代码, institution category within that authority
-3–8        登记管理机关行政区划码, administrative area (GB/T 2260 digits)
-9–17       主体标识码, the body's code (the former organisation code)
-18         check character, MOD 31 (python-stdnum ``cn.uscc``)
-=========  ==========================================================
+* position 1: 登记管理部门代码, the registration authority (``9`` market regulation);
+* position 2: 机构类别代码, the institution category within that authority;
+* positions 3–8: 登记管理机关行政区划码, the administrative area (GB/T 2260 digits);
+* positions 9–17: 主体标识码, the body's code (the former organisation code);
+* position 18: the check character, MOD 31 (python-stdnum ``cn.uscc``).
 
 Positions 1 and 2 come from code sets that grew after the standard by
 notices (``A`` military units, ``N`` agriculture and rural affairs, used by
