@@ -435,3 +435,10 @@ def test_the_standards_dates_as_the_domain_brief_gives_them() -> None:
         date(2025, 9, 1),
     )
     assert date(2019, 4, 15) == CCC_MANDATORY_FROM
+
+
+def test_a_blank_name_of_64_spaces_is_missing_not_too_long() -> None:
+    from vehreg_sdk.rules import validate_name
+
+    assert codes(validate_name(" " * 64)) == ["name.required"]
+    assert codes(validate_name(" " * 65)) == ["name.format"]

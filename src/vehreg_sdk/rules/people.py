@@ -86,7 +86,7 @@ def _id_facts(text: str) -> _IdFacts:
     number = int(text[6:14])  # YYYYMMDD
     month_day = number % 10000
     real = (
-        number >= _EARLIEST_BIRTH_YEAR * 10000
+        number // 10000 >= _EARLIEST_BIRTH_YEAR
         and month_day in _MONTH_DAYS
         and (month_day != 229 or _is_leap(number // 10000))
     )
