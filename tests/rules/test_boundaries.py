@@ -442,3 +442,13 @@ def test_a_blank_name_of_64_spaces_is_missing_not_too_long() -> None:
 
     assert codes(validate_name(" " * 64)) == ["name.required"]
     assert codes(validate_name(" " * 65)) == ["name.format"]
+
+
+def test_born_today_is_valid_on_the_default_date() -> None:
+    from vehreg_sdk.rules._dates import today_shanghai
+
+    today = today_shanghai()
+    assert validate_resident_id(resident_id(f"320706{today:%Y%m%d}001")) == []
+    tomorrow = today + timedelta(days=1)
+    found = validate_resident_id(resident_id(f"320706{tomorrow:%Y%m%d}001"))
+    assert codes(found) == ["id_number.birth_date"]

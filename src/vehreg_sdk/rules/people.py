@@ -106,6 +106,13 @@ def _as_yyyymmdd(day: date) -> int:
 _ALWAYS_PAST = 20241231  # pragma: no mutate (a clock shortcut: any past day works)
 
 
+def _born_after_today(birth: int) -> bool:
+    """Whether the YYYYMMDD ``birth`` is after today in Shanghai."""
+    if birth <= _ALWAYS_PAST:  # pragma: no mutate (the clock shortcut)
+        return False
+    return birth > _as_yyyymmdd(today_shanghai())
+
+
 def _clean_resident_id(value: object, field: str) -> str | Violation:
     if type(value) is str and _RESIDENT_ID.fullmatch(value):
         return value  # fast path: already clean
@@ -187,7 +194,7 @@ def validate_resident_id(
     if (
         birth is None
         or (isinstance(on, date) and birth > _as_yyyymmdd(on))
-        or (on is None and birth > _ALWAYS_PAST and birth > _as_yyyymmdd(today_shanghai()))
+        or (on is None and _born_after_today(birth))
     ):
         found.append(
             violation(
