@@ -496,3 +496,21 @@ def test_an_unsold_vehicle_gets_three_temporary_plates() -> None:
 
     assert issues(2) == []
     assert issues(3) == ["temporary_plate.too_many_issues"]
+
+
+@pytest.mark.parametrize(
+    ("situation", "days"), [("unsold", 30), ("purchased", 30), ("export", 30), ("oversize", 90)]
+)
+def test_temporary_plate_days_per_situation(situation: str, days: int) -> None:
+    def judged(length: int) -> list[str]:
+        return codes(
+            validate_temporary_plate(
+                valid_from=ON,
+                valid_to=ON + timedelta(days=length),
+                insurance_end=date(2030, 1, 1),
+                situation=situation,
+            )
+        )
+
+    assert judged(days) == []
+    assert judged(days + 1) == ["temporary_plate.validity_too_long"]
