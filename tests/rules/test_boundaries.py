@@ -514,3 +514,19 @@ def test_temporary_plate_days_per_situation(situation: str, days: int) -> None:
 
     assert judged(days) == []
     assert judged(days + 1) == ["temporary_plate.validity_too_long"]
+
+
+def test_the_vin_length_violation_says_17() -> None:
+    (found,) = validate_vin("LSVAU2180N218345")
+    assert (found.code, found.allowed) == ("vin.length", 17)
+
+
+def test_previous_issues_that_are_not_a_number_count_as_none() -> None:
+    found = validate_temporary_plate(
+        valid_from=ON,
+        valid_to=ON,
+        insurance_end=ON,
+        previous_issues=None,  # type: ignore[arg-type]
+        situation="export",
+    )
+    assert found == []
