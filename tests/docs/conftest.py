@@ -23,8 +23,10 @@ def mkdocs_env() -> dict[str, str]:
 
 def run_mkdocs(config: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
-        + ["--config-file", str(config), "--site-dir", str(site_dir)],
+        [
+            *(sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"),
+            *("--config-file", str(config), "--site-dir", str(site_dir)),
+        ],
         capture_output=True,
         text=True,
         timeout=600,

@@ -73,7 +73,9 @@ def _issue(
     return builder.sign(issuer_key, hashes.SHA256())
 
 
-def _write(folder: Path, stem: str, cert: x509.Certificate, key: ec.EllipticCurvePrivateKey) -> None:
+def _write(
+    folder: Path, stem: str, cert: x509.Certificate, key: ec.EllipticCurvePrivateKey
+) -> None:
     (folder / f"{stem}-cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path = folder / f"{stem}-key.pem"
     key_path.write_bytes(

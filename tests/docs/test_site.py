@@ -51,7 +51,7 @@ def test_both_languages_and_the_reference_are_built(built_site: Path) -> None:
     assert (built_site / "zh" / "index.html").is_file()
     for page, name in REFERENCE.items():
         html = (built_site / "reference" / page / "index.html").read_text(encoding="utf-8")
-        assert f'id="vehreg_sdk.' in html, page
+        assert 'id="vehreg_sdk.' in html, page
         assert name in html, (page, name)
     openapi = (built_site / "api" / "openapi" / "index.html").read_text(encoding="utf-8")
     assert "swagger-ui-iframe" in openapi
