@@ -54,6 +54,8 @@ def test_both_languages_and_the_reference_are_built(built_site: Path) -> None:
         html = (built_site / "reference" / page / "index.html").read_text(encoding="utf-8")
         assert 'id="vehreg_sdk.' in html, page
         assert name in html, (page, name)
+        # docs/_ext/sphinx_roles.py turns the docstrings' Sphinx roles into code spans
+        assert not re.search(r":(class|meth|func|attr|mod|exc):`", html), page
     openapi = (built_site / "api" / "openapi" / "index.html").read_text(encoding="utf-8")
     assert "swagger-ui-iframe" in openapi
     assert (built_site / "api" / "openapi.yaml").read_bytes() == (
