@@ -24,6 +24,14 @@ PATH = "/v1/webhook-endpoints"
 _PARSE = model_parser(WebhookEndpoint)
 
 
+def _rotate_path(endpoint_id: str) -> str:
+    return f"{PATH}/{segment(endpoint_id)}/rotate-secret"
+
+
+def _rotate_body(grace_period_s: int | None) -> dict[str, int]:
+    return {} if grace_period_s is None else {"grace_period_s": grace_period_s}
+
+
 class WebhookEndpoints(SyncAPIResource):
     def create(
         self, *, url: str, events: Sequence[str], **options: Unpack[RequestOptions]
@@ -43,6 +51,29 @@ class WebhookEndpoints(SyncAPIResource):
         params = page_params(limit=limit, cursor=cursor)
         page: SyncCursorPage[WebhookEndpoint] = self._page(PATH, WebhookEndpoint, params, options)
         return page
+
+    def rotate_secret(
+        self,
+        endpoint_id: str,
+        *,
+        grace_period_s: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> WebhookEndpoint:
+        """A new signing secret, returned this once in ``secret``: store it.
+
+        For ``grace_period_s`` (0 to 86400; the bureau's default is 86400) deliveries carry
+        a signature with the old secret too, so receivers can switch without losing events;
+        0 ends the old secret at once (it leaked). A retry under the same idempotency key
+        answers the endpoint without ``secret``.
+        """
+        result: WebhookEndpoint = self._request(
+            "POST",
+            _rotate_path(endpoint_id),
+            _PARSE,
+            options,
+            json_body=_rotate_body(grace_period_s),
+        )
+        return result
 
     def delete(self, endpoint_id: str, **options: Unpack[RequestOptions]) -> WebhookEndpoint:
         """Stop deliveries to this endpoint; returns it with ``deleted=True``."""
@@ -73,6 +104,23 @@ class AsyncWebhookEndpoints(AsyncAPIResource):
         )
         return paginator
 
+    async def rotate_secret(
+        self,
+        endpoint_id: str,
+        *,
+        grace_period_s: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> WebhookEndpoint:
+        """See :meth:`WebhookEndpoints.rotate_secret`."""
+        result: WebhookEndpoint = await self._request(
+            "POST",
+            _rotate_path(endpoint_id),
+            _PARSE,
+            options,
+            json_body=_rotate_body(grace_period_s),
+        )
+        return result
+
     async def delete(self, endpoint_id: str, **options: Unpack[RequestOptions]) -> WebhookEndpoint:
         result: WebhookEndpoint = await self._request(
             "DELETE", f"{PATH}/{segment(endpoint_id)}", _PARSE, options
@@ -84,6 +132,7 @@ class WebhookEndpointsWithRawResponse:
     def __init__(self, endpoints: WebhookEndpoints) -> None:
         self.create = to_raw(endpoints.create)
         self.list = to_raw(endpoints.list)
+        self.rotate_secret = to_raw(endpoints.rotate_secret)
         self.delete = to_raw(endpoints.delete)
 
 
@@ -91,4 +140,5 @@ class AsyncWebhookEndpointsWithRawResponse:
     def __init__(self, endpoints: AsyncWebhookEndpoints) -> None:
         self.create = to_raw_async(endpoints.create)
         self.list = to_raw_async_list(endpoints.list)
+        self.rotate_secret = to_raw_async(endpoints.rotate_secret)
         self.delete = to_raw_async(endpoints.delete)
