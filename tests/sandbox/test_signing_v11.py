@@ -259,3 +259,19 @@ def test_over_http_client_default_1_1_and_empty_pairs(tmp_path: Path) -> None:
             assert response.status_code == 200, response.text
             assert len(response.json()["data"]) == 1
             assert ("deprecation" in response.headers) == (version == "1.0")
+
+
+def test_the_chinese_page_has_the_same_code_blocks_values_and_rules() -> None:
+    english = SIGNING_MD.read_text("utf-8")
+    chinese = SIGNING_MD.with_name("signing.zh.md").read_text("utf-8")
+    fence = re.compile(r"```[a-z]*\n.*?```", re.S)
+    assert fence.findall(chinese) == fence.findall(english)
+    for value in (*EXPECTED_V11.values(), IDEMPOTENCY_KEY, CANONICAL_QUERY, "Deprecation"):
+        assert value in chinese
+    # The empty-pairs table: the same raw queries, and what the code does with them.
+    section = chinese.split("### 空参数对", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([^`]*)` \| (?:`([^`]*)`|（空）)", section, re.M)
+    assert len(rows) == 6
+    for raw, canonical in rows:
+        assert _signing.canonical_query_from_string(raw) == canonical, raw
+    assert re.search(r"[\u4e00-\u9fff]{200}", re.sub(r"[^\u4e00-\u9fff]", "", chinese))
