@@ -73,6 +73,23 @@ def test_a_replayed_create_does_not_return_the_secret(sandbox: SandboxServer) ->
     assert bodies and not any(b"whsec_" in body for body in bodies)
 
 
+def test_the_client_rotates_once_when_a_create_is_replayed(sandbox: SandboxServer) -> None:
+    """A retry after a lost answer gets the replay, which has no secret: the client
+    rotates, so ``create`` always hands back a usable secret and the first stays valid."""
+    key = str(uuid.uuid4())
+    with _client(sandbox) as client:
+        first = client.webhook_endpoints.create(
+            url="http://127.0.0.1:9/r", events=["*"], idempotency_key=key
+        )
+        again = client.webhook_endpoints.create(
+            url="http://127.0.0.1:9/r", events=["*"], idempotency_key=key
+        )
+        assert again.id == first.id
+        assert again.secret is not None and again.secret != first.secret
+        assert again.previous_secret_expires_at is not None  # the first secret still signs
+        assert [e.id for e in client.webhook_endpoints.list()] == [first.id]
+
+
 def test_rotation_signs_with_both_secrets_during_the_grace_period(
     sandbox: SandboxServer,
 ) -> None:

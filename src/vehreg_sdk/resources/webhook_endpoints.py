@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Unpack
 
+from .._logging import logger
 from .._pagination import AsyncPaginator, SyncCursorPage, page_params
 from .._types import RequestOptions
 from ..types.events import WebhookEndpoint
@@ -32,14 +33,30 @@ def _rotate_body(grace_period_s: int | None) -> dict[str, int]:
     return {} if grace_period_s is None else {"grace_period_s": grace_period_s}
 
 
+def _without_key(options: RequestOptions) -> RequestOptions:
+    """The caller's options for a follow-up request, which needs its own idempotency key."""
+    follow_up = RequestOptions(**options)
+    follow_up.pop("idempotency_key", None)
+    return follow_up
+
+
 class WebhookEndpoints(SyncAPIResource):
     def create(
         self, *, url: str, events: Sequence[str], **options: Unpack[RequestOptions]
     ) -> WebhookEndpoint:
-        """Register ``url`` for ``events``. The result's ``secret`` is shown this once: store it."""
+        """Register ``url`` for ``events``. The result's ``secret`` is shown this once: store it.
+
+        If the bureau's answer is a replay (a retry after a lost response, or the same
+        ``idempotency_key`` again), it carries no secret; the client then rotates the secret
+        once and returns the endpoint with the new one (any earlier secret keeps signing for
+        the bureau's default grace period). ``with_raw_response`` returns the replay as is.
+        """
         body = {"url": url, "events": list(events)}
         result: WebhookEndpoint = self._request("POST", PATH, _PARSE, options, json_body=body)
-        return result
+        if self._raw or result.secret is not None:
+            return result
+        logger.info("webhook endpoint %s: replayed without its secret; rotating", result.id)
+        return self.rotate_secret(result.id, **_without_key(options))
 
     def list(
         self,
@@ -87,9 +104,13 @@ class AsyncWebhookEndpoints(AsyncAPIResource):
     async def create(
         self, *, url: str, events: Sequence[str], **options: Unpack[RequestOptions]
     ) -> WebhookEndpoint:
+        """See :meth:`WebhookEndpoints.create` (a replay without secret is rotated once)."""
         body = {"url": url, "events": list(events)}
         result: WebhookEndpoint = await self._request("POST", PATH, _PARSE, options, json_body=body)
-        return result
+        if self._raw or result.secret is not None:
+            return result
+        logger.info("webhook endpoint %s: replayed without its secret; rotating", result.id)
+        return await self.rotate_secret(result.id, **_without_key(options))
 
     def list(
         self,
