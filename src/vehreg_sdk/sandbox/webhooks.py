@@ -117,14 +117,25 @@ def check_rotation_body(payload: Any) -> int:
     payload = json_object(payload)
     errors = [unknown_field(name) for name in payload if name != "grace_period_s"]
     grace = payload.get("grace_period_s", ROTATION_GRACE_S)
+    limits = f"from 0 to {ROTATION_GRACE_S} seconds"
+    limits_zh = f"0 至 {ROTATION_GRACE_S} 秒"
     # bool is an int in Python, never in the contract
-    if isinstance(grace, bool) or not isinstance(grace, int) or not 0 <= grace <= ROTATION_GRACE_S:
+    if isinstance(grace, bool) or not isinstance(grace, int):
         errors.append(
             violation(
                 "grace_period_s",
-                "field.range",
-                f"An integer number of seconds from 0 to {ROTATION_GRACE_S}.",
-                f"应为 0 至 {ROTATION_GRACE_S} 之间的整数秒数。",
+                "field.type",
+                f"An integer number of seconds, {limits}.",
+                f"应为整数秒，{limits_zh}。",
+            )
+        )
+    elif not 0 <= grace <= ROTATION_GRACE_S:
+        errors.append(
+            violation(
+                "grace_period_s",
+                "field.too_small" if grace < 0 else "field.too_large",
+                f"The grace period is {limits}.",
+                f"宽限期应为 {limits_zh}。",
             )
         )
     if errors:
