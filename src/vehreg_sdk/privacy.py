@@ -136,7 +136,7 @@ def mask_mobile(value: object, policy: MaskingPolicy | None = None) -> str:
     """``13812341234`` -> ``138****1234`` (default policy).
 
     An 11-digit mobile keeps the national convention, 3 + 4 (GB/T 35273 practice,
-    shared/domain.md §9): the first 3 digits are the carrier's prefix, shared by
+    docs/domain.md §9): the first 3 digits are the carrier's prefix, shared by
     millions; of the 8 digits that identify a subscriber half show. Any other text
     shows at most half of itself.
     """

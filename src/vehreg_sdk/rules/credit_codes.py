@@ -15,7 +15,7 @@ village collectives, ``G``, ``J``, ``Q``), so they are data,
 row, passed as ``authorities=``. python-stdnum requires 8 leading digits and so
 refuses every ``A``, ``N`` or ``Y`` code; its check arithmetic is still the one
 used here. Code values: [S] (the standard's tables as public code reproduces
-them, agreeing with shared/domain.md §5.2 where it lists them).
+them, agreeing with docs/domain.md §5.2 where it lists them).
 """
 
 from __future__ import annotations
