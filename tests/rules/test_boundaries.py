@@ -530,3 +530,12 @@ def test_previous_issues_that_are_not_a_number_count_as_none() -> None:
         situation="export",
     )
     assert found == []
+
+
+def test_check_ccc_takes_an_aware_datetime() -> None:
+    from datetime import UTC, datetime
+
+    record = {"number": "2024011119123456", "state": "valid", "expiry": date(2025, 10, 15)}
+    # 2025-10-15T17:00Z is 2025-10-16 in Shanghai: the day after the expiry.
+    assert codes(check_ccc(record, datetime(2025, 10, 15, 17, 0, tzinfo=UTC))) == ["ccc.expired"]
+    assert check_ccc(record, datetime(2025, 10, 15, 15, 0, tzinfo=UTC)) == []
