@@ -539,3 +539,10 @@ def test_check_ccc_takes_an_aware_datetime() -> None:
     # 2025-10-15T17:00Z is 2025-10-16 in Shanghai: the day after the expiry.
     assert codes(check_ccc(record, datetime(2025, 10, 15, 17, 0, tzinfo=UTC))) == ["ccc.expired"]
     assert check_ccc(record, datetime(2025, 10, 15, 15, 0, tzinfo=UTC)) == []
+
+
+def test_the_client_reference_message_states_the_limit() -> None:
+    from vehreg_sdk.rules import validate_client_reference
+
+    (found,) = validate_client_reference("")
+    assert "1 to 255" in found.message and "1 至 255" in found.message_zh
