@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from ._errors import CredentialsError
 from ._kernel import AsyncKernel, SyncKernel
-from ._options import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientOptions
+from ._options import DEFAULT_MAX_RETRIES, ClientOptions, default_timeout
 from ._signing import DEFAULT_SIGNATURE_METHOD, SIGNATURE_METHODS, SignatureMethod
 from ._types import NOT_GIVEN, NotGiven
 
@@ -47,7 +47,7 @@ def _resolve_options(
     app_key: str | None,
     app_secret: str | None,
     signature_method: SignatureMethod,
-    timeout: float | httpx.Timeout | None,
+    timeout: float | httpx.Timeout | NotGiven | None,
     max_retries: int,
     default_headers: Mapping[str, str] | None,
 ) -> ClientOptions:
@@ -80,7 +80,7 @@ def _resolve_options(
         app_key=found.app_key,
         app_secret=found.app_secret,
         signature_method=signature_method,
-        timeout=timeout,
+        timeout=default_timeout() if isinstance(timeout, NotGiven) else timeout,
         max_retries=max_retries,
         default_headers=dict(default_headers or {}),
     )
@@ -173,7 +173,7 @@ class VehregClient(_ClientBase[SyncKernel]):
         app_key: str | None = None,
         app_secret: str | None = None,
         signature_method: SignatureMethod = DEFAULT_SIGNATURE_METHOD,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
@@ -272,7 +272,7 @@ class AsyncVehregClient(_ClientBase[AsyncKernel]):
         app_key: str | None = None,
         app_secret: str | None = None,
         signature_method: SignatureMethod = DEFAULT_SIGNATURE_METHOD,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
