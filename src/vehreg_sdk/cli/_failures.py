@@ -82,7 +82,11 @@ def missing_extra(module: str, command: tuple[str, ...] = ()) -> int:
 
 
 def _file_problem(exc: OSError) -> int:
-    name = exc.filename if exc.filename is not None else "?"
+    if exc.filename is None:  # raised without a path (ssl, sockets): its own text says most
+        reason = str(exc) or type(exc).__name__
+        say(f"Cannot read or write a file: {reason}", f"无法读写文件：{reason}")
+        return EXIT_NO_INPUT
+    name = exc.filename
     if isinstance(exc, FileNotFoundError):
         say(f"{name}: no such file or folder", f"{name}：文件或文件夹不存在")
     elif isinstance(exc, IsADirectoryError):

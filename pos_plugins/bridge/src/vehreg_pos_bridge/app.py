@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -54,9 +55,14 @@ class BridgeState:
 
 
 def create_app(
-    till: Till, token: str, config: BridgeConfig | None = None, *, start_worker: bool = True
+    till: Till,
+    token: str | Callable[[], str | None],
+    config: BridgeConfig | None = None,
+    *,
+    start_worker: bool = True,
 ) -> Starlette:
-    """The bridge app for ``till``; ``token`` is this install's API token (from the keyring)."""
+    """The bridge app for ``till``. ``token`` is this install's API token, or a function
+    reading the current one (``TokenStore.read``), so that a rotation takes effect live."""
     config = config or BridgeConfig()
     worker = SyncWorker(till, interval_s=config.sync_interval_s)
     state = BridgeState(till=till, guard=Guard(token), config=config, worker=worker)
