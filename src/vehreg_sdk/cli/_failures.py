@@ -81,30 +81,60 @@ def missing_extra(module: str, command: tuple[str, ...] = ()) -> int:
     return EXIT_MISSING_EXTRA
 
 
-def _file_problem(exc: OSError) -> int:
-    if exc.filename is None:  # raised without a path (ssl, sockets): its own text says most
+def file_problem(exc: OSError) -> tuple[str, str, int]:
+    """English and Chinese text naming the file, and the exit code, for an ``OSError``."""
+    if exc.filename is None:  # raised without a path (ssl, an image library): use its text
         reason = str(exc) or type(exc).__name__
-        say(f"Cannot read or write a file: {reason}", f"无法读写文件：{reason}")
-        return EXIT_NO_INPUT
+        if type(exc).__name__ == "UnidentifiedImageError":
+            return f"Not an image this command can read: {reason}", (
+                f"不是可读取的图片：{reason}"
+            ), EXIT_NO_INPUT
+        return f"Cannot read or write a file: {reason}", f"无法读写文件：{reason}", EXIT_NO_INPUT
     name = exc.filename
     if isinstance(exc, FileNotFoundError):
-        say(f"{name}: no such file or folder", f"{name}：文件或文件夹不存在")
-    elif isinstance(exc, IsADirectoryError):
-        say(f"{name}: is a folder, not a file", f"{name}：这是文件夹，不是文件")
-    elif isinstance(exc, NotADirectoryError):
-        say(f"{name}: a part of the path is not a folder", f"{name}：路径中有一部分不是文件夹")
-    elif isinstance(exc, PermissionError):
-        say(
+        return f"{name}: no such file or folder", f"{name}：文件或文件夹不存在", EXIT_NO_INPUT
+    if isinstance(exc, IsADirectoryError):
+        return f"{name}: is a folder, not a file", f"{name}：这是文件夹，不是文件", EXIT_NO_INPUT
+    if isinstance(exc, NotADirectoryError | FileExistsError):
+        return (
+            f"{name}: exists but is not a folder (or a part of the path is a file)",
+            f"{name}：已存在但不是文件夹（或路径中有一部分是文件）",
+            EXIT_NO_INPUT,
+        )
+    if isinstance(exc, PermissionError):
+        return (
             f"{name}: permission denied (check who owns the file)",
             f"{name}：没有访问权限（请检查文件的所有者与权限）",
+            EXIT_NO_INPUT,
         )
-    elif exc.errno == errno.ENOSPC:
-        say(f"{name}: the disk is full", f"{name}：磁盘已满")
-        return EXIT_FAILED
-    else:
-        reason = exc.strerror or type(exc).__name__
-        say(f"{name}: cannot be read or written ({reason})", f"{name}：无法读写（{reason}）")
-    return EXIT_NO_INPUT
+    if exc.errno == errno.ENOSPC:
+        return f"{name}: the disk is full", f"{name}：磁盘已满", EXIT_FAILED
+    reason = exc.strerror or type(exc).__name__
+    return f"{name}: cannot be read or written ({reason})", f"{name}：无法读写（{reason}）", (
+        EXIT_NO_INPUT
+    )
+
+
+def bilingual(exc: BaseException) -> tuple[str, str]:
+    """English and Chinese text for any error: the SDK's carry both; a file error names
+    the file; anything else gets a real Chinese sentence around its own text."""
+    zh = getattr(exc, "message_zh", None)
+    if zh:
+        return str(getattr(exc, "message", None) or exc), str(zh)
+    if isinstance(exc, OSError):
+        return file_problem(exc)[:2]
+    text = str(exc) or type(exc).__name__
+    return text, f"操作失败（{type(exc).__name__}）：{text}"
+
+
+def needs_setup(exc: BaseException) -> bool:
+    """No credentials, a bad setting, or no bureau: the command could not start its work.
+    Commands that wrap their own errors let these through to one message and exit code."""
+    from .. import _errors as errors
+
+    return isinstance(
+        exc, errors.CredentialsError | errors.ConfigurationError | errors.APIConnectionError
+    )
 
 
 def exit_code_for(exc: BaseException, command: tuple[str, ...] = ()) -> int:
@@ -129,7 +159,9 @@ def exit_code_for(exc: BaseException, command: tuple[str, ...] = ()) -> int:
         )
         return EXIT_NOT_CONFIGURED
     if isinstance(exc, OSError):
-        return _file_problem(exc)
+        message, message_zh, code = file_problem(exc)
+        say(message, message_zh)
+        return code
     return _internal(exc)
 
 
