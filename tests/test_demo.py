@@ -12,7 +12,6 @@ from PIL import Image
 
 from vehreg_sdk import plates
 
-
 FAST = ("--review-delay", "0")
 
 

@@ -126,9 +126,11 @@ def _pid_exists(pid: int) -> bool:
         return True  # another user's process
     except OSError:
         return True  # cannot tell: assume alive, the lease will expire anyway
-    with contextlib.suppress(OSError):
-        # A zombie (killed, not yet reaped by its parent) holds nothing any more.
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
-            if handle.read().rpartition(")")[2].split()[:1] == ["Z"]:
-                return False
+    # A zombie (killed, not yet reaped by its parent) holds nothing any more.
+    with (
+        contextlib.suppress(OSError),
+        open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle,
+    ):
+        if handle.read().rpartition(")")[2].split()[:1] == ["Z"]:
+            return False
     return True

@@ -9,10 +9,10 @@ Each value is taken from the first place that has it:
    the OS keyring under the service ``vehreg-sdk`` (user name: the app key).
 
 The secret is never written to a plain-text file. On a machine without a usable keyring
-(a headless till, a container, a Windows service account) ``vehreg configure`` still saves
-the base URL and app key, and the secret comes from ``VEHREG_APP_SECRET``. The keyring is consulted only when no
-argument or variable gives the secret, so a client configured from the environment never
-pays for loading a keyring backend.
+(a headless till, a container, a Windows service account) ``vehreg configure`` still
+saves the base URL and app key, and the secret comes from ``VEHREG_APP_SECRET``.
+The keyring is consulted only when no argument or variable gives the secret, so a client
+configured from the environment never pays for loading a keyring backend.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from vehreg_sdk import VehregClient, VehregError
-from vehreg_sdk._procs import hostname, holder_gone, process_start
-from vehreg_sdk.outbox import ItemStatus, Outbox, OutboxDamaged, claim, export_csv, make_worker_id
+from vehreg_sdk._procs import holder_gone, hostname, process_start
+from vehreg_sdk.outbox import ItemStatus, Outbox, OutboxDamaged, export_csv, make_worker_id
 from vehreg_sdk.sandbox import DEMO_DEALERS
 from vehreg_sdk.sandbox.seed import demo_registration_body, sellable_vehicle_codes
 

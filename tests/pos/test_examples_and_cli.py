@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import socket
-
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -127,7 +126,8 @@ def test_pos_serve_passes_allowed_hosts_and_checks_them(
         from vehreg_pos_bridge.app import app_state
 
         (sock,) = sockets
-        seen.update(host=sock.getsockname()[0], hosts=app_state(server.config.app).config.extra_hosts)
+        hosts = app_state(server.config.app).config.extra_hosts
+        seen.update(host=sock.getsockname()[0], hosts=hosts)
 
     monkeypatch.setattr(uvicorn.Server, "run", fake_run)
     base = [

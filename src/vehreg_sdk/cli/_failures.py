@@ -62,7 +62,10 @@ EXTRA_OF_MODULE: Final = {
     "openpyxl": "bulk",
 }
 #: Commands whose server modules come with another extra than the sandbox's.
-EXTRA_OF_COMMAND: Final = {("pos", "serve"): "pos", ("pos", "watch"): "pos"}
+EXTRA_OF_COMMAND: Final[dict[tuple[str, ...], str]] = {
+    ("pos", "serve"): "pos",
+    ("pos", "watch"): "pos",
+}
 
 
 def say(message: str, message_zh: str) -> None:
@@ -76,7 +79,7 @@ def missing_extra(module: str, command: tuple[str, ...] = ()) -> int:
     say(
         f"{what} needs the optional module {module!r}, which is not installed: "
         f'pip install "vehreg-sdk[{extra}]"',
-        f"{what} 需要可选模块 {module!r}，当前未安装。请运行：pip install \"vehreg-sdk[{extra}]\"",
+        f'{what} 需要可选模块 {module!r}，当前未安装。请运行：pip install "vehreg-sdk[{extra}]"',
     )
     return EXIT_MISSING_EXTRA
 
@@ -86,9 +89,11 @@ def file_problem(exc: OSError) -> tuple[str, str, int]:
     if exc.filename is None:  # raised without a path (ssl, an image library): use its text
         reason = str(exc) or type(exc).__name__
         if type(exc).__name__ == "UnidentifiedImageError":
-            return f"Not an image this command can read: {reason}", (
-                f"不是可读取的图片：{reason}"
-            ), EXIT_NO_INPUT
+            return (
+                f"Not an image this command can read: {reason}",
+                (f"不是可读取的图片：{reason}"),
+                EXIT_NO_INPUT,
+            )
         return f"Cannot read or write a file: {reason}", f"无法读写文件：{reason}", EXIT_NO_INPUT
     name = exc.filename
     if isinstance(exc, FileNotFoundError):
@@ -110,8 +115,10 @@ def file_problem(exc: OSError) -> tuple[str, str, int]:
     if exc.errno == errno.ENOSPC:
         return f"{name}: the disk is full", f"{name}：磁盘已满", EXIT_FAILED
     reason = exc.strerror or type(exc).__name__
-    return f"{name}: cannot be read or written ({reason})", f"{name}：无法读写（{reason}）", (
-        EXIT_NO_INPUT
+    return (
+        f"{name}: cannot be read or written ({reason})",
+        f"{name}：无法读写（{reason}）",
+        (EXIT_NO_INPUT),
     )
 
 

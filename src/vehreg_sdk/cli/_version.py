@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from importlib import resources
 
-_INFO_VERSION = re.compile(r"^info:\s*$.*?^  version:\s*['\"]?([^'\"\s]+)", re.MULTILINE | re.DOTALL)
+_INFO_VERSION = re.compile(
+    r"^info:\s*$.*?^  version:\s*['\"]?([^'\"\s]+)", re.MULTILINE | re.DOTALL
+)
 
 
 def contract_version() -> str:

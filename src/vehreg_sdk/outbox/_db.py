@@ -10,9 +10,9 @@ same item as free.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
-import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -120,7 +120,7 @@ def guarded(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P
                 raise
             raise OutboxDamaged(self.path, str(exc)) from None
 
-    return wrapper
+    return wrapper  # type: ignore[return-value]  # functools' wrapper type, same call
 
 
 def is_damage(exc: sqlite3.DatabaseError) -> bool:

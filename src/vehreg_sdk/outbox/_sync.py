@@ -162,7 +162,9 @@ def _release_orphans(conn: Any, now: float) -> set[str]:
                 (now - 1.0, row["local_id"]),
             )
             released.add(row["local_id"])
-            logger.info("outbox: %s was held by %s, which is gone", row["local_id"], row["lease_owner"])
+            logger.info(
+                "outbox: %s was held by %s, which is gone", row["local_id"], row["lease_owner"]
+            )
     return released
 
 

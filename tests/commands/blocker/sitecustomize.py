@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from importlib.abc import MetaPathFinder
 from importlib.machinery import ModuleSpec
 from types import ModuleType
-from typing import Sequence
 
 _BLOCKED = {n.strip() for n in os.environ.get("VEHREG_TEST_BLOCK_MODULES", "").split(",") if n}
 

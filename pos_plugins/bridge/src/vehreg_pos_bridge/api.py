@@ -258,9 +258,7 @@ async def scan(request: Request, state: BridgeState, actor: str) -> Response:
     if result.kind == "vehicle_code":
         cert, answered = None, False
         if not state.worker.known_offline():  # else answer at once: the clerk types it in
-            cert, answered = await run_in_threadpool(
-                state.till.look_up_certificate, result.value
-            )
+            cert, answered = await run_in_threadpool(state.till.look_up_certificate, result.value)
             state.worker.mark(answered)
         body["certificate"] = cert.model_dump(mode="json") if cert is not None else None
         body["offline"] = not answered
