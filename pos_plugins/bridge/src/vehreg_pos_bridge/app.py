@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from vehreg_sdk.outbox import OutboxDamaged
 from vehreg_sdk.pos import Till
 from vehreg_sdk.privacy import masked_logger
 
@@ -75,7 +76,7 @@ def create_app(
         Mount("/static", app=static, name="static"),
         *api.routes(),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={OutboxDamaged: _outbox_damaged})
     app.state.bridge = state
     if start_worker:
         worker.start()
@@ -124,6 +125,13 @@ class SecurityMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+async def _outbox_damaged(request: Request, exc: Exception) -> Response:
+    """The outbox file is damaged: say so in both languages (503), never a bare 500."""
+    assert isinstance(exc, OutboxDamaged)
+    logger.error("bridge: %s", exc.message)
+    return api.problem(503, exc.code, exc.message, exc.message_zh)
 
 
 def bridge(request: Request) -> BridgeState:
