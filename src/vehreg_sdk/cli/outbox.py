@@ -102,6 +102,12 @@ def sync(
 
     with _open(db, missing_exit=EXIT_OK) as outbox, VehregClient() as client:
         report = outbox.sync(client, limit=limit)
+        # Also those still in their backoff after an earlier run found the bureau down.
+        waiting = {
+            i.local_id
+            for i in outbox.list(status="queued")
+            if i.attempts > 0 and i.last_error_code != "idempotency.in_progress"
+        }
     typer.echo(
         f"claimed {report.claimed}: plate assigned {len(report.plate_assigned)}, "
         f"needs attention {len(report.needs_attention)}, rejected {len(report.rejected)}, "
@@ -112,12 +118,13 @@ def sync(
         f"需处理 {len(report.needs_attention)}，被拒绝 {len(report.rejected)}，"
         f"稍后重试 {len(report.retry_later)}"
     )
-    if report.unreachable:
+    undelivered = len(waiting | set(report.unreachable))
+    if undelivered:
         typer.echo(
-            f"{len(report.unreachable)} sale(s) not delivered: the bureau is unreachable or did "
-            "not answer; they stay queued and are sent on the next run.\n"
-            f"{len(report.unreachable)} 笔销售未能送达：车管所无法连接或未应答；"
-            "销售仍在队列中，下次运行时自动提交。",
+            f"{undelivered} sale(s) not delivered: the bureau is unreachable or did not "
+            "answer; they stay queued and are sent on a later run.\n"
+            f"{undelivered} 笔销售未能送达：车管所无法连接或未应答；"
+            "销售仍在队列中，之后运行时自动提交。",
             err=True,
         )
         raise typer.Exit(EXIT_UNREACHABLE)
