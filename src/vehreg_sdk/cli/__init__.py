@@ -14,6 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import bulk, configure, demo, label, outbox, pos, sandbox
+from ._console import make_streams_safe
 from ._failures import EXIT_CODES_HELP, exit_code_for
 
 
@@ -83,4 +84,5 @@ app.add_typer(pos.app, name="pos", help="POS bridge and hot folder. 收银对接
 
 
 def main() -> None:
+    make_streams_safe()
     app()

@@ -200,6 +200,8 @@ def _vehreg_error(exc: BaseException) -> int:
         return EXIT_NOT_CONFIGURED if code.startswith("configuration.") else EXIT_USAGE
     if code in {"outbox.damaged", "outbox.unopenable"}:
         return EXIT_NO_INPUT
+    if code == "outbox.network_path":  # --db / VEHREG_OUTBOX names a network share
+        return EXIT_NOT_CONFIGURED
     return EXIT_FAILED
 
 
