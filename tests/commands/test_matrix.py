@@ -244,7 +244,7 @@ def _cases(w: dict[str, object]) -> list[Case]:
              "--store", "st_demo_haizhou_1"), ok(EXIT_USAGE, EXIT_NO_INPUT), live,
              says=("missing.csv",), never=("详见上方英文",)),
         Case("outbox status, missing file", ("outbox", "status", "--db", str(f / "none.db")),
-             ok(EXIT_NO_INPUT), says=("none.db",)),
+             ok(EXIT_OK), says=("none.db", "尚未排队")),
         Case("outbox export, missing file", ("outbox", "export", "--db", str(f / "none.db")),
              ok(EXIT_NO_INPUT)),
         Case("outbox sync, missing file", ("outbox", "sync", "--db", str(f / "none.db")),

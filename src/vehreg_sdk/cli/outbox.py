@@ -30,17 +30,26 @@ MaxAgeOption = Annotated[
 ]
 
 
+def _path(db: Path | None) -> Path:
+    from ..outbox import default_path
+
+    return db if db is not None else default_path()
+
+
+def _say_no_file(path: Path) -> None:
+    say(
+        f"No outbox file at {path}: nothing has been queued there (check --db or VEHREG_OUTBOX).",
+        f"{path} 没有离线队列文件：此处尚未排队任何销售（请检查 --db 或 VEHREG_OUTBOX）。",
+    )
+
+
 def _open(db: Path | None, *, missing_exit: int = EXIT_NO_INPUT) -> Outbox:
     """The outbox at ``db``; a file that is not there is reported, not created empty."""
-    from ..outbox import Outbox, default_path
+    from ..outbox import Outbox
 
-    path = db if db is not None else default_path()
+    path = _path(db)
     if not path.exists():
-        say(
-            f"No outbox file at {path}: nothing has been queued there (check --db or "
-            "VEHREG_OUTBOX).",
-            f"{path} 没有离线队列文件：此处尚未排队任何销售（请检查 --db 或 VEHREG_OUTBOX）。",
-        )
+        _say_no_file(path)
         raise typer.Exit(missing_exit)
     return Outbox(path)
 
@@ -49,8 +58,20 @@ def _open(db: Path | None, *, missing_exit: int = EXIT_NO_INPUT) -> Outbox:
 def status(
     db: DbOption = None, max_age: MaxAgeOption = 24.0, as_json: bool = typer.Option(False, "--json")
 ) -> None:
-    from ..outbox import TERMINAL_STATUSES, status_text
+    from ..outbox import TERMINAL_STATUSES, ItemStatus, status_text
 
+    path = _path(db)
+    if not path.exists():  # nothing queued here yet: an empty queue, and no file made
+        _say_no_file(path)
+        empty = {str(state): 0 for state in ItemStatus}
+        if as_json:
+            body = {"path": str(path), "counts": empty, "overdue": [], "open": []}
+            typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+            return
+        typer.echo(f"outbox / 离线队列: {path}")
+        for state in empty:
+            typer.echo(f"  {state:<16} {0:>6}  {status_text(state, 'zh')}")
+        return
     with _open(db) as outbox:
         counts = outbox.counts()
         overdue = {i.local_id for i in outbox.overdue(timedelta(hours=max_age))}
