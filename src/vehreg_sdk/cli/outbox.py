@@ -65,8 +65,8 @@ def status(
         _say_no_file(path)
         empty = {str(state): 0 for state in ItemStatus}
         if as_json:
-            body = {"path": str(path), "counts": empty, "overdue": [], "open": []}
-            typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+            nothing = {"path": str(path), "counts": empty, "overdue": [], "open": []}
+            typer.echo(json.dumps(nothing, ensure_ascii=False, indent=2))
             return
         typer.echo(f"outbox / 离线队列: {path}")
         for state in empty:
