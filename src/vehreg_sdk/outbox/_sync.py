@@ -81,10 +81,14 @@ def run_sync(
 ) -> SyncReport:
     report = SyncReport(worker=worker_id)
     outages = 0
+    # Only what is due when the run starts: an item put back for a retry is not taken again
+    # in the same run however short its backoff (the next run takes it), so a run's length
+    # and its report never depend on how fast the disk commits.
+    started = outbox.now()
     while limit is None or report.claimed < limit:
         if should_stop is not None and should_stop():
             break
-        item = claim(outbox, worker_id)
+        item = claim(outbox, worker_id, due_by=started)
         if item is None:
             break
         report.claimed += 1
@@ -96,9 +100,13 @@ def run_sync(
     return report
 
 
-def claim(outbox: Outbox, worker_id: str) -> OutboxItem | None:
-    """Take the next due item under a lease, or ``None``. One write transaction: atomic."""
+def claim(outbox: Outbox, worker_id: str, *, due_by: float | None = None) -> OutboxItem | None:
+    """Take the next due item under a lease, or ``None``. One write transaction: atomic.
+
+    ``due_by``: only items due at that time (default: now); leases are judged at now.
+    """
     now = outbox.now()
+    due = now if due_by is None else min(due_by, now)
     with outbox._write() as conn:
         orphans = _release_orphans(conn, now)
         row = conn.execute(
@@ -107,7 +115,7 @@ def claim(outbox: Outbox, worker_id: str) -> OutboxItem | None:
             "  AND (lease_expires_at IS NULL OR lease_expires_at < ?))"
             " OR (status = 'submitting' AND lease_expires_at < ?)"
             " ORDER BY next_attempt_at, created_at LIMIT 1",
-            (now, now, now),
+            (due, now, now),
         ).fetchone()
         if row is None:
             return None
