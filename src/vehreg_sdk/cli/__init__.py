@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from . import bulk, configure, demo, label, outbox, pos, sandbox
+from . import _help, bulk, configure, demo, label, outbox, pos, sandbox
 from ._console import make_streams_safe
 from ._failures import EXIT_CODES_HELP, exit_code_for
 
@@ -40,6 +40,8 @@ def _version(value: bool) -> None:
         typer.echo(version_text())
         raise typer.Exit()
 
+
+_help.install()  # REGISTRATION_ID in usage lines, no `<bool>` after flags
 
 app = typer.Typer(
     name="vehreg",
