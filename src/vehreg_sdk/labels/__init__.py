@@ -55,10 +55,14 @@ def render(
     size: str = "50x30",
     dpi: int = 203,
     raster: bool = False,
+    printer_fonts: bool = False,
 ) -> bytes:
     """The label in ``format``; ``label`` may be an already computed layout.
 
     ``raster`` applies to ``escpos`` only (image instead of native QR commands).
+    ``printer_fonts`` applies to ``tspl``, ``zpl`` and ``escpos``: use the printer's
+    Chinese font instead of drawing the text as bitmaps in the job (the default, which
+    needs no font on the printer).
     """
     layout = label if isinstance(label, LabelLayout) else layout_label(label, size, dpi)
     if format == "png":
@@ -76,15 +80,15 @@ def render(
     if format == "tspl":
         from .render_tspl import render_tspl
 
-        return render_tspl(layout)
+        return render_tspl(layout, printer_fonts=printer_fonts)
     if format == "zpl":
         from .render_zpl import render_zpl
 
-        return render_zpl(layout)
+        return render_zpl(layout, printer_fonts=printer_fonts)
     if format == "escpos":
         from .render_escpos import render_escpos
 
-        return render_escpos(layout, raster=raster)
+        return render_escpos(layout, raster=raster, printer_fonts=printer_fonts)
     raise LabelLayoutError(
         f"unknown format {format!r}; use one of {', '.join(FORMATS)}",
         f"不支持的格式 {format!r}，可选：{'、'.join(FORMATS)}",
@@ -107,9 +111,10 @@ def print_label(
     dpi: int = 203,
     timeout: float = 5.0,
     raster: bool = False,
+    printer_fonts: bool = False,
 ) -> bytes:
     """Render and send one label; returns the bytes sent. Raises
     :class:`PrinterUnavailableError` when the printer cannot take it (reprint later)."""
-    data = render(label, format, size=size, dpi=dpi, raster=raster)
+    data = render(label, format, size=size, dpi=dpi, raster=raster, printer_fonts=printer_fonts)
     open_printer(printer, timeout=timeout).send(data)
     return data

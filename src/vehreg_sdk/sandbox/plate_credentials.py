@@ -123,6 +123,13 @@ def status_list(bureau: Bureau, *, since: int, now: float) -> dict[str, Any]:
         "version": version,
         "since": since,
         "issued_at": rfc3339(now),
-        "revoked": [{**entry, "revoked_at": rfc3339(entry["revoked_at"])} for entry in revoked],
+        "revoked": [
+            {
+                "registration_id": str(row["registration_id"]),
+                "revoked_at": rfc3339(row["revoked_at"]),
+                "reason": str(row["reason"]),
+            }
+            for row in rows
+        ],
         "status_list": signed,
     }
