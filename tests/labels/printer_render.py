@@ -35,7 +35,9 @@ def printer_qr(payload: str, level: str, *, alphanumeric: bool, module: int) -> 
     return image
 
 
-def render_job(parsed: Parsed, size: tuple[int, int], level: str, alphanumeric: bool) -> Image.Image:
+def render_job(
+    parsed: Parsed, size: tuple[int, int], level: str, alphanumeric: bool
+) -> Image.Image:
     """The label as the printer would print it (barcodes left out: the QR code is the point)."""
     canvas = Image.new("L", size, 255)
     for bitmap in parsed.bitmaps:

@@ -33,7 +33,7 @@ def _check_bitmaps(parsed: Parsed, layout: Any) -> None:
     assert len(parsed.bitmaps) == len(layout.texts)
     for bitmap, box in zip(parsed.bitmaps, layout.texts, strict=True):
         image = bitmap_image(bitmap)
-        width = (box.width if image.width > box.width else image.width)
+        width = box.width if image.width > box.width else image.width
         drawn = image.crop((0, 0, min(width, page.width - box.x), image.height))
         on_png = page.crop((box.x, box.y, box.x + drawn.width, box.y + drawn.height))
         assert ImageChops.difference(drawn, on_png).getbbox() is None, box.role
