@@ -157,9 +157,7 @@ def test_status_lists_update_and_revoke(jwks: dict[str, Any], tmp_path: Path) ->
     now = datetime.fromtimestamp(ISSUED_AT + 200, tz=UTC)
     fine = plates.verify_token(token, jwks, status=whole, now=now)
     assert fine.status is whole and whole.age(now) == timedelta(seconds=100)
-    update = plates.verify_status(
-        _status(2, 1, ISSUED_AT + 300, ["ereg_01JTESTPLATE0001"]), jwks
-    )
+    update = plates.verify_status(_status(2, 1, ISSUED_AT + 300, ["ereg_01JTESTPLATE0001"]), jwks)
     with pytest.raises(plates.StatusListError):  # an update alone is not a list
         plates.verify_token(token, jwks, status=update)
     merged = whole.updated(update)
