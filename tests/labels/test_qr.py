@@ -7,9 +7,11 @@ import random
 import string
 
 import pytest
+import qrcode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
+from qrcode.util import MODE_ALPHA_NUM, QRData
 
 from vehreg_sdk import VehregError
 from vehreg_sdk.labels import qr
@@ -18,6 +20,12 @@ from .decode import decode
 from .independent import opencv_decode
 
 BASE45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+LEVELS = {
+    "L": qrcode.constants.ERROR_CORRECT_L,
+    "M": qrcode.constants.ERROR_CORRECT_M,
+    "Q": qrcode.constants.ERROR_CORRECT_Q,
+    "H": qrcode.constants.ERROR_CORRECT_H,
+}
 
 
 def image_of(matrix: qr.QrMatrix, scale: int = 4) -> Image.Image:
@@ -97,3 +105,17 @@ def test_row_runs_cover_exactly_the_dark_modules() -> None:
         dark = {c for c in range(matrix.size) if matrix.is_dark(row, c)}
         from_runs = {c for start, n in matrix.row_runs(row) for c in range(start, start + n)}
         assert from_runs == dark
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=BASE45, min_size=1, max_size=1500), st.sampled_from("LMQH"))
+def test_alphanumeric_version_is_what_a_printer_makes(payload: str, level: str) -> None:
+    """ZPL/TSPL get manual alphanumeric mode: the layout plans for that symbol (qrcode's
+    tables as the reference), which is never smaller than zxing-cpp's own choice."""
+    code = qrcode.QRCode(error_correction=LEVELS[level])
+    code.add_data(QRData(payload.encode(), mode=MODE_ALPHA_NUM))
+    code.make(fit=True)
+    planned = qr.alphanumeric_version(len(payload), level)  # type: ignore[arg-type]
+    assert planned == code.version
+    assert qr.symbol_size(payload, level)[0] == planned  # type: ignore[arg-type]
+    assert qr.encode(payload, level).version <= planned  # type: ignore[arg-type]

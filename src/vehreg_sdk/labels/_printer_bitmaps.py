@@ -8,7 +8,9 @@ imported only here, when a job is rendered that way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import fonts
 from .layout import LabelLayout, TextBox
@@ -30,23 +32,28 @@ class Raster:
         return bytes(255 - value for value in self.data)
 
 
-def text_raster(box: TextBox, font: fonts.LabelFont) -> Raster:
-    """``box.text`` as the PNG renderer draws it, cut to the box's width."""
+@lru_cache(maxsize=512)
+def _line(path: str, index: int, size: int, text: str, width: int) -> tuple[int, int, bytes]:
+    """(width, height, rows with 1 = black) of one line. Cached: captions, store, model and
+    date repeat from label to label."""
     from PIL import ImageChops
 
-    from .render_png import _text_bitmap, fit_font_size
+    from .render_png import _text_bitmap
+
+    bitmap = _text_bitmap(path, index, size, text)
+    bitmap = bitmap.crop((0, 0, min(bitmap.width, width), bitmap.height))
+    black_is_one = ImageChops.invert(bitmap.convert("L")).convert("1")
+    return black_is_one.width, black_is_one.height, black_is_one.tobytes()
+
+
+def text_raster(box: TextBox, font: fonts.LabelFont) -> Raster:
+    """``box.text`` as the PNG renderer draws it, cut to the box's width."""
+    from .render_png import fit_font_size
 
     size = fit_font_size(font, box)
-    bitmap = _text_bitmap(str(font.path), font.index, size, box.text)
-    bitmap = bitmap.crop((0, 0, min(bitmap.width, box.width), bitmap.height))
-    black_is_one = ImageChops.invert(bitmap.convert("L")).convert("1")
+    width, height, data = _line(str(font.path), font.index, size, box.text, box.width)
     return Raster(
-        x=box.x,
-        y=box.y,
-        width=black_is_one.width,
-        height=black_is_one.height,
-        width_bytes=(black_is_one.width + 7) // 8,
-        data=black_is_one.tobytes(),
+        x=box.x, y=box.y, width=width, height=height, width_bytes=(width + 7) // 8, data=data
     )
 
 
@@ -56,6 +63,9 @@ def text_rasters(layout: LabelLayout) -> list[Raster]:
     return [text_raster(box, font) for box in layout.texts]
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def printable(text: str) -> str:
     """``text`` without control characters, which could end or start a printer command."""
-    return "".join(ch for ch in text if ch >= " " and ch != "\x7f")
+    return _CONTROL.sub("", text)
