@@ -122,7 +122,7 @@ def geometry(label: PlateLabel) -> None:
                 layout = layout_label(item, size, dpi)
                 qr = layout.qr
                 printed = printer_version(qr.payload, qr.alphanumeric)
-                smallest = printer_version(qr.payload, qr.alphanumeric)
+                smallest = printed  # GS ( k: the firmware picks the mode (smallest assumed)
                 target = MODULE_TARGETS.get((size, dpi))
                 verdict = ""
                 if name == "after" and target is not None:
