@@ -17,6 +17,7 @@ almost nothing and costs a dependency in every verifier. All CBOR is determinist
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 import base45  # type: ignore[import-untyped]
@@ -82,12 +83,13 @@ def split(token: str) -> tuple[bytes, dict[int, Any], bytes, bytes]:
         if decoded.tag != COSE_SIGN1_TAG:
             raise MalformedCredential("the credential is not a COSE_Sign1 (tag 18)")
         decoded = decoded.value
-    if not (isinstance(decoded, list) and len(decoded) == 4):
+    # cbor2 5.x gives lists and dicts; 6.x gives tuples and frozendicts inside tags.
+    if not (isinstance(decoded, list | tuple) and len(decoded) == 4):
         raise MalformedCredential("a COSE_Sign1 is an array of four items")
     protected, unprotected, payload, signature = decoded
     if not (
         isinstance(protected, bytes)
-        and isinstance(unprotected, dict)
+        and isinstance(unprotected, Mapping)
         and isinstance(payload, bytes)
         and isinstance(signature, bytes)
     ):
@@ -97,14 +99,14 @@ def split(token: str) -> tuple[bytes, dict[int, Any], bytes, bytes]:
         claims = cbor2.loads(payload)
     except (cbor2.CBORDecodeError, ValueError, TypeError) as exc:
         raise MalformedCredential("the protected header or the claims are not CBOR") from exc
-    if not isinstance(header, dict) or not isinstance(claims, dict):
+    if not isinstance(header, Mapping) or not isinstance(claims, Mapping):
         raise MalformedCredential("the protected header and the claims must be CBOR maps")
     if header.get(HEADER_ALG) != ALG_EDDSA:
         raise MalformedCredential("the credential's algorithm is not EdDSA (-8)")
     kid = header.get(HEADER_KID, unprotected.get(HEADER_KID))
     if not isinstance(kid, bytes):
         raise MalformedCredential("the credential names no key (kid)")
-    return kid, claims, _sig_structure(protected, payload), signature
+    return kid, dict(claims), _sig_structure(protected, payload), signature
 
 
 def verify_signature(public_key: Ed25519PublicKey, sig_structure: bytes, signature: bytes) -> bool:

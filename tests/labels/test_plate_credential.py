@@ -12,6 +12,8 @@ from typing import Any
 import base45
 import cbor2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vehreg_sdk import _cwt, _jws, plates
 from vehreg_sdk._plate_claims import encode_claims
@@ -181,3 +183,29 @@ def test_status_lists_update_and_revoke(jwks: dict[str, Any], tmp_path: Path) ->
 def test_claims_of_the_jws_fixture_are_the_credential_claims() -> None:
     claims = make_claims()
     assert plates.decode_unverified(sign_credential(claims)).plate == claims["plate"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_after_the_prefix_are_malformed_never_a_crash(data: bytes) -> None:
+    token = "VP1:" + base45.b45encode(data).decode()
+    with pytest.raises(plates.PlateTokenError):
+        plates.verify_token(token, {"keys": []})
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.binary(max_size=16) | st.text(max_size=8),
+        lambda children: (
+            st.lists(children, max_size=5)
+            | st.dictionaries(st.integers(-8, 8), children, max_size=5)
+        ),
+        max_leaves=12,
+    )
+)
+def test_any_cbor_is_malformed_never_a_crash(value: Any) -> None:
+    for message in (cbor2.dumps(value), cbor2.dumps(cbor2.CBORTag(18, value))):
+        token = "VP1:" + base45.b45encode(message).decode()
+        with pytest.raises(plates.PlateTokenError):
+            plates.verify_token(token, {"keys": []})
