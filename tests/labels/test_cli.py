@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -362,3 +363,19 @@ def test_a_cancelled_registration_verifies_as_revoked_offline(
     with pytest.raises(plates.TokenRevokedError):  # the old JWS of the same plate too
         plates.verify_token(registration.plate_token or "", jwks, status=status)
     assert registration.id in status.revoked and status.since == 0
+
+
+def test_verify_a_pdf_without_pypdfium2_says_what_to_install(
+    cli_env: dict[str, str],
+    bureau: tuple[SandboxServer, EbikeRegistration],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, registration = bureau
+    out = tmp_path / "label.pdf"
+    assert run("label", "render", registration.id, "-f", "pdf", "-o", str(out)).exit_code == 0
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # as on a till without it
+    result = CliRunner().invoke(app, ["label", "verify", str(out)])
+    assert result.exit_code == 5
+    assert "pip install pypdfium2" in result.output and "需要 pypdfium2" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -3,7 +3,8 @@
 ``PlateLabel.from_registration(registration, store)`` makes the label; :func:`render`
 turns it into PNG, SVG, PDF, TSPL, ZPL or ESC/POS bytes; :func:`print_label` sends
 those bytes to a printer (:mod:`.transports`). The QR code carries the bureau-signed
-plate token, checkable offline with :func:`vehreg_sdk.plates.verify_token`.
+plate credential, checkable offline with :func:`vehreg_sdk.plates.verify_token`;
+:func:`read_token` reads it back from any label file this package writes.
 
 Pillow and fpdf2 are imported only when a PNG / PDF is drawn.
 """
@@ -21,6 +22,8 @@ from ._errors import (
 )
 from .layout import DPIS, SIZES, LabelLayout, layout_label, sheet_grid
 from .model import Caption, Captions, PlateLabel
+from .qr import QrCapacityError, QrErrorLevelError
+from .read import LabelReadError, read_token
 from .transports import open_printer
 
 __all__ = [
@@ -34,11 +37,15 @@ __all__ = [
     "LabelFontError",
     "LabelLayout",
     "LabelLayoutError",
+    "LabelReadError",
     "PlateLabel",
     "PrinterUnavailableError",
+    "QrCapacityError",
+    "QrErrorLevelError",
     "layout_label",
     "open_printer",
     "print_label",
+    "read_token",
     "render",
     "render_sheet",
     "sheet_grid",
