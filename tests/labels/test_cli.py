@@ -325,11 +325,14 @@ def test_a_cancelled_registration_verifies_as_revoked_offline(
     with VehregClient(
         base_url=server.base_url, app_key=dealer.app_key, app_secret=dealer.app_secret
     ) as client:
-        (code,) = seed.sellable_vehicle_codes(1, start=4100)
         store_id = client.stores.list().data[0].id
-        body = seed.demo_registration_body(code, store_id, index=8)
-        body.pop("uploads")
-        registration = client.ebike_registrations.create(**body)
+        sold = []
+        for index, code in enumerate(seed.sellable_vehicle_codes(2, start=4100)):
+            body = seed.demo_registration_body(code, store_id, index=8 + index)
+            body.pop("uploads")
+            sold.append(client.ebike_registrations.create(**body))
+        earlier, registration = sold
+        client.ebike_registrations.cancel(earlier.id)  # the list is not empty before
         label = tmp_path / "label.zpl"
         assert run("label", "render", registration.id, "-f", "zpl", "-o", str(label)).exit_code == 0
         old_list = tmp_path / "old-status.json"
@@ -362,7 +365,10 @@ def test_a_cancelled_registration_verifies_as_revoked_offline(
     assert caught.value.list_issued_at >= caught.value.revoked_at
     with pytest.raises(plates.TokenRevokedError):  # the old JWS of the same plate too
         plates.verify_token(registration.plate_token or "", jwks, status=status)
-    assert registration.id in status.revoked and status.since == 0
+    assert {registration.id, earlier.id} <= set(status.revoked) and status.since == 0
+    assert len(status.signed) == 2  # the whole list, then the update fetched with since
+    old = plates.load_status(old_list, jwks)
+    assert earlier.id in old.revoked and registration.id not in old.revoked
 
 
 def test_verify_a_pdf_without_pypdfium2_says_what_to_install(
