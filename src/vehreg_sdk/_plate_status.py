@@ -59,8 +59,8 @@ class PlateStatusList:
         (revocations in between would be missing).
         """
         since = newer.since
-        if since == 0:
-            return newer
+        if since == 0:  # a whole list replaces, unless it is older than what we hold
+            return newer if newer.version >= self.version else self
         if since > self.version:
             raise StatusListError(
                 f"the update starts after revocation {since} but the cached list ends at "
