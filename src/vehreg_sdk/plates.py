@@ -183,6 +183,9 @@ def _claims_from(header: dict[str, Any], claims: dict[str, Any]) -> PlateClaims:
         )
     issued_at = _time(iat)
     assert issued_at is not None
+    window = [claims.get(name) for name in ("nbf", "exp")]
+    if any(v is not None and (not isinstance(v, int) or isinstance(v, bool)) for v in window):
+        raise MalformedTokenError("nbf and exp must be integers", "号牌令牌的有效期格式错误")
     return PlateClaims(
         plate=claims["plate"],
         registration_id=claims["registration_id"],
@@ -191,6 +194,8 @@ def _claims_from(header: dict[str, Any], claims: dict[str, Any]) -> PlateClaims:
         issued_at=issued_at,
         kid=kid,
         issuer=str(claims.get("iss", "")),
+        not_before=_time(window[0]),
+        expires_at=_time(window[1]),
     )
 
 

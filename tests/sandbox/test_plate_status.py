@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from vehreg_sdk import plates
 
@@ -63,3 +64,42 @@ async def test_since_must_be_a_version(anonymous: httpx.AsyncClient) -> None:
         problem = response.json()
         assert problem["errors"][0]["field"] == "query.since"
         assert problem["detail_zh"] and problem["errors"][0]["message_zh"]
+
+
+def test_issue_plate_credentials_for_a_car_temporary_plate(tmp_path: Any) -> None:
+    """The one function every registration kind calls (cars too): both tokens, same facts."""
+    from datetime import UTC, datetime
+
+    from vehreg_sdk.sandbox.bureau import Bureau, Settings
+    from vehreg_sdk.sandbox.plate_credentials import issue_plate_credentials
+
+    bureau = Bureau(tmp_path / "bureau.db", Settings(), key_seed=b"cars")
+    issued = 1_790_000_000
+    both = issue_plate_credentials(
+        bureau,
+        registration_id="reg_00112233445566778899aabb",
+        plate="苏G12345临",
+        store_id="st_4s_1",
+        issued_at=issued,
+        plate_kind=22,
+        vin="LSVAU2180N2183294",
+        valid_from=issued,
+        valid_until=issued + 15 * 86400,
+    )
+    jwks = bureau.jwks()
+    during = datetime.fromtimestamp(issued + 86400, tz=UTC)
+    compact = plates.verify_token(both.plate_credential, jwks, now=during)
+    old = plates.verify_token(both.plate_token, jwks, now=during)
+    assert (compact.plate, compact.vin, compact.plate_kind) == (
+        "苏G12345临",
+        "LSVAU2180N2183294",
+        22,
+    )
+    assert compact.vehicle_code == old.vehicle_code == "LSVAU2180N2183294"
+    assert compact.registration_id == old.registration_id
+    assert compact.expires_at == datetime.fromtimestamp(issued + 15 * 86400, tz=UTC)
+    assert old.expires_at == compact.expires_at and old.not_before == compact.not_before
+    for token in (both.plate_credential, both.plate_token):
+        with pytest.raises(plates.TokenExpiredError):
+            plates.verify_token(token, jwks, now=compact.expires_at)
+    bureau.db.close()
