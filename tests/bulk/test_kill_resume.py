@@ -107,7 +107,7 @@ def test_killed_ten_times_then_exactly_2000_registrations(
 
     for target, sig in zip(targets, signals, strict=True):
         child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True)  # fmt: skip
+                                 text=True, encoding="utf-8")  # fmt: skip
         deadline = time.monotonic() + 120
         while _registered_in_journal(journal) < target and child.poll() is None:
             assert time.monotonic() < deadline, "no progress"
@@ -119,7 +119,9 @@ def test_killed_ten_times_then_exactly_2000_registrations(
             assert child.returncode == 130, (out, err)
             assert "vehreg bulk submit" in out and "--journal" in out  # how to resume
 
-    final = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    final = subprocess.run(
+        command, env=env, capture_output=True, text=True, encoding="utf-8", timeout=600
+    )
     assert final.returncode == 0, final.stdout + final.stderr
 
     with sqlite3.connect(db) as conn:
@@ -168,7 +170,9 @@ def test_single_mode_killed_three_times_then_exactly_one_registration_a_row(
         assert child.poll() is None, f"the run ended before being killed: {child.communicate()}"
         child.send_signal(signal.SIGKILL)
         child.communicate(timeout=60)
-    final = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    final = subprocess.run(
+        command, env=env, capture_output=True, text=True, encoding="utf-8", timeout=600
+    )
     assert final.returncode == 0, final.stdout + final.stderr
     with sqlite3.connect(db) as conn:
         docs = [json.loads(doc) for (doc,) in conn.execute(

@@ -51,7 +51,9 @@ def test_construction_makes_no_pool_and_imports_no_resource() -> None:
         " 'vehreg_sdk.types', 'keyring') if m in sys.modules]\n"
         "print(','.join(loaded) + '|' + str(elapsed))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=True
+    )
     loaded, elapsed = out.stdout.strip().split("|")
     assert loaded == ""
     assert float(elapsed) < 0.05  # the benchmark holds it to 5 ms; keep CI noise out
