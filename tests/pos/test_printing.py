@@ -87,7 +87,7 @@ def test_every_target_the_hook_spec_advertises_opens() -> None:
 
 
 def test_a_bare_device_path_prints(registration: Any) -> None:
-    sent = print_label(registration, None, PrinterChoice("/dev/null", format="tspl"))
+    sent = print_label(registration, None, PrinterChoice(os.devnull, format="tspl"))
     assert b"PRINT" in sent
 
 
