@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shlex
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -269,13 +268,16 @@ def submit(
 
 
 def _command(words: list[str], **options: tuple[Any, Any]) -> str:
-    """A shell command line: ``words``, then each option whose value is not its default."""
+    """A command line for this machine's shell (cmd.exe, PowerShell, POSIX): ``words``, then
+    each option whose value is not its default."""
     for name, (value, default) in options.items():
         if value == default:
             continue
         flag = "--" + name.replace("_", "-")
         words += [flag] if value is True else [flag, str(value)]
-    return shlex.join(words)
+    from ._shell import shell_join
+
+    return shell_join(words)
 
 
 def _print_command(console: Console, command: str) -> None:
