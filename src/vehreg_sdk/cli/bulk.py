@@ -343,6 +343,7 @@ def _report(
 
     from ..bulk.console import print_result
     from ..bulk.readers import open_sheet
+    from ._held_files import explain_rewrite, write_or_report_held
 
     names: dict[int, str] = {}
     with open_sheet(file) as sheet:
@@ -352,21 +353,32 @@ def _report(
             names[row.row_number] = row.values.get("owner_name", "")
     print_result(console, result, names)
     suffix = ".xlsx" if file.suffix.lower() == ".xlsx" else ".csv"
-    results = result.write_results(file.with_name(f"{file.stem}.result{suffix}"))
-    console.print(f"Results 结果: {escape(str(results))}")
+    held: list[Path] = []  # open in Excel: reported, written by a rerun (see _held_files)
+    target = file.with_name(f"{file.stem}.result{suffix}")
+    results = write_or_report_held(console, target, result.write_results)
+    if results is None:
+        held.append(target)
+    else:
+        console.print(f"Results 结果: {escape(str(results))}")
     if result.counts.not_registered:
-        rejected = result.export_rejected(file.with_name(f"{file.stem}.rejected{suffix}"))
-        console.print(
-            f"Rows to fix 需修改的行: {escape(str(rejected))}"
-            "  (fix them and submit that file 修改后提交该文件)"
-        )
+        target = file.with_name(f"{file.stem}.rejected{suffix}")
+        rejected = write_or_report_held(console, target, result.export_rejected)
+        if rejected is None:
+            held.append(target)
+        else:
+            console.print(
+                f"Rows to fix 需修改的行: {escape(str(rejected))}"
+                "  (fix them and submit that file 修改后提交该文件)"
+            )
     if labels is not None and result.counts.registered:
         _labels(console, result, labels)
     if not result.complete:
         console.print(f"[yellow]Stopped early 提前停止: {escape(str(result.stop_reason))}[/]")
         console.print("Resume 继续:")
         _print_command(console, resume)
-    if not result.ok:
+    if held:
+        explain_rewrite(console, held, resume)
+    if not result.ok or held:
         raise typer.Exit(EXIT_ROWS)
 
 
