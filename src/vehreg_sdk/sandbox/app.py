@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..rules.cars import DEFAULT_CAR_CONFIG, CarRuleConfig
 from . import review, webhooks
 from .bureau import DEFAULT_PLATE_CAPACITY, DEFAULT_PLATE_FORMAT, Bureau, Settings
 from .clock import Clock
@@ -40,6 +41,11 @@ ROUTE_MODULES: tuple[str, ...] = (
     "certificates",
     "uploads",
     "ebike_registrations",
+    "photo_requirements",
+    "car_certificates",
+    "purchase_tax",
+    "plate_selections",
+    "vehicle_registrations",
     "events",
     "webhook_endpoints",
     "batches",
@@ -116,6 +122,8 @@ def create_app(
     webhook_backoff: float = 1.0,
     webhook_max_attempts: int = 6,
     key_seed: bytes | None = None,
+    plate_hold_seconds: float = 600.0,
+    car_rules: CarRuleConfig = DEFAULT_CAR_CONFIG,
 ) -> Starlette:
     """The sandbox bureau as an ASGI app (Starlette); its state is ``app.state.bureau``.
 
@@ -129,6 +137,8 @@ def create_app(
     ``webhook_backoff``/``webhook_max_attempts``: delivery retries wait
     ``backoff * 2**(n-1)`` seconds. ``key_seed``: derive the bureau's Ed25519
     key from these bytes instead of generating one for the database.
+    ``plate_hold_seconds``: how long a chosen plate number stays reserved (default 10
+    minutes). ``car_rules``: the car rules (station scope, selection limits, tax relief).
     """
     if review_delay < 0:
         raise ValueError("review_delay must be >= 0")
@@ -140,6 +150,8 @@ def create_app(
         plate_capacity=plate_capacity,
         webhook_backoff=webhook_backoff,
         webhook_max_attempts=webhook_max_attempts,
+        plate_hold_seconds=plate_hold_seconds,
+        car_rules=car_rules,
     )
     bureau = Bureau(
         Path(db_path) if db_path is not None else _temporary_db(),

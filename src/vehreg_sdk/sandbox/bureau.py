@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .. import _jws
 from ..privacy import masked_logger
+from ..rules.cars import DEFAULT_CAR_CONFIG, CarRuleConfig
 from .clock import Clock, system_clock
 from .ratelimit import RateLimiter
 from .seed import DEMO_DEALERS
@@ -42,6 +43,10 @@ class Settings:
     webhook_backoff: float = 1.0
     webhook_max_attempts: int = 6
     webhook_timeout: float = 5.0
+    #: How long a chosen plate number stays reserved before it is freed (选号 hold).
+    plate_hold_seconds: float = 600.0
+    #: The car rules the bureau applies (station scope, selection rules, tax relief).
+    car_rules: CarRuleConfig = DEFAULT_CAR_CONFIG
 
 
 class Bureau:

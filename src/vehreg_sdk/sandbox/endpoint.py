@@ -171,6 +171,8 @@ class _Outcome:
     content_type: str
     body: bytes
     headers: dict[str, str]
+    #: A retryable answer (409 ``tax.pending``): not kept under the idempotency key.
+    transient: bool = False
 
 
 async def _serve(endpoint: Endpoint, request: Request) -> Response:
@@ -229,7 +231,11 @@ def _encode(reply: Reply) -> _Outcome:
 
 def _encode_problem(problem: ProblemError, request_id: str) -> _Outcome:
     return _Outcome(
-        problem.status, PROBLEM_CONTENT_TYPE, problem.encoded(request_id), dict(problem.headers)
+        problem.status,
+        PROBLEM_CONTENT_TYPE,
+        problem.encoded(request_id),
+        dict(problem.headers),
+        problem.retryable,
     )
 
 
@@ -277,6 +283,9 @@ def _process(endpoint: Endpoint, call: Call, raw_path: str, raw_query: str) -> _
             {idempotency.REPLAYED_HEADER: "true"},
         )
     outcome = _run_handler(endpoint, call)
+    if outcome.transient:
+        idempotency.release(bureau.db, call.caller.id, key)
+        return outcome
     idempotency.finish(
         bureau.db,
         call.caller.id,

@@ -22,6 +22,7 @@ from .auth import Dealer
 from .bureau import Bureau, Settings
 from .clock import rfc3339, shanghai_date
 from .events import record_event
+from .plate_tokens import issue_plate_credentials
 from .problems import ProblemError, violation
 from .storage import LIVE_EXCLUDED_STATUSES
 
@@ -175,15 +176,13 @@ def create_registration(
             if holder is not None:
                 raise _already_registered(holder, dealer)
             plate = allocate_plate(conn, bureau.settings)
-            token = bureau.sign_plate_token(
-                {
-                    "iss": "vehreg-sandbox",
-                    "plate": plate,
-                    "registration_id": registration_id,
-                    "vehicle_code": body.vehicle.vehicle_code,
-                    "store_id": body.store_id,
-                    "iat": int(now),
-                }
+            credentials = issue_plate_credentials(
+                bureau,
+                registration_id=registration_id,
+                plate=plate,
+                store_id=body.store_id,
+                vehicle_code=body.vehicle.vehicle_code,
+                now=now,
             )
             doc: dict[str, Any] = {
                 "id": registration_id,
@@ -199,7 +198,7 @@ def create_registration(
                     "clerk_id": body.sale.clerk_id,
                 },
                 "plate_number": plate,
-                "plate_token": token,
+                **credentials,
                 "uploads": list(body.uploads),
                 "photos": [
                     {"kind": kinds[upload_id], "upload_id": upload_id, "added_at": stamp}
