@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from . import bulk, configure, demo, label, outbox, pos, sandbox
+from . import bulk, configure, demo, demo_car, label, outbox, pos, sandbox
 
 app = typer.Typer(
     name="vehreg",
@@ -17,8 +17,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-app.command("demo", help="Walk one e-bike sale against the embedded sandbox. 演示一次带牌销售。")(
-    demo.demo
+app.add_typer(
+    demo_car.demo_group(demo.demo),
+    name="demo",
+    help="Walk one e-bike sale (or `demo car`: one new car) against the embedded sandbox. "
+    "演示一次带牌销售（或 `demo car`：新车登记）。",
 )
 app.command("configure", help="Store credentials in the OS keyring. 配置凭据。")(
     configure.configure
