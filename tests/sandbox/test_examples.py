@@ -42,6 +42,7 @@ def test_curl_walkthrough_reaches_approved(tmp_path: Path) -> None:
     assert "plate token signature OK" in result.stdout
     assert "is approved (plate 苏G" in result.stdout
     assert "ebike_registration.approved" in result.stdout
+    assert "car registration vr_" in result.stdout and "and car L" in result.stdout
 
 
 @pytest.mark.skipif(not shutil.which("java"), reason="needs a Java 11+ runtime")
