@@ -107,7 +107,7 @@ async def test_async_client_tax_pending_is_retried_by_itself(server: SandboxServ
     async with AsyncVehregClient(
         base_url=server.base_url, app_key=dealer.app_key, app_secret=dealer.app_secret
     ) as client:
-        (certificate,) = unused_car_certificates(1)
+        (certificate,) = unused_car_certificates(1, categories=("sedan_petrol",))
         body = demo_car_registration_body(
             certificate, STORE, retained_number="苏GH7731", invoice_date=_today()
         )

@@ -103,7 +103,7 @@ async def test_unpaid_tax_is_refused_and_pending_is_retryable(
     from vehreg_sdk.sandbox.car_seed import demo_car_registration_body, unused_car_certificates
     from vehreg_sdk.sandbox.seed import DEMO_DEALERS
 
-    (certificate,) = unused_car_certificates(1)
+    (certificate,) = unused_car_certificates(1, categories=("sedan_petrol",))
     body = demo_car_registration_body(
         certificate,
         DEMO_DEALERS[0].store_ids[0],

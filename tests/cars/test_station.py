@@ -57,7 +57,7 @@ async def test_school_bus_and_tanker_are_refused_with_routing(
 
 
 async def test_imported_car_is_routed_to_the_vehicle_office(bureau: httpx.AsyncClient) -> None:
-    (certificate,) = unused_car_certificates(1)
+    (certificate,) = unused_car_certificates(1, categories=("sedan_petrol",))
     body = demo_car_registration_body(
         certificate, STORE, retained_number="苏GC2345", invoice_date=TODAY
     )
@@ -71,7 +71,7 @@ async def test_imported_car_is_routed_to_the_vehicle_office(bureau: httpx.AsyncC
 
 
 async def test_non_local_buyer_is_pointed_to_a_temporary_plate(bureau: httpx.AsyncClient) -> None:
-    (certificate,) = unused_car_certificates(1)
+    (certificate,) = unused_car_certificates(1, categories=("sedan_petrol",))
     await pay_tax(bureau, certificate)
     body = demo_car_registration_body(
         certificate,
@@ -102,7 +102,7 @@ async def test_a_public_transport_bus_fleet_goes_to_onsite_inspection(
 async def test_returned_review_names_the_missing_photo_and_the_retake_restarts_it(
     bureau: httpx.AsyncClient,
 ) -> None:
-    (certificate,) = unused_car_certificates(1)
+    (certificate,) = unused_car_certificates(1, categories=("sedan_petrol",))
     await pay_tax(bureau, certificate)
     uploads = [
         await upload(bureau, kind)
@@ -144,7 +144,7 @@ async def test_rejected_at_inspection_releases_the_plate(bureau: httpx.AsyncClie
 
 
 async def test_the_create_is_idempotent(bureau: httpx.AsyncClient) -> None:
-    (certificate,) = unused_car_certificates(1)
+    (certificate,) = unused_car_certificates(1, categories=("sedan_petrol",))
     await pay_tax(bureau, certificate)
     body = demo_car_registration_body(
         certificate, STORE, retained_number="苏GF2345", invoice_date=TODAY

@@ -43,7 +43,8 @@ STATION_CATEGORIES = (
 )
 
 _lock = threading.Lock()
-_next: dict[str, int] = {}
+_given: set[int] = set()  # pool indexes handed out in this process, whatever the categories
+_cursor: dict[str, int] = {}
 
 
 def unused_car_certificates(
@@ -51,7 +52,7 @@ def unused_car_certificates(
 ) -> list[dict[str, Any]]:
     """``n`` pool certificates of ``categories`` that no earlier call in this process got.
 
-    Round-robins over the categories' models; raises ``ValueError`` when the pool runs out.
+    Scans the pool from ``start``; raises ``ValueError`` when it runs out.
     """
     wanted = set(categories)
     unknown = wanted - set(CAR_CATEGORIES)
@@ -60,15 +61,16 @@ def unused_car_certificates(
     key = ",".join(sorted(wanted))
     found: list[dict[str, Any]] = []
     with _lock:
-        index = max(_next.get(key, 0), start)
+        index = max(_cursor.get(key, 0), start)
         while len(found) < n:
             if index >= car_pool_size():
                 raise ValueError(f"the car pool holds fewer than {n} more {key} certificates")
             certificate = car_catalogue.car_certificate_at(index)
-            index += 1
-            if car_catalogue.model_of(certificate).category in wanted:
+            if index not in _given and car_catalogue.model_of(certificate).category in wanted:
+                _given.add(index)
                 found.append(certificate)
-        _next[key] = index
+            index += 1
+        _cursor[key] = index
     return found
 
 
