@@ -221,3 +221,20 @@ def _post_raw(client: VehregClient, body: dict[str, Any]) -> Any:
     )
     headers.update({"Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())})
     return httpx.post(client.base_url + "/v1/vehicle-registrations", content=raw, headers=headers)
+
+
+def test_raw_responses_of_the_car_resources(client: VehregClient) -> None:
+    (certificate,) = unused_car_certificates(1, categories=("sedan_petrol",))
+    raw = client.with_raw_response.car_certificates.retrieve_by_vin(certificate["vin"])
+    assert raw.status_code == 200 and raw.request_id
+    assert raw.parse().vin == certificate["vin"]
+    tax = client.with_raw_response.purchase_tax.retrieve(certificate["vin"])
+    assert tax.parse().status == "unpaid"
+    listed = client.with_raw_response.photo_requirements.list(registration_kind="car")
+    assert listed.status_code == 200 and listed.parse()
+    drawn = client.with_raw_response.plate_selections.create(
+        vin=certificate["vin"], plate_kind="02"
+    )
+    assert drawn.status_code == 201 and len(drawn.parse().candidates) >= 5
+    page = client.with_raw_response.vehicle_registrations.list(vin=certificate["vin"])
+    assert page.status_code == 200 and list(page.parse()) == []

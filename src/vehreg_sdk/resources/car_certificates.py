@@ -6,9 +6,14 @@ from typing import Final, Unpack
 
 from .._types import RequestOptions
 from ..types.car_certificates import CarCertificate
-from ._base import AsyncAPIResource, SyncAPIResource, model_parser, segment
+from ._base import AsyncAPIResource, SyncAPIResource, model_parser, segment, to_raw, to_raw_async
 
-__all__ = ["AsyncCarCertificates", "CarCertificates"]
+__all__ = [
+    "AsyncCarCertificates",
+    "AsyncCarCertificatesWithRawResponse",
+    "CarCertificates",
+    "CarCertificatesWithRawResponse",
+]
 
 PATH: Final = "/v1/certificates/cars"
 _PARSE = model_parser(CarCertificate)
@@ -42,3 +47,15 @@ class AsyncCarCertificates(AsyncAPIResource):
         path = f"{PATH}/by-vin/{segment(vin.strip().upper())}"
         result: CarCertificate = await self._request("GET", path, _PARSE, options)
         return result
+
+
+class CarCertificatesWithRawResponse:
+    def __init__(self, resource: CarCertificates) -> None:
+        self.retrieve = to_raw(resource.retrieve)
+        self.retrieve_by_vin = to_raw(resource.retrieve_by_vin)
+
+
+class AsyncCarCertificatesWithRawResponse:
+    def __init__(self, resource: AsyncCarCertificates) -> None:
+        self.retrieve = to_raw_async(resource.retrieve)
+        self.retrieve_by_vin = to_raw_async(resource.retrieve_by_vin)

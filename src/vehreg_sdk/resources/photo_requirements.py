@@ -8,9 +8,14 @@ import httpx
 
 from .._types import RequestOptions
 from ..types.photo_requirements import PhotoRequirement
-from ._base import AsyncAPIResource, SyncAPIResource
+from ._base import AsyncAPIResource, SyncAPIResource, to_raw, to_raw_async
 
-__all__ = ["AsyncPhotoRequirements", "PhotoRequirements"]
+__all__ = [
+    "AsyncPhotoRequirements",
+    "AsyncPhotoRequirementsWithRawResponse",
+    "PhotoRequirements",
+    "PhotoRequirementsWithRawResponse",
+]
 
 PATH: Final = "/v1/photo-requirements"
 RegistrationKind = Literal["ebike", "car"]
@@ -51,3 +56,13 @@ class AsyncPhotoRequirements(AsyncAPIResource):
             "GET", PATH, _parse, options, params=_params(registration_kind)
         )
         return result
+
+
+class PhotoRequirementsWithRawResponse:
+    def __init__(self, resource: PhotoRequirements) -> None:
+        self.list = to_raw(resource.list)
+
+
+class AsyncPhotoRequirementsWithRawResponse:
+    def __init__(self, resource: AsyncPhotoRequirements) -> None:
+        self.list = to_raw_async(resource.list)

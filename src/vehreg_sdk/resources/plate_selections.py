@@ -12,9 +12,22 @@ from typing import Any, Final, Literal, Unpack
 from .._pagination import AsyncPaginator, SyncCursorPage, page_params
 from .._types import RequestOptions
 from ..types.plate_selections import PlateSelection
-from ._base import AsyncAPIResource, SyncAPIResource, model_parser, segment
+from ._base import (
+    AsyncAPIResource,
+    SyncAPIResource,
+    model_parser,
+    segment,
+    to_raw,
+    to_raw_async,
+    to_raw_async_list,
+)
 
-__all__ = ["AsyncPlateSelections", "PlateSelections"]
+__all__ = [
+    "AsyncPlateSelections",
+    "AsyncPlateSelectionsWithRawResponse",
+    "PlateSelections",
+    "PlateSelectionsWithRawResponse",
+]
 
 PATH: Final = "/v1/plate-selections"
 _PARSE = model_parser(PlateSelection)
@@ -123,3 +136,19 @@ class AsyncPlateSelections(AsyncAPIResource):
             PATH, PlateSelection, params, options
         )
         return paginator
+
+
+class PlateSelectionsWithRawResponse:
+    def __init__(self, resource: PlateSelections) -> None:
+        self.create = to_raw(resource.create)
+        self.choose = to_raw(resource.choose)
+        self.retrieve = to_raw(resource.retrieve)
+        self.list = to_raw(resource.list)
+
+
+class AsyncPlateSelectionsWithRawResponse:
+    def __init__(self, resource: AsyncPlateSelections) -> None:
+        self.create = to_raw_async(resource.create)
+        self.choose = to_raw_async(resource.choose)
+        self.retrieve = to_raw_async(resource.retrieve)
+        self.list = to_raw_async_list(resource.list)

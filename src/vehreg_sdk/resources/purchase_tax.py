@@ -12,12 +12,17 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Unpack
 
 from .._types import RequestOptions
 from ..types.purchase_tax import PurchaseTax
-from ._base import AsyncAPIResource, SyncAPIResource, model_parser, segment
+from ._base import AsyncAPIResource, SyncAPIResource, model_parser, segment, to_raw, to_raw_async
 
 if TYPE_CHECKING:
     from .._client import AsyncVehregClient, VehregClient
 
-__all__ = ["AsyncPurchaseTaxResource", "PurchaseTaxResource"]
+__all__ = [
+    "AsyncPurchaseTaxResource",
+    "AsyncPurchaseTaxWithRawResponse",
+    "PurchaseTaxResource",
+    "PurchaseTaxWithRawResponse",
+]
 
 PATH: Final = "/v1/purchase-tax"
 HELPERS: Final = "/v1/test-helpers/purchase-tax"
@@ -162,3 +167,13 @@ class AsyncPurchaseTaxResource(AsyncAPIResource):
     def test_helpers(self) -> AsyncPurchaseTaxTestHelpers:
         client: AsyncVehregClient = self._client
         return AsyncPurchaseTaxTestHelpers(client, raw=self._raw)
+
+
+class PurchaseTaxWithRawResponse:
+    def __init__(self, resource: PurchaseTaxResource) -> None:
+        self.retrieve = to_raw(resource.retrieve)
+
+
+class AsyncPurchaseTaxWithRawResponse:
+    def __init__(self, resource: AsyncPurchaseTaxResource) -> None:
+        self.retrieve = to_raw_async(resource.retrieve)

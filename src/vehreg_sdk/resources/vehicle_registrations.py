@@ -19,12 +19,25 @@ from .._types import FileInput, PollOptions, RequestOptions
 from ..types.uploads import UploadKind
 from ..types.vehicle_registrations import VehicleRegistration, VehicleRegistrationStatus
 from . import _car_submit as submit
-from ._base import AsyncAPIResource, SyncAPIResource, model_parser, segment
+from ._base import (
+    AsyncAPIResource,
+    SyncAPIResource,
+    model_parser,
+    segment,
+    to_raw,
+    to_raw_async,
+    to_raw_async_list,
+)
 from ._ebike_submit import should_recover
 from .ebike_registrations import DEFAULT_WAIT_UNTIL, _read_options, _wait_plan
 from .uploads import multipart
 
-__all__ = ["AsyncVehicleRegistrations", "VehicleRegistrations"]
+__all__ = [
+    "AsyncVehicleRegistrations",
+    "AsyncVehicleRegistrationsWithRawResponse",
+    "VehicleRegistrations",
+    "VehicleRegistrationsWithRawResponse",
+]
 
 PATH: Final = "/v1/vehicle-registrations"
 _PARSE = model_parser(VehicleRegistration)
@@ -286,3 +299,21 @@ class AsyncVehicleRegistrations(AsyncAPIResource):
                 )
             await self._client._kernel.sleep(min(interval, remaining))
             interval = min(interval * 1.5, ceiling)
+
+
+class VehicleRegistrationsWithRawResponse:
+    def __init__(self, resource: VehicleRegistrations) -> None:
+        self.create = to_raw(resource.create)
+        self.retrieve = to_raw(resource.retrieve)
+        self.list = to_raw(resource.list)
+        self.cancel = to_raw(resource.cancel)
+        self.upload_photo = to_raw(resource.upload_photo)
+
+
+class AsyncVehicleRegistrationsWithRawResponse:
+    def __init__(self, resource: AsyncVehicleRegistrations) -> None:
+        self.create = to_raw_async(resource.create)
+        self.retrieve = to_raw_async(resource.retrieve)
+        self.list = to_raw_async_list(resource.list)
+        self.cancel = to_raw_async(resource.cancel)
+        self.upload_photo = to_raw_async(resource.upload_photo)
