@@ -19,6 +19,7 @@ from datetime import date
 from enum import StrEnum
 
 from .._input import enum_text
+from .._violation import Violation
 from ..code_tables import UseNature
 from ..key_vehicles import KeyVehicleClass, classify_key_vehicle
 
@@ -27,6 +28,7 @@ __all__ = [
     "RoutingKind",
     "SafetyTestRules",
     "StationScope",
+    "routed",
     "routing",
     "safety_test",
     "station_refusal",
@@ -76,6 +78,11 @@ _ROUTING_TEXT = {
         "购车人住所地不在连云港（苏G）辖区：请申领临时号牌后到住所地办理注册登记，或上传本地居住证明。",
     ),
 }
+
+
+def routed(code: str, field: str, message: str, message_zh: str, where: Routing) -> Violation:
+    """An error violation carrying ``extra["routing"]``: where to go instead."""
+    return Violation(code, field, message, message_zh, "error", extra={"routing": where.to_dict()})
 
 
 def routing(kind: RoutingKind) -> Routing:
