@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from . import car_review
 from .auth import Dealer
 from .bureau import Bureau
 from .clock import rfc3339
@@ -102,9 +103,7 @@ def sweep(bureau: Bureau, now: float) -> int:
                 conn, row, doc, now, review_due_at=None, retakes=retakes, review_round=review_round
             )
             reviewed += 1
-    from . import car_review  # cars share the sweep; imported late (it imports this package)
-
-    return reviewed + car_review.sweep(bureau, now)
+    return reviewed + car_review.sweep(bureau, now)  # the station's steps for cars
 
 
 def add_photo(
