@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from . import bulk, configure, demo, demo_car, label, outbox, pos, sandbox
+from ._console import make_streams_safe
 
 app = typer.Typer(
     name="vehreg",
@@ -34,4 +35,5 @@ app.add_typer(pos.app, name="pos", help="POS bridge and hot folder. 收银对接
 
 
 def main() -> None:
+    make_streams_safe()
     app()
