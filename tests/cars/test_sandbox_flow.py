@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
-from tests.cars.conftest import post, register_car, upload
+from tests.cars.conftest import post, register_car, signed, upload
 from tests.sandbox.conftest import JPEG, T0, FakeClock, post_headers
 
 from vehreg_sdk.plates import verify_token
-from vehreg_sdk.sandbox import car_catalogue
+from vehreg_sdk.sandbox import DEMO_DEALERS, car_catalogue
 from vehreg_sdk.sandbox.clock import shanghai_date
 
 
@@ -172,3 +174,31 @@ async def test_missing_car_photo_returns_then_retake_approves(bureau: httpx.Asyn
     assert final["status"] == "approved", final["review"]
     assert CAR_KINDS
     assert await upload(bureau, "vin_rubbing")
+
+
+async def test_concurrent_sweeps_take_each_step_once(tmp_path: Path, clock: FakeClock) -> None:
+    import threading
+
+    from vehreg_sdk.sandbox import car_review, create_app
+
+    app = create_app(tmp_path / "sweeps.db", clock=clock, review_delay=10)
+    async with signed(app, DEMO_DEALERS[0]) as client:
+        ids = {(await register_car(client, index=n))[1].json()["id"] for n in range(8)}
+        clock.advance(11)
+        bureau = app.state.bureau
+        barrier = threading.Barrier(6)
+
+        def sweep() -> None:
+            barrier.wait()
+            car_review.sweep(bureau, clock())
+
+        threads = [threading.Thread(target=sweep) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        events = (await client.get("/v1/events")).json()["data"]
+    await bureau.aclose()
+    for registration_id in ids:
+        types = [e["type"] for e in events if e["data"]["object"]["id"] == registration_id]
+        assert types == ["vehicle_registration.submitted", "vehicle_registration.plate_assigned"]

@@ -18,6 +18,7 @@ with deterministic triggers on the invoice number, as for e-bikes:
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from .auth import Dealer
@@ -34,7 +35,6 @@ __all__ = ["add_photo", "sweep"]
 
 RETURN_TRIGGER = "0097"
 REJECT_TRIGGER = "0098"
-_DUE_STATUSES = ("submitted", "awaiting_safety_test", "awaiting_review")
 
 
 def _facts(doc: dict[str, Any]) -> dict[str, bool]:
@@ -67,7 +67,8 @@ def _review(doc: dict[str, Any], review_round: int) -> tuple[str, list[dict[str,
     return "approved", []
 
 
-def _advance(bureau: Bureau, row: Any, now: float) -> None:
+def _advance(bureau: Bureau, conn: sqlite3.Connection, row: sqlite3.Row, now: float) -> None:
+    """One step of one registration, inside the caller's write transaction."""
     doc: dict[str, Any] = json.loads(row["doc"])
     status = row["status"]
     delay = bureau.settings.review_delay
@@ -77,8 +78,7 @@ def _advance(bureau: Bureau, row: Any, now: float) -> None:
         doc["status"] = outcome
         doc["review"] = {"outcome": outcome, "reasons": reasons, "reviewed_at": rfc3339(now)}
         retakes = sorted({r["photo_kind"] for r in reasons if r["photo_kind"]})
-        with bureau.db.write() as conn:
-            save(conn, row, doc, now, due_at=None, retakes=retakes, review_round=review_round)
+        save(conn, row, doc, now, due_at=None, retakes=retakes, review_round=review_round)
         return
     if status == "submitted" and str(doc["invoice"]["number"]).endswith(REJECT_TRIGGER):
         doc["status"] = "rejected"
@@ -94,14 +94,12 @@ def _advance(bureau: Bureau, row: Any, now: float) -> None:
             ],
             "reviewed_at": rfc3339(now),
         }
-        with bureau.db.write() as conn:
-            release(conn, doc.get("selection_id"), now)
-            save(conn, row, doc, now, due_at=None, retakes=[])
+        release(conn, doc.get("selection_id"), now)
+        save(conn, row, doc, now, due_at=None, retakes=[])
         return
     if status == "submitted" and doc["safety_test"] == "required":
         doc["status"] = "awaiting_safety_test"
-        with bureau.db.write() as conn:
-            save(conn, row, doc, now, due_at=now + delay, retakes=[])
+        save(conn, row, doc, now, due_at=now + delay, retakes=[])
         return
     doc["status"] = "plate_assigned"
     doc["plate_number"] = row["plate_number"]
@@ -116,8 +114,7 @@ def _advance(bureau: Bureau, row: Any, now: float) -> None:
             kind="car",
         )
     )
-    with bureau.db.write() as conn:
-        save(conn, row, doc, now, due_at=None, retakes=[])
+    save(conn, row, doc, now, due_at=None, retakes=[])
 
 
 def sweep(bureau: Bureau, now: float) -> int:
@@ -125,24 +122,28 @@ def sweep(bureau: Bureau, now: float) -> int:
     done = 0
     for _ in range(4):  # steps without delay follow each other in one sweep
         with bureau.db.read() as conn:
-            rows = conn.execute(
-                "SELECT * FROM vehicle_registrations WHERE due_at <= ? AND status IN "
-                "('submitted', 'awaiting_safety_test', 'awaiting_review') "
-                "ORDER BY due_at LIMIT 100",
-                (now,),
-            ).fetchall()
-        if not rows:
+            due = [
+                (row["id"], row["status"])
+                for row in conn.execute(
+                    "SELECT id, status FROM vehicle_registrations WHERE due_at <= ? AND status IN "
+                    "('submitted', 'awaiting_safety_test', 'awaiting_review') "
+                    "ORDER BY due_at LIMIT 100",
+                    (now,),
+                )
+            ]
+        if not due:
             break
-        for row in rows:
-            with bureau.db.read() as conn:
-                current = conn.execute(
+        for registration_id, status in due:
+            with bureau.db.write() as conn:
+                # Read again under the write lock: another worker may have taken this step.
+                row = conn.execute(
                     "SELECT * FROM vehicle_registrations WHERE id = ? AND status = ? "
                     "AND due_at <= ?",
-                    (row["id"], row["status"], now),
+                    (registration_id, status, now),
                 ).fetchone()
-            if current is None:
-                continue  # another worker got there first
-            _advance(bureau, current, now)
+                if row is None:
+                    continue
+                _advance(bureau, conn, row, now)
             done += 1
     return done
 
