@@ -151,6 +151,8 @@ def test_a_reservation_expires_and_frees_its_number(
         assert http.get(f"/v1/plate-selections/{drawn['id']}").json()["status"] == "reserved"
         clock.advance(2)
         assert http.get(f"/v1/plate-selections/{drawn['id']}").json()["status"] == "expired"
+        listed = http.get("/v1/plate-selections", params={"vin": mine["vin"]}).json()["data"]
+        assert [item["status"] for item in listed] == ["expired"]
         taken = post(
             other,
             "/v1/plate-selections",

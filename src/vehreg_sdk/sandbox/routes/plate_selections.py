@@ -7,7 +7,7 @@ from typing import Any
 
 from ..endpoint import Call, Endpoint, Reply
 from ..pagination import QueryReader, page_envelope
-from ..plate_selections import choose, create_selection, read
+from ..plate_selections import choose, create_selection, expire_holds, read
 
 
 def create(call: Call) -> Reply:
@@ -36,7 +36,8 @@ def list_selections(call: Call) -> Reply:
     if vin is not None:
         clauses.append("vin = ?")
         params.append(vin.strip().upper())
-    with call.bureau.db.read() as conn:
+    with call.bureau.db.write() as conn:
+        expire_holds(conn, call.now)  # a list shows elapsed reservations as expired, too
         rows = conn.execute(
             f"SELECT seq, doc FROM plate_selections WHERE {' AND '.join(clauses)} "  # noqa: S608
             "ORDER BY seq DESC LIMIT ?",
