@@ -330,3 +330,30 @@ def test_rules_never_raise_on_garbage() -> None:
         {"vehicle": {"vin": b"\x00"}},
     ):
         assert isinstance(check_car_registration(junk, junk, on=TODAY, tax=junk), list)
+
+
+def test_car_parties_are_masked_in_repr_and_errors() -> None:
+    from vehreg_sdk import LocalValidationError
+    from vehreg_sdk.resources._car_submit import build_create
+    from vehreg_sdk.types import Agent, CarOwner
+
+    id_number = fictional_id_number(5)
+    owner = CarOwner(
+        name="王晓明",
+        id_number=id_number,
+        mobile="19912345678",
+        address="连云港市海州区演示路 5 号",
+    )
+    agent = Agent(
+        name="李建国",
+        id_number=fictional_id_number(6),
+        mobile="19987654321",
+        authorisation_upload="up_1",
+    )
+    for party, raw in ((owner, id_number), (agent, agent.id_number)):
+        text = repr(party)
+        assert raw not in text and "晓明" not in text and "19912345678" not in text
+    refused = body(owner={"id_number": fictional_id_number(7, area="320102")})
+    with pytest.raises(LocalValidationError) as error:
+        build_create(refused, on=TODAY)
+    assert fictional_id_number(7, area="320102") not in str(error.value)
