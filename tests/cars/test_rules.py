@@ -295,6 +295,13 @@ def test_plate_kind_insurance_invoice_and_certificate() -> None:
     assert [v.field for v in found if v.code == "certificate.mismatch"] == ["vehicle.vehicle_type"]
 
 
+def test_unknown_ga24_codes() -> None:
+    found = check_car_registration(
+        body(vehicle={"vehicle_type": "K3Z", "use_nature": "Y", "fuel_type": "W"}), on=TODAY
+    )
+    assert {"vehicle_type.unknown", "use_nature.unknown", "fuel_type.unknown"} <= codes(found)
+
+
 def test_use_nature_against_owner_type() -> None:
     found = check_car_registration(
         body(vehicle={"use_nature": "C", "vehicle_type": "K11"}, plate={"kind": "01"}), on=TODAY

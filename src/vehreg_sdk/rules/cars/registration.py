@@ -15,7 +15,7 @@ from datetime import date
 
 from .._input import as_date, as_number, enum_text, fields_of, has_text, violation
 from .._violation import Violation
-from ..code_tables import PlateKind, UseNature
+from ..code_tables import FuelType, PlateKind, UseNature, VehicleType
 from ..plates import validate_plate
 from ..vin import validate_vin
 from .config import DEFAULT_CAR_CONFIG, CarRuleConfig
@@ -58,6 +58,13 @@ _CERT = (
 
 def _text(value: object) -> str:
     return (enum_text(value) or "").strip().upper()
+
+
+_CODE_TABLES = (
+    ("vehicle_type", frozenset(t.value for t in VehicleType), "vehicle type", "车辆类型"),
+    ("use_nature", frozenset(u.value for u in UseNature), "use nature", "使用性质"),
+    ("fuel_type", frozenset(f.value for f in FuelType), "fuel", "燃料种类"),
+)
 
 
 def car_tax_class(vehicle_type: object) -> TaxVehicleClass:
@@ -144,6 +151,18 @@ def _vehicle_checks(
                 "请填写机动车整车出厂合格证编号。",
             )
         )
+    for name, table, label, label_zh in _CODE_TABLES:
+        code = _text(car.get(name))
+        if code and code not in table:
+            found.append(
+                violation(
+                    f"{name}.unknown",
+                    f"vehicle.{name}",
+                    f"Unknown {label} code (GA 24).",
+                    f"{label_zh}代码无效（GA 24）。",
+                    value=code[:8],
+                )
+            )
     if as_energy(car.get("energy_type")) is None:
         found.append(
             violation(
