@@ -238,3 +238,20 @@ def test_raw_responses_of_the_car_resources(client: VehregClient) -> None:
     assert drawn.status_code == 201 and len(drawn.parse().candidates) >= 5
     page = client.with_raw_response.vehicle_registrations.list(vin=certificate["vin"])
     assert page.status_code == 200 and list(page.parse()) == []
+
+
+def test_an_assessed_tax_base_is_a_warning_not_an_error(client: VehregClient) -> None:
+    (certificate,) = unused_car_certificates(1, categories=("sedan_petrol",))
+    price = model_of(certificate).price_fen
+    record = client.purchase_tax.test_helpers.pay(
+        certificate["vin"], price_fen=price, invoice_date=_today(), assessed_base_fen=price
+    )
+    assert record.status == "paid" and record.tax_base_fen == price
+    body = demo_car_registration_body(
+        certificate, STORE, retained_number="苏GR8642", invoice_date=_today()
+    )
+    created = client.vehicle_registrations.create(store_id=STORE, tax=record, **_parts(body))
+    assert created.status == "submitted"
+    (warning,) = created.local_warnings
+    assert warning.code == "tax.amount_differs" and warning.severity == "warning"
+    assert warning.value == record.paid_fen
