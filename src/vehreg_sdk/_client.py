@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from .resources.keys import AsyncKeys, Keys
     from .resources.photo_requirements import AsyncPhotoRequirements, PhotoRequirements
     from .resources.plate_selections import AsyncPlateSelections, PlateSelections
+    from .resources.plate_status import AsyncPlateStatusResource, PlateStatusResource
     from .resources.purchase_tax import AsyncPurchaseTaxResource, PurchaseTaxResource
     from .resources.stores import AsyncStores, Stores
     from .resources.uploads import AsyncUploads, Uploads
@@ -289,6 +290,12 @@ class VehregClient(_ClientBase[SyncKernel]):
         return Keys(self)
 
     @cached_property
+    def plate_status(self) -> PlateStatusResource:
+        from .resources.plate_status import PlateStatusResource
+
+        return PlateStatusResource(self)
+
+    @cached_property
     def bulk(self) -> Bulk:
         from .resources.bulk import Bulk
 
@@ -422,6 +429,12 @@ class AsyncVehregClient(_ClientBase[AsyncKernel]):
         from .resources.keys import AsyncKeys
 
         return AsyncKeys(self)
+
+    @cached_property
+    def plate_status(self) -> AsyncPlateStatusResource:
+        from .resources.plate_status import AsyncPlateStatusResource
+
+        return AsyncPlateStatusResource(self)
 
     @cached_property
     def bulk(self) -> AsyncBulk:

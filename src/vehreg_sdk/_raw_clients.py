@@ -44,6 +44,10 @@ if TYPE_CHECKING:
         AsyncPlateSelectionsWithRawResponse,
         PlateSelectionsWithRawResponse,
     )
+    from .resources.plate_status import (
+        AsyncPlateStatusWithRawResponse,
+        PlateStatusWithRawResponse,
+    )
     from .resources.purchase_tax import (
         AsyncPurchaseTaxWithRawResponse,
         PurchaseTaxWithRawResponse,
@@ -159,6 +163,11 @@ class VehregClientWithRawResponse:
 
         return PhotoRequirementsWithRawResponse(PhotoRequirements(self._client, raw=True))
 
+    def plate_status(self) -> PlateStatusWithRawResponse:
+        from .resources.plate_status import PlateStatusResource, PlateStatusWithRawResponse
+
+        return PlateStatusWithRawResponse(PlateStatusResource(self._client, raw=True))
+
 
 class AsyncVehregClientWithRawResponse:
     def __init__(self, client: AsyncVehregClient) -> None:
@@ -266,3 +275,11 @@ class AsyncVehregClientWithRawResponse:
         )
 
         return AsyncPhotoRequirementsWithRawResponse(AsyncPhotoRequirements(self._client, raw=True))
+
+    def plate_status(self) -> AsyncPlateStatusWithRawResponse:
+        from .resources.plate_status import (
+            AsyncPlateStatusResource,
+            AsyncPlateStatusWithRawResponse,
+        )
+
+        return AsyncPlateStatusWithRawResponse(AsyncPlateStatusResource(self._client, raw=True))

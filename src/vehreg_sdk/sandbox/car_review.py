@@ -8,7 +8,7 @@ with deterministic triggers on the invoice number, as for e-bikes:
    ``awaiting_safety_test`` when the safety test is required, else ``plate_assigned``.
 2. ``awaiting_safety_test``: the test passes, ``plate_assigned``.
 3. ``plate_assigned`` gets the plate number and the bureau-signed plate token
-   (:func:`.plate_tokens.issue_plate_credentials`, shared with e-bikes); the
+   (:func:`.plate_credentials.issue_plate_credentials`, shared with e-bikes); the
    plate-fitted photo makes it ``awaiting_review``.
 4. The review: a required photo kind missing (``GET /v1/photo-requirements``,
    kind ``car``) or an invoice ending ``0097`` on the first round: ``returned``;
@@ -25,8 +25,8 @@ from .auth import Dealer
 from .bureau import Bureau
 from .clock import rfc3339
 from .photo_requirements import label_zh, required_kinds
+from .plate_credentials import issue_plate_credentials
 from .plate_selections import release
-from .plate_tokens import issue_plate_credentials
 from .registrations import invalid_state, new_id
 from .uploads import IncomingFile, insert_upload
 from .vehicle_registrations import OPEN_STATUSES, load, save
@@ -103,17 +103,17 @@ def _advance(bureau: Bureau, conn: sqlite3.Connection, row: sqlite3.Row, now: fl
         return
     doc["status"] = "plate_assigned"
     doc["plate_number"] = row["plate_number"]
-    doc.update(
-        issue_plate_credentials(
-            bureau,
-            registration_id=doc["id"],
-            plate=row["plate_number"],
-            store_id=doc["store_id"],
-            vehicle_code=doc["vehicle"]["vin"],
-            now=now,
-            kind="car",
-        )
+    credentials = issue_plate_credentials(
+        bureau,
+        registration_id=doc["id"],
+        plate=row["plate_number"],
+        store_id=doc["store_id"],
+        issued_at=now,
+        plate_kind=int(doc["plate_kind"]),  # the GA 24.7 code: 02, 52, 01, 51
+        vin=doc["vehicle"]["vin"],
     )
+    doc["plate_token"] = credentials.plate_token
+    doc["plate_credential"] = credentials.plate_credential
     save(conn, row, doc, now, due_at=None, retakes=[])
 
 

@@ -25,6 +25,7 @@ from .auth import Dealer
 from .bureau import Bureau
 from .clock import rfc3339, shanghai_date
 from .events import record_event
+from .plate_credentials import REVOCATION_REASONS, revoke_plate
 from .problems import ProblemError, json_object, violation
 from .purchase_tax import seconds_until_known, tax_record
 from .registrations import _uploads, invalid_state, new_id
@@ -186,6 +187,7 @@ def create_vehicle_registration(
         "selection_id": body.plate.selection_id if body.plate.source == "selection" else None,
         "plate_number": None,
         "plate_token": None,
+        "plate_credential": None,
         "safety_test": rules.car_safety_test(car, certificate, today, config),
         "purchase_tax": {
             "status": tax["status"],
@@ -305,8 +307,13 @@ def save(
     retakes: list[str],
     review_round: int | None = None,
 ) -> None:
-    """Write ``doc`` (with a new status) back and record the status-change event."""
+    """Write ``doc`` (with a new status) back and record the status-change event.
+
+    A cancelled or rejected registration that had its plate goes on the plate status list.
+    """
     doc["updated_at"] = rfc3339(now)
+    if doc["status"] in REVOCATION_REASONS and doc.get("plate_token"):
+        revoke_plate(conn, row["id"], doc["status"], now)
     conn.execute(
         "UPDATE vehicle_registrations SET status = ?, updated_at = ?, due_at = ?, retakes = ?, "
         "review_round = ?, doc = ? WHERE id = ?",

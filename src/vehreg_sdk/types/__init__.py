@@ -39,6 +39,7 @@ from .events import Event, EventType, WebhookEndpoint
 from .keys import Jwks
 from .photo_requirements import PhotoRequirement
 from .plate_selections import PlateSelection, PlateSelectionCreate, PlateSelectionStatus
+from .plate_status import PlateRevocation, PlateStatus
 from .purchase_tax import PurchaseTax, PurchaseTaxStatus
 from .stores import Store
 from .uploads import Upload, UploadKind
@@ -91,9 +92,11 @@ __all__ = [
     "Photo",
     "PhotoRequirement",
     "PlateChoice",
+    "PlateRevocation",
     "PlateSelection",
     "PlateSelectionCreate",
     "PlateSelectionStatus",
+    "PlateStatus",
     "Problem",
     "PurchaseTax",
     "PurchaseTaxStatus",

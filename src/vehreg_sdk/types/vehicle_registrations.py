@@ -259,6 +259,8 @@ class VehicleRegistration(WireModel):
     selection_id: str | None = None
     plate_number: str | None = None
     plate_token: str | None = None
+    plate_credential: str | None = None
+    """The compact credential (``VP1:…``) labels print; see :mod:`vehreg_sdk.plates`."""
     safety_test: str
     """``exempt`` or ``required`` (安全技术检验); 查验 happens either way."""
     purchase_tax: TaxSummary | None = None
