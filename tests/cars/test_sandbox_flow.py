@@ -202,3 +202,19 @@ async def test_concurrent_sweeps_take_each_step_once(tmp_path: Path, clock: Fake
     for registration_id in ids:
         types = [e["type"] for e in events if e["data"]["object"]["id"] == registration_id]
         assert types == ["vehicle_registration.submitted", "vehicle_registration.plate_assigned"]
+
+
+async def test_a_cancelled_car_s_plate_goes_on_the_status_list(bureau: httpx.AsyncClient) -> None:
+    from vehreg_sdk import plates
+
+    _, response = await register_car(bureau)
+    registration_id = response.json()["id"]
+    plated = (await bureau.get(f"/v1/vehicle-registrations/{registration_id}")).json()
+    assert plated["status"] == "plate_assigned"
+    assert plated["plate_credential"].startswith("VP1:")
+    jwks = (await bureau.get("/v1/keys")).json()
+    assert plates.verify_token(plated["plate_credential"], jwks).plate == plated["plate_number"]
+    cancelled = await post(bureau, f"/v1/vehicle-registrations/{registration_id}/cancel", None)
+    assert cancelled.json()["status"] == "cancelled"
+    listed = (await bureau.get("/v1/plate-status")).json()
+    assert registration_id in str(listed)
