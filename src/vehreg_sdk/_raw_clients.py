@@ -163,6 +163,7 @@ class VehregClientWithRawResponse:
 
         return PhotoRequirementsWithRawResponse(PhotoRequirements(self._client, raw=True))
 
+    @cached_property
     def plate_status(self) -> PlateStatusWithRawResponse:
         from .resources.plate_status import PlateStatusResource, PlateStatusWithRawResponse
 
@@ -276,6 +277,7 @@ class AsyncVehregClientWithRawResponse:
 
         return AsyncPhotoRequirementsWithRawResponse(AsyncPhotoRequirements(self._client, raw=True))
 
+    @cached_property
     def plate_status(self) -> AsyncPlateStatusWithRawResponse:
         from .resources.plate_status import (
             AsyncPlateStatusResource,
