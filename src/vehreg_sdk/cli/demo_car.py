@@ -57,17 +57,29 @@ def demo_group(ebike_walk: Callable[..., None]) -> typer.Typer:
 
 
 def car(
-    label_path: Annotated[
-        Path,
+    out: Annotated[
+        Path | None,
         typer.Option(
-            "--label", "-o", help="Where to write the plate label PNG. 标签图片保存位置。"
+            "--out",
+            help="Folder for the plate label (default: a new temporary folder, printed at "
+            "the end). 标签输出文件夹（默认新建临时文件夹）。",
         ),
-    ] = Path("vehreg-demo-car-label.png"),
+    ] = None,
+    label_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--label", "-o", help="The label file itself, instead of --out. 标签图片文件。"
+        ),
+    ] = None,
     review_delay: Annotated[
         float, typer.Option(help="Seconds each station step takes. 每个办理环节的延时（秒）。")
     ] = 0.5,
 ) -> None:
     """Walk one new car (新车注册登记) at a registration station and exit 0."""
+    if label_path is None:
+        folder = out if out is not None else Path(tempfile.mkdtemp(prefix="vehreg-demo-car-"))
+        folder.mkdir(parents=True, exist_ok=True)
+        label_path = folder / "vehreg-demo-car-label.png"
     from rich.console import Console
 
     from vehreg_sdk import VehregClient, labels, plates, rules
@@ -209,4 +221,5 @@ def car(
     if registration.status != "approved":
         console.print(f"[red]the demo car ended {registration.status}, not approved[/]")
         raise typer.Exit(1)
-    console.print(f"\n[bold green]Done in {elapsed:.1f} s. 演示完成。[/]")
+    console.print(f"\nlabel 标签: {label_path.resolve()}")
+    console.print(f"[bold green]Done in {elapsed:.1f} s. 演示完成。[/]")
