@@ -15,6 +15,7 @@ from ..rules.codes import _DIGITS_15, _MOTOR_CODE
 from ..rules.people import _ALWAYS_PAST, _MOBILE, _RESIDENT_ID, _id_facts
 from ._base import InputModel, WireModel, raise_first_error
 from ._strict import JsonBool, JsonInt, JsonNumber
+from .common import ClientReference
 from .catalogue import BatteryChemistry
 
 if TYPE_CHECKING:
@@ -266,7 +267,8 @@ class EbikeRegistrationCreate(InputModel):
     owner: Owner
     sale: Sale
     uploads: list[str] = Field(default_factory=list, max_length=20)
-    client_reference: str | None = Field(default=None, max_length=255)
+    client_reference: ClientReference | None = None
+    """Your own reference (a POS sale id): 1 to 255 printable ASCII characters, or None."""
 
 
 # --------------------------------------------------------------------------- responses
