@@ -43,6 +43,8 @@ class Settings:
     webhook_backoff: float = 1.0
     webhook_max_attempts: int = 6
     webhook_timeout: float = 5.0
+    #: Seconds an idempotency record is kept, then purged (24 h).
+    idempotency_ttl: float = 24 * 3600.0
 
 
 class Bureau:

@@ -67,6 +67,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
     created_at   REAL NOT NULL,
     PRIMARY KEY (dealer_id, key)
 );
+CREATE INDEX IF NOT EXISTS idempotency_by_age ON idempotency (created_at);
 CREATE TABLE IF NOT EXISTS uploads (
     seq          INTEGER PRIMARY KEY AUTOINCREMENT,
     id           TEXT NOT NULL UNIQUE,
