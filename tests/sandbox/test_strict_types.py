@@ -16,9 +16,8 @@ import pytest
 from starlette.applications import Starlette
 
 from vehreg_sdk.sandbox import DEMO_DEALERS
-from vehreg_sdk.sandbox.seed import demo_registration_body, sellable_vehicle_codes
-
 from vehreg_sdk.sandbox.clock import shanghai_date
+from vehreg_sdk.sandbox.seed import demo_registration_body, sellable_vehicle_codes
 
 from .conftest import T0, create_raw, post_headers
 

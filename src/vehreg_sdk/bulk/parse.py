@@ -20,8 +20,8 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from ..rules._violation import Violation
-from ..rules.references import is_valid_client_reference, validate_client_reference
 from ..rules.config import DEFAULT_CONFIG, RuleConfig
+from ..rules.references import is_valid_client_reference, validate_client_reference
 from .cells import CHOICES, EXCEL_NUMBER, column_of, mask_value, parse_date, yuan_to_fen
 from .checks import RowRules
 from .columns import COLUMNS_BY_KEY

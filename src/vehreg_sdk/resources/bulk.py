@@ -66,13 +66,15 @@ def _items(items: Sequence[Any]) -> list[Any]:
         reference = item.get("client_reference")
         invalid = validate_client_reference(reference, field)
         errors += [dataclasses.replace(v, code="batch.reference_invalid") for v in invalid]
-        if not invalid and reference in seen:
+        if invalid or not isinstance(reference, str):
+            continue
+        if reference in seen:
             errors.append(Violation(
                 "batch.duplicate_reference", field,
                 f"client_reference repeats item {seen[reference]}.",
                 f"client_reference 与第 {seen[reference]} 个条目重复。",
             ))  # fmt: skip
-        elif not invalid:
+        else:
             seen[reference] = index
     if errors:
         raise LocalValidationError(errors)

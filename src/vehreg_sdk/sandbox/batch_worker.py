@@ -145,14 +145,17 @@ def _claim(bureau: Bureau, db: Database, last_dealer: str) -> tuple[list[_Claime
         ).fetchall()
         dealer = last_dealer
         if not rows:
-            found = conn.execute(
-                "SELECT dealer_id FROM batch_items WHERE status = 'queued' AND dealer_id > ?"
-                " ORDER BY dealer_id LIMIT 1",
-                (last_dealer,),
-            ).fetchone() or conn.execute(
-                "SELECT dealer_id FROM batch_items WHERE status = 'queued'"
-                " ORDER BY dealer_id LIMIT 1"
-            ).fetchone()
+            found = (
+                conn.execute(
+                    "SELECT dealer_id FROM batch_items WHERE status = 'queued' AND dealer_id > ?"
+                    " ORDER BY dealer_id LIMIT 1",
+                    (last_dealer,),
+                ).fetchone()
+                or conn.execute(
+                    "SELECT dealer_id FROM batch_items WHERE status = 'queued'"
+                    " ORDER BY dealer_id LIMIT 1"
+                ).fetchone()
+            )
             if found is None:
                 return [], last_dealer
             dealer = str(found[0])

@@ -15,8 +15,8 @@ from ..rules.codes import _DIGITS_15, _MOTOR_CODE
 from ..rules.people import _ALWAYS_PAST, _MOBILE, _RESIDENT_ID, _id_facts
 from ._base import InputModel, WireModel, raise_first_error
 from ._strict import JsonBool, JsonInt, JsonNumber
-from .common import ClientReference
 from .catalogue import BatteryChemistry
+from .common import ClientReference
 
 if TYPE_CHECKING:
     from .certificates import EbikeCertificate

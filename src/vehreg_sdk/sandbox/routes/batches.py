@@ -52,7 +52,7 @@ def _check_envelope(payload: Any) -> tuple[str, list[dict[str, Any]]]:
         reference = item.get("client_reference")
         field = f"items.{index}.client_reference"
         invalid = validate_client_reference(reference, field)
-        if invalid:
+        if invalid or not isinstance(reference, str):
             # The rule of every route; the code this route has always answered with.
             errors += [dataclasses.replace(v, code="batch.reference_invalid") for v in invalid]
         elif reference in seen:
