@@ -122,6 +122,44 @@ def test_queued_bodies_are_there_until_processed_then_gone(tmp_path: Path) -> No
     bureau.db.close()
 
 
+def test_bodies_are_purged_while_the_worker_is_still_busy(tmp_path: Path) -> None:
+    # Under a long queue the log is truncated every PURGE_INTERVAL_S, not only at idle.
+    import time
+
+    from vehreg_sdk.sandbox.batch_worker import PURGE_INTERVAL_S
+
+    db = tmp_path / "busy.db"
+    bureau = create_app(db).state.bureau
+    ensure_schema(bureau)
+    big, small = DEMO_DEALERS[0], DEMO_DEALERS[1]
+    people = _people(2, seed=13)
+    today = shanghai_date(system_clock())
+    filler = []
+    for index, code in enumerate(sellable_vehicle_codes(4000, 3000)):
+        body = demo_registration_body(code, STORE, index=index, invoice_date=today)
+        del body["store_id"]
+        filler.append({"client_reference": f"filler-{index}", **body})
+    as_dealer = [Dealer(d.id, d.name, d.app_key, d.app_secret) for d in (big, small)]
+    for start in range(0, len(filler), 500):
+        store_batch(bureau, as_dealer[0], f"bat_f{start}", STORE, filler[start : start + 500],
+                    system_clock())  # fmt: skip
+    store_batch(bureau, as_dealer[1], "bat_small", small.store_ids[0],
+                _items(people, 200), system_clock())  # fmt: skip
+    kick(bureau)
+    deadline = time.monotonic() + 120  # a guard against a hang, not a measurement
+    while _found(db, people):
+        assert time.monotonic() < deadline, _found(db, people)
+        time.sleep(PURGE_INTERVAL_S / 4)
+    with sqlite3.connect(db) as conn:
+        left = conn.execute(
+            "SELECT COUNT(*) FROM batch_items WHERE status IN ('queued', 'processing')"
+        ).fetchone()[0]
+    assert left > 0, "the queue ran dry first: this run proves nothing"
+    bureau.closed.set()
+    assert wait_idle(bureau, timeout=60)
+    bureau.db.close()
+
+
 def test_secure_delete_is_on_for_every_connection(tmp_path: Path) -> None:
     bureau = create_app(tmp_path / "s.db").state.bureau
     with bureau.db.read() as conn:

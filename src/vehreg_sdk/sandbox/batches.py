@@ -16,8 +16,9 @@ registration and recording it is covered too: the retry meets
 and records that one.
 
 An item's request body (personal data) is kept only until it is processed:
-then it is overwritten with zeros in the database file (``secure_delete``) and
-the write-ahead log that still held it is checkpointed and truncated.
+then it is overwritten with zeros in the database file (``secure_delete``), and
+within :data:`~.batch_worker.PURGE_INTERVAL_S` the write-ahead log that still
+held it is checkpointed and truncated.
 """
 
 from __future__ import annotations
