@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import typer
 
-from . import bulk, configure, demo, label, outbox, pos, sandbox
+from . import _help, bulk, configure, demo, label, outbox, pos, sandbox
+from ._console import make_streams_safe
+
+_help.install()  # REGISTRATION_ID in usage lines, no `<bool>` after flags
 
 app = typer.Typer(
     name="vehreg",
@@ -31,4 +34,5 @@ app.add_typer(pos.app, name="pos", help="POS bridge and hot folder. 收银对接
 
 
 def main() -> None:
+    make_streams_safe()
     app()

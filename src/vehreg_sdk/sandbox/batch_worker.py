@@ -230,6 +230,7 @@ def _registered(doc: dict[str, Any]) -> dict[str, Any]:
         "registration_id": doc["id"],
         "plate_number": doc.get("plate_number"),
         "plate_token": doc.get("plate_token"),
+        "plate_credential": doc.get("plate_credential"),
     }
 
 

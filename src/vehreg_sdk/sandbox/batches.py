@@ -163,6 +163,7 @@ def item_doc(row: Any) -> dict[str, Any]:
         "registration_id": outcome.get("registration_id"),
         "plate_number": outcome.get("plate_number"),
         "plate_token": outcome.get("plate_token"),
+        "plate_credential": outcome.get("plate_credential"),
         "error": outcome.get("error"),
         "replayed": bool(row["replayed"]),
         "updated_at": rfc3339(row["updated_at"]),
