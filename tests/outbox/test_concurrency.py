@@ -39,6 +39,30 @@ def test_two_syncs_and_the_bridge_share_one_outbox(tmp_path: Path) -> None:
         with Outbox(db) as box:
             for n, code in enumerate(codes[:QUEUED_FIRST]):
                 box.enqueue(demo_registration_body(code, store, index=n))
+        # The sync processes start first and say "ready" once their outbox is open: the
+        # bridge's own worker (every 0.1 s) would otherwise take every queued item while
+        # they are still importing on a loaded machine, and the test would prove nothing.
+        workers = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    str(WORKER),
+                    "--db",
+                    str(db),
+                    *bureau.worker_args(),
+                    "--until-done",
+                    "--worker-id",
+                    f"sync-{n}",
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+            for n in (1, 2)
+        ]
+        for worker in workers:
+            assert worker.stdout is not None
+            assert worker.stdout.readline().strip() == "ready"
         bridge_outbox = Outbox(db)
         till = Till(
             bridge_outbox,
@@ -49,23 +73,6 @@ def test_two_syncs_and_the_bridge_share_one_outbox(tmp_path: Path) -> None:
         config = vehreg_pos_bridge.BridgeConfig(sync_interval_s=0.1)
         token = "concurrency-token"
         with vehreg_pos_bridge.BridgeServer(till, token=token, config=config) as bridge:
-            workers = [
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        str(WORKER),
-                        "--db",
-                        str(db),
-                        *bureau.worker_args(),
-                        "--until-done",
-                        "--worker-id",
-                        f"sync-{n}",
-                    ],
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-                for n in (1, 2)
-            ]
             headers = {"Authorization": f"Bearer {token}"}
 
             def post(n: int) -> int:
