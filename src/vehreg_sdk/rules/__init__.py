@@ -7,6 +7,7 @@ dicts) and return every violation at once. Facts and their confidence are
 in docs/rules.md.
 """
 
+from ._dates import UNREADABLE, business_date, read_date
 from ._violation import Severity, Violation, errors_only
 from .cars import (
     CAR_PLATE_KINDS,
@@ -49,6 +50,7 @@ from .codes import (
     validate_vehicle_code,
 )
 from .config import DEFAULT_CONFIG, MinorPolicy, RuleConfig
+from .credit_codes import USCC_REGISTRATION_AUTHORITIES, UsccAuthority
 from .ebike_standards import DEFAULT_STANDARDS, GB17761_2018, GB17761_2024, EbikeRuleSet, Limit
 from .key_vehicles import KeyVehicleClass, classify_key_vehicle
 from .owners import check_owner, check_person_fields
@@ -69,6 +71,7 @@ from .references import (
 )
 from .registration import check_ebike_registration
 from .sale import check_ebike_sale, select_standard
+from .spellings import battery_chemistry
 from .temporary_plates import (
     TEMPORARY_PLATE_LIMITS,
     TemporaryPlateLimit,
@@ -87,6 +90,8 @@ __all__ = [
     "GB17761_2018",
     "GB17761_2024",
     "TEMPORARY_PLATE_LIMITS",
+    "UNREADABLE",
+    "USCC_REGISTRATION_AUTHORITIES",
     "BuyerKind",
     "CarRuleConfig",
     "CertificateQrParser",
@@ -112,11 +117,14 @@ __all__ = [
     "TaxVehicleClass",
     "TemporaryPlateLimit",
     "TemporaryPlateSituation",
+    "UsccAuthority",
     "UseNature",
     "VehicleType",
     "Violation",
     "age_on",
+    "battery_chemistry",
     "birth_date_of",
+    "business_date",
     "car_safety_test",
     "check_car_registration",
     "check_ccc",
@@ -134,6 +142,7 @@ __all__ = [
     "latest_valid_to",
     "new_energy_letter",
     "parse_certificate_qr",
+    "read_date",
     "register_certificate_qr_parser",
     "select_standard",
     "size_class_of",

@@ -24,7 +24,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..rules.cars import DEFAULT_CAR_CONFIG, CarRuleConfig
-from . import review, webhooks
+from . import idempotency, review, webhooks
 from .bureau import DEFAULT_PLATE_CAPACITY, DEFAULT_PLATE_FORMAT, Bureau, Settings
 from .clock import Clock
 from .endpoint import new_request_id, problem_response
@@ -105,6 +105,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+def _purge_expired_keys(bureau: Bureau) -> None:
+    with bureau.db.write() as conn:
+        idempotency.purge_expired(conn, bureau.clock(), bureau.settings.idempotency_ttl)
+
+
 def _temporary_db() -> Path:
     directory = Path(tempfile.mkdtemp(prefix="vehreg-sandbox-"))
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
@@ -125,6 +130,7 @@ def create_app(
     key_seed: bytes | None = None,
     plate_hold_seconds: float = 600.0,
     car_rules: CarRuleConfig = DEFAULT_CAR_CONFIG,
+    idempotency_ttl: float = 24 * 3600.0,
 ) -> Starlette:
     """The sandbox bureau as an ASGI app (Starlette); its state is ``app.state.bureau``.
 
@@ -140,11 +146,15 @@ def create_app(
     key from these bytes instead of generating one for the database.
     ``plate_hold_seconds``: how long a chosen plate number stays reserved (default 10
     minutes). ``car_rules``: the car rules (station scope, selection limits, tax relief).
+    ``idempotency_ttl``: seconds an idempotency record is kept before it is
+    purged (default 24 h).
     """
     if review_delay < 0:
         raise ValueError("review_delay must be >= 0")
     if "{serial" not in plate_format:
         raise ValueError("plate_format must contain {serial}")
+    if not idempotency_ttl > 0:
+        raise ValueError("idempotency_ttl must be > 0 seconds")
     settings = Settings(
         review_delay=review_delay,
         plate_format=plate_format,
@@ -153,6 +163,7 @@ def create_app(
         webhook_max_attempts=webhook_max_attempts,
         plate_hold_seconds=plate_hold_seconds,
         car_rules=car_rules,
+        idempotency_ttl=idempotency_ttl,
     )
     bureau = Bureau(
         Path(db_path) if db_path is not None else _temporary_db(),
@@ -178,6 +189,7 @@ def create_app(
 
         bureau.attach(asyncio.get_running_loop())
         await anyio.to_thread.run_sync(webhooks.release_stuck, bureau)
+        await anyio.to_thread.run_sync(_purge_expired_keys, bureau)
         # Work left from before a restart: due reviews and undelivered events.
         bureau.review_due_in(0.0)
         bureau.events_created()
