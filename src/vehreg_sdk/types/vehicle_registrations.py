@@ -12,6 +12,8 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from .. import privacy, rules
 from ..rules._text import normalize_code
 from ._base import InputModel, WireModel, raise_first_error
+from ._strict import JsonInt
+from .common import ClientReference
 from .ebike_registrations import Photo, Review, _code_field, _Normalised, _text_field
 from .plate_selections import PlateKindCode
 
@@ -145,8 +147,8 @@ class Invoice(InputModel):
     number: _Normalised = Field(min_length=1, max_length=32)
     date: date
     """An Asia/Shanghai business date; not in the future."""
-    price_fen: int = Field(ge=0, le=100_000_000_000)
-    price_excl_vat_fen: int | None = Field(default=None, ge=0, le=100_000_000_000)
+    price_fen: JsonInt = Field(ge=0, le=100_000_000_000)
+    price_excl_vat_fen: JsonInt | None = Field(default=None, ge=0, le=100_000_000_000)
 
     _code = field_validator("number", mode="before")(_code_field)
 
@@ -195,7 +197,7 @@ class VehicleRegistrationCreate(InputModel):
     insurance: Insurance
     plate: PlateChoice
     uploads: list[str] = Field(default_factory=list, max_length=20)
-    client_reference: str | None = Field(default=None, max_length=255)
+    client_reference: ClientReference | None = None
 
 
 # --------------------------------------------------------------------------- responses
