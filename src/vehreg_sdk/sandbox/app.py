@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..rules.config import DEFAULT_CONFIG, RuleConfig
 from . import review, webhooks
 from .bureau import DEFAULT_PLATE_CAPACITY, DEFAULT_PLATE_FORMAT, Bureau, Settings
 from .clock import Clock
@@ -116,6 +117,7 @@ def create_app(
     webhook_backoff: float = 1.0,
     webhook_max_attempts: int = 6,
     key_seed: bytes | None = None,
+    rule_config: RuleConfig | None = None,
 ) -> Starlette:
     """The sandbox bureau as an ASGI app (Starlette); its state is ``app.state.bureau``.
 
@@ -129,6 +131,8 @@ def create_app(
     ``webhook_backoff``/``webhook_max_attempts``: delivery retries wait
     ``backoff * 2**(n-1)`` seconds. ``key_seed``: derive the bureau's Ed25519
     key from these bytes instead of generating one for the database.
+    ``rule_config``: the bureau's rule settings (default: the SDK's defaults,
+    under which an owner under 16 is refused; a campus bureau may make it a warning).
     """
     if review_delay < 0:
         raise ValueError("review_delay must be >= 0")
@@ -140,6 +144,7 @@ def create_app(
         plate_capacity=plate_capacity,
         webhook_backoff=webhook_backoff,
         webhook_max_attempts=webhook_max_attempts,
+        rule_config=rule_config or DEFAULT_CONFIG,
     )
     bureau = Bureau(
         Path(db_path) if db_path is not None else _temporary_db(),

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .. import _jws
 from ..privacy import masked_logger
+from ..rules.config import DEFAULT_CONFIG, RuleConfig
 from .clock import Clock, system_clock
 from .ratelimit import RateLimiter
 from .seed import DEMO_DEALERS
@@ -42,6 +43,8 @@ class Settings:
     webhook_backoff: float = 1.0
     webhook_max_attempts: int = 6
     webhook_timeout: float = 5.0
+    #: The bureau's own rule settings (the minimum owner age is a policy: see docs/bulk.md).
+    rule_config: RuleConfig = DEFAULT_CONFIG
 
 
 class Bureau:
