@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("uvicorn")
-
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 

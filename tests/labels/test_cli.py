@@ -9,9 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-pytest.importorskip("uvicorn")
-
 from PIL import Image
 from typer.testing import CliRunner
 
