@@ -16,13 +16,14 @@ from vehreg_sdk import VehregClient, _jws, plates
 from vehreg_sdk.cli import app
 from vehreg_sdk.labels import PlateLabel, render
 from vehreg_sdk.sandbox import SandboxServer, seed
+from vehreg_sdk.testing import SAMPLE_JPEG
 from vehreg_sdk.types import EbikeRegistration, EbikeVehicle
 
 from .conftest import OTHER_KEY
 from .decode import decode, with_border
 from .test_transports import FakePrinter
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+JPEG = SAMPLE_JPEG  # a real JPEG: uploads are decoded to be prepared
 TILL_PHOTO_KINDS = (
     "id_front",
     "id_back",

@@ -17,10 +17,11 @@ from vehreg_sdk import (
 from vehreg_sdk.outbox import ItemStatus, Outbox, claim
 from vehreg_sdk.outbox._sync import IN_PROGRESS_RETRY_SECONDS
 from vehreg_sdk.rules import Violation
+from vehreg_sdk.testing import SAMPLE_PNG
 
 from .outbox_support import FakeClient, sale_payload, status_error
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+PNG = SAMPLE_PNG  # a real PNG: photos are decoded to be prepared
 
 
 def _mobile_violation() -> Violation:

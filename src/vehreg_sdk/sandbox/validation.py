@@ -92,7 +92,11 @@ def parse_registration(
         certificate = catalogue.certificate_for(code) if isinstance(code, str) else None
         try:
             raw_rules = rules.check_ebike_registration(
-                vehicle, _part(payload, "owner"), _part(payload, "sale"), certificate, on=today,
+                vehicle,
+                _part(payload, "owner"),
+                _part(payload, "sale"),
+                certificate,
+                on=today,
                 config=config,
             )
         except Exception:  # the rules promise not to raise; a bug there must not hide the 422
