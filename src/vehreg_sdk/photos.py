@@ -40,6 +40,7 @@ __all__ = [
     "PhotoLimits",
     "PreparedPhoto",
     "is_heif",
+    "photos_from_json",
     "prepare_photo",
 ]
 
@@ -187,6 +188,37 @@ def prepare_photo(
         raise _not_a_photo(name, type(exc).__name__) from exc
     stem = Path(name).stem or "photo"
     return PreparedPhoto(encoded, "image/jpeg", f"{stem}.jpg", size[0], size[1], changed=True)
+
+
+def photos_from_json(raw: Any) -> list[tuple[str, bytes, str]]:
+    """``[{"kind", "content_base64"[, "filename"]}]`` (a POS's JSON) as ``(kind, bytes, name)``.
+
+    Only decodes; :func:`prepare_photo` runs when the sale is queued. Raises
+    :class:`PhotoError` (bilingual) naming the first bad entry.
+    """
+    import base64
+    import binascii
+
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise PhotoError("photos must be a list", "photos 应为列表")
+    out: list[tuple[str, bytes, str]] = []
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str):
+            raise PhotoError(
+                f"photos[{index}] needs kind and content_base64",
+                f"photos[{index}] 需要 kind 和 content_base64",
+            )
+        try:
+            data = base64.b64decode(str(entry.get("content_base64", "")), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise PhotoError(
+                f"photos[{index}].content_base64 is not valid base64",
+                f"photos[{index}].content_base64 不是有效的 base64",
+            ) from exc
+        out.append((entry["kind"], data, str(entry.get("filename") or "")))
+    return out
 
 
 def _fit_as_is(image: Any, image_format: str, size: int, limits: PhotoLimits) -> bool:
