@@ -18,6 +18,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
         ("ebike_sale.py", [], "review: approved"),
         ("ebike_sale_async.py", [], "event ebike_registration.approved"),
         ("webhook_receiver.py", ["--demo"], "ebike_registration.approved"),
+        ("phone_photo.py", [], "metadata and GPS removed"),
     ],
 )
 def test_example_runs(script: str, args: list[str], expected: str) -> None:
