@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from PIL import Image, ImageOps
+from PIL import Image
 
 from ._errors import VehregError
 
@@ -20,17 +20,37 @@ if TYPE_CHECKING:
 _SHRINK = 0.8
 
 
+#: EXIF orientation -> the transposition that makes the pixels upright (as ImageOps.exif_transpose).
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
 def encode_jpeg(image: Any, limits: PhotoLimits) -> tuple[bytes, tuple[int, int]]:
     """``image`` upright, sRGB, at most ``limits`` in pixels and bytes, as a clean JPEG."""
-    if image.format == "JPEG":
-        # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the photo is that much too big:
-        # a 12 MB photo then costs a fraction of the time and memory.
-        image.draft("RGB", (limits.long_side, limits.long_side))
     # GPS first: the EXIF block (GPS, the phone's serial, the time) is never copied. Only its
     # orientation is read, and applied to the pixels.
-    upright = ImageOps.exif_transpose(image) or image
-    rgb = _to_srgb(upright)
-    rgb.thumbnail((limits.long_side, limits.long_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    try:
+        orientation = int(image.getexif().get(0x0112, 1))
+    except Exception:  # an unreadable EXIF block: treated as upright, and dropped
+        orientation = 1
+    scale = min(1.0, limits.long_side / max(image.size))
+    target = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    if image.format == "JPEG" and scale < 1.0:
+        # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the photo is that much too big:
+        # a 12 MB photo then costs a fraction of the time and memory.
+        image.draft("RGB", target)
+    rgb = _to_srgb(image)
+    # Reduced before it is turned: turning the small image is the cheaper order.
+    rgb.thumbnail(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    if orientation in _UPRIGHT:
+        rgb = rgb.transpose(_UPRIGHT[orientation])
     while True:
         for quality in range(limits.quality, limits.min_quality - 1, -5):
             data = _save(rgb, quality)
@@ -46,7 +66,7 @@ def encode_jpeg(image: Any, limits: PhotoLimits) -> tuple[bytes, tuple[int, int]
 
 def _save(image: Any, quality: int) -> bytes:
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality, optimize=True, exif=b"", icc_profile=None)
+    image.save(out, "JPEG", quality=quality, exif=b"", icc_profile=None)
     return out.getvalue()
 
 
@@ -70,6 +90,7 @@ def _to_srgb(image: Any) -> Any:
         flat = Image.new("RGB", rgba.size, (255, 255, 255))
         flat.paste(rgba, mask=rgba.getchannel("A"))
         image = flat
-    clean = image.convert("RGB") if image.mode != "RGB" else image.copy()
+    # Our own decoded image (never the caller's file): no copy needed for an RGB one.
+    clean = image.convert("RGB") if image.mode != "RGB" else image
     clean.info = {}
     return clean
