@@ -48,7 +48,9 @@ def encode_jpeg(image: Any, limits: PhotoLimits) -> tuple[bytes, tuple[int, int]
         image.draft("RGB", target)
     rgb = _to_srgb(image)
     # Reduced before it is turned: turning the small image is the cheaper order.
-    rgb.thumbnail(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    # Bicubic: for a reduction of at most 2x (after the draft) as sharp as Lanczos to the eye,
+    # at half its cost on a 12-megapixel photo (bench/bench_photos.py).
+    rgb.thumbnail(target, Image.Resampling.BICUBIC, reducing_gap=2.0)
     if orientation in _UPRIGHT:
         rgb = rgb.transpose(_UPRIGHT[orientation])
     while True:
