@@ -23,7 +23,7 @@ def _fd_count() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-def _settled_fd_count(limit: int, timeout: float = 3.0) -> int:
+def _settled_fd_count(limit: int, timeout: float = 30.0) -> int:
     """Server-side sockets close a moment after the client's; wait for them."""
     deadline = time.monotonic() + timeout
     count = _fd_count()

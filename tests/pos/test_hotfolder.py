@@ -204,7 +204,7 @@ def test_watch_queues_and_syncs_until_stopped(tmp_path: Path) -> None:
     )
     runner.start()
     try:
-        deadline = time.time() + 10
+        deadline = time.time() + 60  # each wait ends at its event; this only guards a hang
         while not inbox.exists():
             assert time.time() < deadline
             time.sleep(0.05)
