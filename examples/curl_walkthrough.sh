@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One e-bike sale against the bureau API with nothing but bash, curl and openssl:
-# every request is signed here (HMAC-SHA256, docs/api/signing.md).
+# every request is signed here (HMAC-SHA256, signature version 1.1, docs/api/signing.md).
 #
 #   vehreg sandbox serve                  # in another terminal; paste its export lines
 #   bash examples/curl_walkthrough.sh
@@ -39,36 +39,47 @@ json_str() { grep -o "\"$1\": *\"[^\"]*\"" "$2" | head -n 1 | sed 's/.*: *"\(.*\
 # json_num FIELD FILE: the first "FIELD": number in FILE.
 json_num() { grep -o "\"$1\": *[0-9.]*" "$2" | head -n 1 | sed 's/.*: *//' || true; }
 
-# canonical_query RAW: pairs sorted by key, then value (byte order). The queries of
-# this script are plain ASCII that needs no re-encoding; see signing.md for the rest.
+# canonical_query RAW: empty pairs (a&&b, a leading or trailing &) dropped, a pair
+# without "=" given an empty value, then sorted by key, then value (byte order). The
+# queries of this script are plain ASCII that needs no re-encoding; see signing.md.
 canonical_query() {
   [ -z "$1" ] && return 0
-  printf '%s\n' "$1" | tr '&' '\n' | LC_ALL=C sort -t '=' -k1,1 -k2 | paste -sd '&' -
+  printf '%s\n' "$1" | tr '&' '\n' | { grep -v '^$' || true; } \
+    | sed '/=/!s/$/=/' | LC_ALL=C sort -t '=' -k1,1 -k2 | paste -sd '&' -
 }
 
 # call METHOD PATH_AND_QUERY BODY_FILE CONTENT_TYPE [IDEMPOTENCY_KEY]
-# Signs the request, sends it, leaves the body in $WORK/response and the status in $STATUS.
+# Signs the request (version 1.1: the six lines of 1.0, then the Idempotency-Key and
+# Content-Type values this request sends, empty when it sends none), sends it, and
+# leaves the body in $WORK/response and the status in $STATUS.
 call() {
   local method="$1" target="$2" body="$3" content_type="$4" key="${5:-}"
   local path="${target%%\?*}" query=""
   [ "$path" != "$target" ] && query="${target#*\?}"
-  local timestamp nonce digest string_to_sign signature
+  [ -s "$body" ] || content_type=""          # no body, no Content-Type header
+  local timestamp nonce digest canonical signature
   timestamp="$(date +%s)"
   nonce="$(openssl rand -hex 16)"
   digest="$(openssl dgst -sha256 -r < "$body" | cut -d ' ' -f 1)"
-  string_to_sign="$(printf '%s\n%s\n%s\n%s\n%s\n%s' \
-    "$method" "$path" "$(canonical_query "$query")" "$timestamp" "$nonce" "$digest")"
-  signature="$(printf '%s' "$string_to_sign" \
+  canonical="$(canonical_query "$query")"
+  # Piped straight into openssl: "$(...)" would strip the trailing empty lines of a
+  # request without Idempotency-Key and Content-Type.
+  signature="$(printf '%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s' \
+      "$method" "$path" "$canonical" "$timestamp" "$nonce" "$digest" "$key" "$content_type" \
     | openssl dgst -sha256 -hmac "$APP_SECRET" -r | cut -d ' ' -f 1)"
   local args=(-sS -o "$WORK/response" -w '%{http_code}' -X "$method"
     -H "X-Vehreg-Key: $APP_KEY" -H "X-Vehreg-Timestamp: $timestamp"
     -H "X-Vehreg-Nonce: $nonce" -H "X-Vehreg-Signature-Method: HMAC-SHA256"
-    -H "X-Vehreg-Signature: $signature")
+    -H "X-Vehreg-Signature-Version: 1.1" -H "X-Vehreg-Signature: $signature")
   [ -n "$key" ] && args+=(-H "Idempotency-Key: $key")
-  if [ -s "$body" ]; then
+  if [ -n "$content_type" ]; then
     args+=(-H "Content-Type: $content_type" --data-binary "@$body")
   fi
-  STATUS="$(curl "${args[@]}" "$BASE_URL$target")"
+  STATUS="$(curl "${args[@]}" -D "$WORK/response-headers" "$BASE_URL$target")"
+  if grep -qi '^Deprecation:' "$WORK/response-headers"; then
+    echo "warning: the bureau marked this request deprecated:" >&2
+    grep -i '^Warning:' "$WORK/response-headers" >&2 || true
+  fi
 }
 
 EMPTY="$WORK/empty"
@@ -99,7 +110,8 @@ say "1. The bureau is up"
 curl -sS "$BASE_URL/v1/health"; echo
 
 say "2. Our stores"
-call GET "/v1/stores?limit=5" "$EMPTY" ""
+# "&&" is an empty pair: dropped when signing, exactly as the bureau reads it.
+call GET "/v1/stores?limit=5&&" "$EMPTY" ""
 expect 200 "listing stores"
 STORE_ID="$(json_str id "$WORK/response")"
 echo "selling at store $STORE_ID"

@@ -71,8 +71,16 @@ def demo() -> int:
                 url=url, events=["ebike_registration.approved", "ebike_registration.returned"]
             )
             secret_box.append(endpoint.secret or "")
+            # Rotate the secret (it was lost, or it is due): for the grace period the bureau
+            # signs every delivery with both secrets, so this receiver, still holding the
+            # old one, keeps verifying until the new one is deployed.
+            rotated = client.webhook_endpoints.rotate_secret(endpoint.id, grace_period_s=3600)
+            print(
+                f"secret rotated; the old one also signs until {rotated.previous_secret_expires_at}"
+            )
             sell_one(settings)
             ok = approved.wait(30)
+            secret_box[0] = rotated.secret or ""  # deploy the new secret
             client.webhook_endpoints.delete(endpoint.id)
     finally:
         server.shutdown()

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 from ._errors import CredentialsError
 from ._kernel import AsyncKernel, SyncKernel
 from ._options import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientOptions
-from ._signing import DEFAULT_SIGNATURE_METHOD, SIGNATURE_METHODS, SignatureMethod
+from ._signing import (
+    DEFAULT_SIGNATURE_METHOD,
+    DEFAULT_SIGNATURE_VERSION,
+    SIGNATURE_METHODS,
+    SIGNATURE_VERSIONS,
+    SignatureMethod,
+    SignatureVersion,
+)
 from ._types import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
@@ -50,6 +57,7 @@ def _resolve_options(
     timeout: float | httpx.Timeout | None,
     max_retries: int,
     default_headers: Mapping[str, str] | None,
+    signature_version: SignatureVersion = DEFAULT_SIGNATURE_VERSION,
 ) -> ClientOptions:
     from . import credentials
     from ._logging import setup_from_env
@@ -74,12 +82,17 @@ def _resolve_options(
         raise ValueError(
             f"signature_method must be one of {SIGNATURE_METHODS} / 签名算法应为其中之一"
         )
+    if signature_version not in SIGNATURE_VERSIONS:
+        raise ValueError(
+            f"signature_version must be one of {SIGNATURE_VERSIONS} / 签名版本应为其中之一"
+        )
     _check_retries(max_retries)
     return ClientOptions(
         base_url=found.base_url.rstrip("/"),
         app_key=found.app_key,
         app_secret=found.app_secret,
         signature_method=signature_method,
+        signature_version=signature_version,
         timeout=timeout,
         max_retries=max_retries,
         default_headers=dict(default_headers or {}),
@@ -143,6 +156,10 @@ class _ClientBase(Generic[K]):
         return self._options.signature_method
 
     @property
+    def signature_version(self) -> SignatureVersion:
+        return self._options.signature_version
+
+    @property
     def timeout(self) -> float | httpx.Timeout | None:
         return self._options.timeout
 
@@ -177,9 +194,17 @@ class VehregClient(_ClientBase[SyncKernel]):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        signature_version: SignatureVersion = DEFAULT_SIGNATURE_VERSION,
     ) -> None:
         self._options = _resolve_options(
-            base_url, app_key, app_secret, signature_method, timeout, max_retries, default_headers
+            base_url,
+            app_key,
+            app_secret,
+            signature_method,
+            timeout,
+            max_retries,
+            default_headers,
+            signature_version,
         )
         self._kernel = SyncKernel(self._options, http_client)
         self._owns_pool = True
@@ -276,9 +301,17 @@ class AsyncVehregClient(_ClientBase[AsyncKernel]):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        signature_version: SignatureVersion = DEFAULT_SIGNATURE_VERSION,
     ) -> None:
         self._options = _resolve_options(
-            base_url, app_key, app_secret, signature_method, timeout, max_retries, default_headers
+            base_url,
+            app_key,
+            app_secret,
+            signature_method,
+            timeout,
+            max_retries,
+            default_headers,
+            signature_version,
         )
         self._kernel = AsyncKernel(self._options, http_client)
         self._owns_pool = True

@@ -105,6 +105,17 @@ def _query_value(value: Any) -> str:
     return str(value)
 
 
+_deprecation_warned: set[str] = set()
+
+
+def _warn_deprecated_once(response: httpx.Response) -> None:
+    """The bureau marks what it will stop accepting (today: signature version 1.0); say so once."""
+    warning = response.headers.get("warning") or response.headers["deprecation"]
+    if warning not in _deprecation_warned:
+        _deprecation_warned.add(warning)
+        logger.warning("the bureau reports a deprecated request feature: %s", warning)
+
+
 def _should_retry(response: httpx.Response) -> bool:
     """408, 429, 5xx, and 409 ``idempotency.in_progress``: the bureau is still working on
     an earlier attempt under the same key, so asking again shortly gets its answer."""
@@ -203,6 +214,9 @@ class _KernelBase:
                     body=request.content,
                     timestamp=_unix_time(),
                     signature_method=self.options.signature_method,
+                    version=self.options.signature_version,
+                    idempotency_key=request.headers.get(IDEMPOTENCY_HEADER),
+                    content_type=request.headers.get("Content-Type"),
                 )
             )
         if logger.isEnabledFor(logging.DEBUG):
@@ -248,6 +262,8 @@ class _KernelBase:
                 (time.perf_counter() - started) * 1000,
                 ", replayed" if response.headers.get("idempotent-replayed") == "true" else "",
             )
+        if "deprecation" in response.headers:
+            _warn_deprecated_once(response)
         if response.status_code >= 400:
             raise APIStatusError.from_response(response, retries_taken=retries_taken)
 

@@ -6,7 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from ._signing import DEFAULT_SIGNATURE_METHOD, SignatureMethod
+from ._signing import (
+    DEFAULT_SIGNATURE_METHOD,
+    DEFAULT_SIGNATURE_VERSION,
+    SignatureMethod,
+    SignatureVersion,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -34,6 +39,8 @@ class ClientOptions:
     app_key: str
     app_secret: str = field(repr=False)
     signature_method: SignatureMethod = DEFAULT_SIGNATURE_METHOD
+    #: "1.1" also signs Idempotency-Key and Content-Type; "1.0" is deprecated
+    signature_version: SignatureVersion = DEFAULT_SIGNATURE_VERSION
     #: seconds, an ``httpx.Timeout`` or None
     timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES

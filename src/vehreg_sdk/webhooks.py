@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import re
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from ._errors import WebhookVerificationError
@@ -37,10 +38,16 @@ def _mac(secret: str, timestamp: str, payload: bytes) -> str:
     return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-def signature_header(payload: bytes, secret: str, timestamp: int | None = None) -> str:
-    """The header value the bureau would send for ``payload`` (for tests and local tools)."""
+def signature_header(
+    payload: bytes, secret: str, timestamp: int | None = None, *, also: Sequence[str] = ()
+) -> str:
+    """The header value the bureau would send for ``payload`` (for tests and local tools).
+
+    ``also``: more secrets to sign with, one ``v1=`` each (the previous secret while a
+    rotation's grace period lasts).
+    """
     t = str(int(time.time()) if timestamp is None else timestamp)
-    return f"t={t},v1={_mac(secret, t, payload)}"
+    return ",".join([f"t={t}", *(f"v1={_mac(s, t, payload)}" for s in (secret, *also))])
 
 
 def _parse(header: str) -> tuple[str, list[str]]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from vehreg_sdk import _signing
 from vehreg_sdk.sandbox import seed
 from vehreg_sdk.testing import SAMPLE_JPEG
 
@@ -38,12 +39,38 @@ LOST = "lost"  # forward, let the bureau commit, then drop the response
 FORGET_KEY = "forget-key"  # also: the retry arrives as if the idempotency record expired
 
 
+def forget_key(request: httpx.Request, dealer: seed.DemoDealer) -> None:
+    """Give the request a new Idempotency-Key, as if the bureau had forgotten the old one.
+
+    Signature version 1.1 covers the key, so a key swapped in transit is refused; the
+    simulation re-signs with the dealer's secret (same timestamp and nonce).
+    """
+    request.headers["Idempotency-Key"] = str(uuid.uuid4())
+    path, _, query = request.url.raw_path.decode("ascii").partition("?")
+    request.headers.update(
+        _signing.signature_headers(
+            app_key=dealer.app_key,
+            secret=dealer.app_secret,
+            method=request.method,
+            path=path,
+            query=query,
+            body=request.content,
+            timestamp=int(request.headers["X-Vehreg-Timestamp"]),
+            nonce=request.headers["X-Vehreg-Nonce"],
+            version="1.1",
+            idempotency_key=request.headers["Idempotency-Key"],
+            content_type=request.headers.get("Content-Type"),
+        )
+    )
+
+
 class LosingTransport(httpx.BaseTransport):
     """Forwards to the real loopback bureau; for chosen registration POSTs, the bureau's
     answer is thrown away after it committed, and the client sees a read error."""
 
-    def __init__(self, plan: Callable[[int], list[str]]) -> None:
+    def __init__(self, plan: Callable[[int], list[str]], dealer: seed.DemoDealer) -> None:
         self._inner = httpx.HTTPTransport()
+        self._dealer = dealer
         self._plan = plan
         self._sale = 0
         self._attempt = 0
@@ -60,7 +87,7 @@ class LosingTransport(httpx.BaseTransport):
             self._sale += 1
         action = self._current[retry] if retry < len(self._current) else None
         if retry > 0 and FORGET_KEY in self._current:
-            request.headers["Idempotency-Key"] = str(uuid.uuid4())
+            forget_key(request, self._dealer)
         response = self._inner.handle_request(request)
         response.read()
         response.close()
@@ -74,8 +101,8 @@ class LosingTransport(httpx.BaseTransport):
 
 
 class AsyncLosingTransport(httpx.AsyncBaseTransport):
-    def __init__(self, plan: Callable[[int], list[str]]) -> None:
-        self._sync = LosingTransport(plan)
+    def __init__(self, plan: Callable[[int], list[str]], dealer: seed.DemoDealer) -> None:
+        self._sync = LosingTransport(plan, dealer)
         self._inner = httpx.AsyncHTTPTransport()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -90,7 +117,7 @@ class AsyncLosingTransport(httpx.AsyncBaseTransport):
             sync._sale += 1
         action = sync._current[retry] if retry < len(sync._current) else None
         if retry > 0 and FORGET_KEY in sync._current:
-            request.headers["Idempotency-Key"] = str(uuid.uuid4())
+            forget_key(request, sync._dealer)
         response = await self._inner.handle_async_request(request)
         await response.aread()
         await response.aclose()

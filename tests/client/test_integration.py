@@ -195,7 +195,7 @@ def test_lost_responses_never_duplicate_a_sale(
     caplog.set_level(logging.INFO, logger="vehreg_sdk")
     sales = 10
     codes = seed.sellable_vehicle_codes(sales, start=1000)
-    transport = LosingTransport(_plan)
+    transport = LosingTransport(_plan, sandbox.dealers[0])
     store_id = sandbox.dealers[0].store_ids[0]
     returned: list[str] = []
     with httpx.Client(transport=transport) as http, _client(sandbox, http_client=http) as client:
@@ -220,7 +220,7 @@ def test_lost_responses_never_duplicate_a_sale(
 async def test_async_flow_and_lost_responses(sandbox: SandboxServer) -> None:
     sales = 5
     codes = seed.sellable_vehicle_codes(sales, start=2000)
-    transport = AsyncLosingTransport(_plan)
+    transport = AsyncLosingTransport(_plan, sandbox.dealers[0])
     store_id = sandbox.dealers[0].store_ids[1]
     async with (
         httpx.AsyncClient(transport=transport) as http,

@@ -75,10 +75,12 @@ class Signer(httpx.Auth):
         dealer: DemoDealer,
         clock: Any = time.time,
         method: _signing.SignatureMethod = "HMAC-SHA256",
+        version: _signing.SignatureVersion = _signing.DEFAULT_SIGNATURE_VERSION,
     ) -> None:
         self.app_key, self.secret = dealer.app_key, dealer.app_secret
         self.clock = clock
         self.method = method
+        self.version = version
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         path, _, query = request.url.raw_path.decode("ascii").partition("?")
@@ -92,6 +94,9 @@ class Signer(httpx.Auth):
                 body=request.content,
                 timestamp=int(self.clock()),
                 signature_method=self.method,
+                version=self.version,
+                idempotency_key=request.headers.get("Idempotency-Key"),
+                content_type=request.headers.get("Content-Type"),
             )
         )
         yield request

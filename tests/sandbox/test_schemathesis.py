@@ -56,6 +56,9 @@ class SigningAuth(requests.auth.AuthBase):
                 query=query,
                 body=body,
                 timestamp=int(time.time()),
+                version="1.1",
+                idempotency_key=request.headers.get("Idempotency-Key"),
+                content_type=request.headers.get("Content-Type"),
             )
         )
         return request

@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from . import bulk, configure, demo, label, outbox, pos, sandbox
+from ._console import make_streams_safe
 
 app = typer.Typer(
     name="vehreg",
@@ -31,4 +32,5 @@ app.add_typer(pos.app, name="pos", help="POS bridge and hot folder. 收银对接
 
 
 def main() -> None:
+    make_streams_safe()
     app()

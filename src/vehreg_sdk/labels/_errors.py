@@ -37,11 +37,12 @@ class PrinterUnavailableError(LabelError):
 
     code = "label.printer_unavailable"
 
-    def __init__(self, target: str, reason: str) -> None:
+    def __init__(self, target: str, reason: str, *, reason_zh: str | None = None) -> None:
         super().__init__(
             f"printer {target} is unavailable: {reason}. Nothing is lost; reprint the label "
             "from the registration when the printer is back",
-            f"打印机 {target} 不可用：{reason}。数据未丢失，打印机恢复后可按登记记录重新打印标签",
+            f"打印机 {target} 不可用：{reason_zh or reason}。数据未丢失，打印机恢复后可按登记记录"
+            "重新打印标签",
         )
         self.target = target
         self.reason = reason

@@ -1,4 +1,4 @@
-"""Printer transports: how rendered bytes reach a printer. The only I/O of ``labels``.
+r"""Printer transports: how rendered bytes reach a printer. The only I/O of ``labels``.
 
 A printer is named by a URI:
 
@@ -6,7 +6,15 @@ A printer is named by a URI:
 * ``file:PATH`` -- write the job to a file (or a Windows share / CUPS raw queue via a file);
 * ``dev:/dev/usb/lp0`` -- a device node (USB or parallel printer on Linux, ``dev:COM3`` or
   ``dev:LPT1`` on Windows); a bare ``/dev/...`` path means the same;
+* ``winspool:NAME`` -- a RAW job to a Windows print queue (a USB printer installed with its
+  driver), after checking that the queue is not offline, paused or in error;
+* ``serial:PORT?baud=9600`` -- a serial port through pyserial (``COM3``, ``COM10``,
+  ``\\.\COM10``, ``/dev/ttyUSB0``);
 * ``stdout`` -- the job on standard output, to pipe into ``lp -o raw`` or ``nc``.
+
+Printer strings are read with Windows path rules wherever the code runs: a ``file:`` or
+``dev:`` target that is a printer share (``\\localhost\LABEL``) or a DOS device name
+(``LPT1``, ``COM3``, ``PRN``) is written straight to, never replaced through a temporary file.
 
 Every transport has a timeout and raises :class:`PrinterUnavailableError` (bilingual)
 when the printer cannot be reached or does not take the whole job in time: a device
@@ -22,17 +30,33 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import BinaryIO, Protocol
 from urllib.parse import urlsplit
 
 from ._errors import PrinterUnavailableError
+from ._serial import SerialTransport, parse_serial
+from ._winspool import WinspoolTransport
+
+__all__ = [
+    "DeviceTransport",
+    "FileTransport",
+    "SerialTransport",
+    "StreamTransport",
+    "TcpTransport",
+    "Transport",
+    "WinspoolTransport",
+    "is_direct_target",
+    "open_printer",
+    "send",
+]
 
 DEFAULT_TIMEOUT = 5.0
 RAW_PORT = 9100
@@ -176,25 +200,49 @@ class StreamTransport:
         _within(self.describe(), self.timeout, write)
 
 
+_DOS_DEVICE = re.compile(r"(?i)(?:\\\\\.\\)?(?:PRN|AUX|LPT[1-9]|COM[1-9][0-9]*)(?::)?")
+
+
+def is_direct_target(path: str) -> bool:
+    """True for a target written straight to rather than as a file: a Windows printer share
+    (``\\\\host\\queue``, nothing below the share) or a DOS device (``LPT1``, ``COM3``,
+    ``\\\\.\\COM10``). Judged with Windows path rules on every OS."""
+    if _DOS_DEVICE.fullmatch(path.strip()):
+        return True
+    windows = PureWindowsPath(path)
+    is_unc = windows.drive.startswith("\\\\") and not windows.drive.startswith("\\\\?")
+    return is_unc and windows.root in {"", "\\"} and len(windows.parts) <= 1
+
+
 def open_printer(uri: str, *, timeout: float = DEFAULT_TIMEOUT) -> Transport:
-    """The transport for a printer URI (see the module docstring). Raises ``ValueError``
-    (bilingual) for a URI it does not understand."""
+    """The transport for a printer string (see the module docstring). Raises ``ValueError``
+    (bilingual) for a string it does not understand."""
     text = uri.strip()
+    scheme, colon, rest = text.partition(":")
+    scheme = scheme.lower() if colon else ""
     if text in {"stdout", "-"}:
         return StreamTransport(timeout=timeout)
-    if text.startswith("file:"):
-        return FileTransport(Path(text.removeprefix("file:").removeprefix("//")), timeout=timeout)
-    if text.startswith("dev:"):
-        return DeviceTransport(text.removeprefix("dev:"), timeout=timeout)
+    if scheme == "winspool" and rest.strip():
+        return WinspoolTransport(rest.strip())
+    if scheme == "serial":
+        return parse_serial(rest, timeout=timeout)
+    if scheme == "file":
+        target = rest[2:] if rest.startswith("//") and not rest.startswith("///") else rest
+        if is_direct_target(target):
+            return DeviceTransport(target, timeout=timeout)
+        return FileTransport(Path(target), timeout=timeout)
+    if scheme == "dev" and rest.strip():
+        return DeviceTransport(rest.strip(), timeout=timeout)
     if text.startswith("/dev/"):  # a bare device node, as printer settings often give it
         return DeviceTransport(text, timeout=timeout)
-    if text.startswith("tcp://"):
+    if scheme == "tcp":
         parts = urlsplit(text)
         if parts.hostname:
             return TcpTransport(parts.hostname, parts.port or RAW_PORT, timeout=timeout)
     raise ValueError(
-        f"unknown printer {uri!r}; use tcp://HOST:9100, file:PATH, dev:/dev/usb/lp0 or stdout "
-        f"/ 无法识别的打印机地址 {uri!r}"
+        f"unknown printer {uri!r}; use tcp://HOST:9100, winspool:NAME, serial:COM3?baud=9600, "
+        f"file:PATH, dev:/dev/usb/lp0 or stdout / 无法识别的打印机地址 {uri!r}，可用 "
+        "tcp://IP:9100、winspool:打印机名、serial:COM3?baud=9600、file:路径、dev:设备 或 stdout"
     )
 
 

@@ -11,6 +11,7 @@
 """
 
 from ._export import export_csv
+from ._location import OutboxOnNetworkPath
 from ._models import (
     SHANGHAI,
     STATUS_TEXT,
@@ -44,6 +45,7 @@ __all__ = [
     "Outbox",
     "OutboxError",
     "OutboxItem",
+    "OutboxOnNetworkPath",
     "PhotoInput",
     "SyncClient",
     "SyncReport",

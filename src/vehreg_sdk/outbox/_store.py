@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..privacy import masked_logger
 from ..types import EbikeRegistrationCreate
 from . import _db
+from ._location import check_outbox_location
 from ._models import (
     HistoryEntry,
     InvalidTransition,
@@ -58,6 +59,7 @@ class Outbox:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.path = Path(path) if path is not None else default_path()
+        check_outbox_location(self.path)
         #: longer than the client's worst-case call (timeouts x retries), or a slow send is retaken
         self.lease_seconds = lease_seconds
         self.retry_base_seconds = retry_base_seconds

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Unpack
 
+from .._logging import logger
 from .._pagination import AsyncPaginator, SyncCursorPage, page_params
 from .._types import RequestOptions
 from ..types.events import WebhookEndpoint
@@ -24,14 +25,38 @@ PATH = "/v1/webhook-endpoints"
 _PARSE = model_parser(WebhookEndpoint)
 
 
+def _rotate_path(endpoint_id: str) -> str:
+    return f"{PATH}/{segment(endpoint_id)}/rotate-secret"
+
+
+def _rotate_body(grace_period_s: int | None) -> dict[str, int]:
+    return {} if grace_period_s is None else {"grace_period_s": grace_period_s}
+
+
+def _without_key(options: RequestOptions) -> RequestOptions:
+    """The caller's options for a follow-up request, which needs its own idempotency key."""
+    follow_up = RequestOptions(**options)
+    follow_up.pop("idempotency_key", None)
+    return follow_up
+
+
 class WebhookEndpoints(SyncAPIResource):
     def create(
         self, *, url: str, events: Sequence[str], **options: Unpack[RequestOptions]
     ) -> WebhookEndpoint:
-        """Register ``url`` for ``events``. The result's ``secret`` is shown this once: store it."""
+        """Register ``url`` for ``events``. The result's ``secret`` is shown this once: store it.
+
+        If the bureau's answer is a replay (a retry after a lost response, or the same
+        ``idempotency_key`` again), it carries no secret; the client then rotates the secret
+        once and returns the endpoint with the new one (any earlier secret keeps signing for
+        the bureau's default grace period). ``with_raw_response`` returns the replay as is.
+        """
         body = {"url": url, "events": list(events)}
         result: WebhookEndpoint = self._request("POST", PATH, _PARSE, options, json_body=body)
-        return result
+        if self._raw or result.secret is not None:
+            return result
+        logger.info("webhook endpoint %s: replayed without its secret; rotating", result.id)
+        return self.rotate_secret(result.id, **_without_key(options))
 
     def list(
         self,
@@ -43,6 +68,29 @@ class WebhookEndpoints(SyncAPIResource):
         params = page_params(limit=limit, cursor=cursor)
         page: SyncCursorPage[WebhookEndpoint] = self._page(PATH, WebhookEndpoint, params, options)
         return page
+
+    def rotate_secret(
+        self,
+        endpoint_id: str,
+        *,
+        grace_period_s: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> WebhookEndpoint:
+        """A new signing secret, returned this once in ``secret``: store it.
+
+        For ``grace_period_s`` (0 to 86400; the bureau's default is 86400) deliveries carry
+        a signature with the old secret too, so receivers can switch without losing events;
+        0 ends the old secret at once (it leaked). A retry under the same idempotency key
+        answers the endpoint without ``secret``.
+        """
+        result: WebhookEndpoint = self._request(
+            "POST",
+            _rotate_path(endpoint_id),
+            _PARSE,
+            options,
+            json_body=_rotate_body(grace_period_s),
+        )
+        return result
 
     def delete(self, endpoint_id: str, **options: Unpack[RequestOptions]) -> WebhookEndpoint:
         """Stop deliveries to this endpoint; returns it with ``deleted=True``."""
@@ -56,9 +104,13 @@ class AsyncWebhookEndpoints(AsyncAPIResource):
     async def create(
         self, *, url: str, events: Sequence[str], **options: Unpack[RequestOptions]
     ) -> WebhookEndpoint:
+        """See :meth:`WebhookEndpoints.create` (a replay without secret is rotated once)."""
         body = {"url": url, "events": list(events)}
         result: WebhookEndpoint = await self._request("POST", PATH, _PARSE, options, json_body=body)
-        return result
+        if self._raw or result.secret is not None:
+            return result
+        logger.info("webhook endpoint %s: replayed without its secret; rotating", result.id)
+        return await self.rotate_secret(result.id, **_without_key(options))
 
     def list(
         self,
@@ -73,6 +125,23 @@ class AsyncWebhookEndpoints(AsyncAPIResource):
         )
         return paginator
 
+    async def rotate_secret(
+        self,
+        endpoint_id: str,
+        *,
+        grace_period_s: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> WebhookEndpoint:
+        """See :meth:`WebhookEndpoints.rotate_secret`."""
+        result: WebhookEndpoint = await self._request(
+            "POST",
+            _rotate_path(endpoint_id),
+            _PARSE,
+            options,
+            json_body=_rotate_body(grace_period_s),
+        )
+        return result
+
     async def delete(self, endpoint_id: str, **options: Unpack[RequestOptions]) -> WebhookEndpoint:
         result: WebhookEndpoint = await self._request(
             "DELETE", f"{PATH}/{segment(endpoint_id)}", _PARSE, options
@@ -84,6 +153,7 @@ class WebhookEndpointsWithRawResponse:
     def __init__(self, endpoints: WebhookEndpoints) -> None:
         self.create = to_raw(endpoints.create)
         self.list = to_raw(endpoints.list)
+        self.rotate_secret = to_raw(endpoints.rotate_secret)
         self.delete = to_raw(endpoints.delete)
 
 
@@ -91,4 +161,5 @@ class AsyncWebhookEndpointsWithRawResponse:
     def __init__(self, endpoints: AsyncWebhookEndpoints) -> None:
         self.create = to_raw_async(endpoints.create)
         self.list = to_raw_async_list(endpoints.list)
+        self.rotate_secret = to_raw_async(endpoints.rotate_secret)
         self.delete = to_raw_async(endpoints.delete)

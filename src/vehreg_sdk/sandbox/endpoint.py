@@ -50,6 +50,9 @@ class Reply:
     status: int
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
+    #: what an idempotent replay answers instead of ``body``, when the first answer shows
+    #: something only once (a webhook secret); None replays ``body`` itself
+    replay_body: Any = None
 
 
 @dataclass(slots=True)
@@ -171,6 +174,8 @@ class _Outcome:
     content_type: str
     body: bytes
     headers: dict[str, str]
+    #: the body an idempotency record keeps (``body`` unless the reply said otherwise)
+    stored_body: bytes | None = None
 
 
 async def _serve(endpoint: Endpoint, request: Request) -> Response:
@@ -222,9 +227,15 @@ def _canonical_body(endpoint: Endpoint, call: Call) -> bytes:
     return idempotency.canonical_json(call.body)
 
 
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+
+
 def _encode(reply: Reply) -> _Outcome:
-    content = json.dumps(reply.body, ensure_ascii=False, default=str).encode("utf-8")
-    return _Outcome(reply.status, JSON_CONTENT_TYPE, content, dict(reply.headers))
+    stored = None if reply.replay_body is None else _json_bytes(reply.replay_body)
+    return _Outcome(
+        reply.status, JSON_CONTENT_TYPE, _json_bytes(reply.body), dict(reply.headers), stored
+    )
 
 
 def _encode_problem(problem: ProblemError, request_id: str) -> _Outcome:
@@ -244,11 +255,22 @@ def _run_handler(endpoint: Endpoint, call: Call) -> _Outcome:
 
 
 def _process(endpoint: Endpoint, call: Call, raw_path: str, raw_query: str) -> _Outcome:
+    """Authenticate, then answer; a request signed with version 1.0 gets the deprecation headers."""
+    deprecation: dict[str, str] = {}
+    outcome = _authenticated(endpoint, call, raw_path, raw_query, deprecation)
+    if deprecation:
+        outcome.headers.update(deprecation)
+    return outcome
+
+
+def _authenticated(
+    endpoint: Endpoint, call: Call, raw_path: str, raw_query: str, deprecation: dict[str, str]
+) -> _Outcome:
     bureau = call.bureau
     call.now = bureau.clock()
     try:
         if endpoint.auth:
-            call.caller = authenticate(
+            signed = authenticate(
                 bureau.db,
                 call.headers,
                 method=call.method,
@@ -257,6 +279,8 @@ def _process(endpoint: Endpoint, call: Call, raw_path: str, raw_query: str) -> _
                 body=call.body,
                 now=call.now,
             )
+            call.caller = signed.dealer
+            deprecation.update(signed.deprecation_headers)
             if bureau.rate_limiter is not None:
                 bureau.rate_limiter.take(call.caller.id, call.now)
             # Reviews that fell due while nobody was looking happen before anyone reads.
@@ -281,6 +305,10 @@ def _process(endpoint: Endpoint, call: Call, raw_path: str, raw_query: str) -> _
         bureau.db,
         call.caller.id,
         key,
-        idempotency.StoredResponse(outcome.status, outcome.content_type, outcome.body),
+        idempotency.StoredResponse(
+            outcome.status,
+            outcome.content_type,
+            outcome.body if outcome.stored_body is None else outcome.stored_body,
+        ),
     )
     return outcome

@@ -115,6 +115,12 @@ CREATE TABLE IF NOT EXISTS webhook_endpoints (
     created_at REAL NOT NULL,
     deleted_at REAL
 );
+-- The secret a rotation replaced, still signing deliveries until expires_at.
+CREATE TABLE IF NOT EXISTS webhook_previous_secrets (
+    endpoint_id TEXT PRIMARY KEY,
+    secret      TEXT NOT NULL,
+    expires_at  REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS deliveries (
     seq             INTEGER PRIMARY KEY AUTOINCREMENT,
     endpoint_id     TEXT NOT NULL,

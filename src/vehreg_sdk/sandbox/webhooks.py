@@ -4,9 +4,15 @@ Each delivery POSTs the event JSON with::
 
     Vehreg-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>
 
-A 2xx answer within the timeout is success. Otherwise the delivery is retried
-after ``backoff * 2**(attempt-1)`` seconds, up to ``max_attempts`` attempts.
-Only loopback URLs are accepted: the sandbox must never call out of the machine.
+A 2xx answer within the timeout is success (a redirect is not followed: it is a
+failed attempt). Otherwise the delivery is retried after ``backoff * 2**(attempt-1)``
+seconds, up to ``max_attempts`` attempts. Only loopback URLs are accepted: the
+sandbox must never call out of the machine (the production bureau's policy is the
+opposite: https to public addresses only; docs/api/events.md).
+
+A secret is shown once, in the answer that creates it; idempotent replays of that
+answer leave it out. After a rotation the previous secret keeps signing deliveries,
+as a second ``v1=``, until its grace period ends.
 """
 
 from __future__ import annotations
@@ -79,17 +85,62 @@ def check_endpoint_body(payload: Any) -> tuple[str, list[str]]:
     return url, list(dict.fromkeys(str(e) for e in events))
 
 
-def endpoint_doc(row: sqlite3.Row, *, secret: bool = False) -> dict[str, Any]:
+#: an endpoint with the expiry of its previous secret (NULL when there is none)
+ENDPOINT_SELECT = (
+    "SELECT w.*, p.expires_at AS previous_secret_expires_at FROM webhook_endpoints w "
+    "LEFT JOIN webhook_previous_secrets p ON p.endpoint_id = w.id"
+)
+#: default and longest overlap of the old and new secret after a rotation (24 h)
+ROTATION_GRACE_S = 24 * 3600
+
+
+def endpoint_doc(row: sqlite3.Row, now: float, *, secret: bool = False) -> dict[str, Any]:
+    """The public form; ``secret`` only where the contract shows it (once)."""
+    expires = row["previous_secret_expires_at"]  # rows come from ENDPOINT_SELECT
     doc: dict[str, Any] = {
         "id": row["id"],
         "object": "webhook_endpoint",
         "url": row["url"],
         "events": json.loads(row["events"]),
         "created_at": rfc3339(row["created_at"]),
+        "previous_secret_expires_at": rfc3339(expires) if expires and expires > now else None,
     }
     if secret:
         doc["secret"] = row["secret"]
     return doc
+
+
+def check_rotation_body(payload: Any) -> int:
+    """``grace_period_s`` of a rotate-secret request (absent body: the 24 h default)."""
+    if payload is None:
+        return ROTATION_GRACE_S
+    payload = json_object(payload)
+    errors = [unknown_field(name) for name in payload if name != "grace_period_s"]
+    grace = payload.get("grace_period_s", ROTATION_GRACE_S)
+    limits = f"from 0 to {ROTATION_GRACE_S} seconds"
+    limits_zh = f"0 至 {ROTATION_GRACE_S} 秒"
+    # bool is an int in Python, never in the contract
+    if isinstance(grace, bool) or not isinstance(grace, int):
+        errors.append(
+            violation(
+                "grace_period_s",
+                "field.type",
+                f"An integer number of seconds, {limits}.",
+                f"应为整数秒，{limits_zh}。",
+            )
+        )
+    elif not 0 <= grace <= ROTATION_GRACE_S:
+        errors.append(
+            violation(
+                "grace_period_s",
+                "field.too_small" if grace < 0 else "field.too_large",
+                f"The grace period is {limits}.",
+                f"宽限期应为 {limits_zh}。",
+            )
+        )
+    if errors:
+        raise ProblemError("validation.failed", errors=errors)
+    return int(grace)
 
 
 def new_secret() -> str:
@@ -109,8 +160,10 @@ def _claim_due(bureau: Bureau, now: float) -> list[dict[str, Any]]:
             return []
     with bureau.db.write() as conn:
         rows = conn.execute(
-            "SELECT d.seq, d.attempts, e.doc, w.url, w.secret FROM deliveries d "
+            "SELECT d.seq, d.attempts, e.doc, w.url, w.secret, p.secret AS previous_secret, "
+            "p.expires_at AS previous_expires_at FROM deliveries d "
             "JOIN events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id "
+            "LEFT JOIN webhook_previous_secrets p ON p.endpoint_id = w.id "
             "WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND w.deleted_at IS NULL "
             "ORDER BY d.seq LIMIT 50",
             (now,),
@@ -160,9 +213,13 @@ async def deliver_due(bureau: Bureau) -> None:
             body = item["doc"].encode("utf-8")
             event = json.loads(item["doc"])
             attempts = int(item["attempts"]) + 1
+            sent_at = bureau.clock()
+            # During a rotation's grace period the receiver may still hold the old secret.
+            previous = item["previous_secret"]
+            also = (previous,) if previous and item["previous_expires_at"] > sent_at else ()
             headers = {
                 "Content-Type": "application/json",
-                SIGNATURE_HEADER: signature_header(body, item["secret"], int(bureau.clock())),
+                SIGNATURE_HEADER: signature_header(body, item["secret"], int(sent_at), also=also),
                 "Vehreg-Event-Id": event["id"],
                 "Vehreg-Delivery-Attempt": str(attempts),
                 "User-Agent": "vehreg-sandbox-webhooks/1",

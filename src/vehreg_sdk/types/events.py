@@ -53,6 +53,9 @@ class WebhookEndpoint(WireModel):
     events: list[str]
     created_at: datetime
     secret: str | None = None
-    """Returned once, on creation. Keep it in a secret store (``repr()`` shows only its start)."""
+    """Returned once, by ``create`` and by ``rotate_secret`` (never by an idempotent replay of
+    either, nor by ``list``). Keep it in a secret store (``repr()`` shows only its start)."""
+    previous_secret_expires_at: datetime | None = None
+    """After ``rotate_secret``: until then deliveries are signed with the old secret too."""
     deleted: bool = False
     """True on the object ``DELETE /v1/webhook-endpoints/{id}`` returns."""

@@ -50,8 +50,11 @@ def watch(
         syncer.start()
     try:
         while not stop.is_set():
-            for outcome in folder.poll():
-                echo(f"{outcome.outcome}: {outcome.name} -> {outcome.moved_to}")
+            try:
+                for outcome in folder.poll():
+                    echo(f"{outcome.outcome}: {outcome.name} -> {outcome.moved_to}")
+            except Exception:  # never stop watching: every file is retried on the next poll
+                logger.exception("hotfolder: poll failed; retrying on the next poll")
             stop.wait(interval_s)
     except KeyboardInterrupt:
         pass

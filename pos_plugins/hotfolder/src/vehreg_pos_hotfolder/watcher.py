@@ -113,7 +113,7 @@ class HotFolder:
             if outcome is not None:
                 outcomes.append(outcome)
         self._seen = {k: v for k, v in self._seen.items() if k in present}
-        self.refresh_results()
+        self.refresh_results()  # never raises for a file in use: retried on the next poll
         return outcomes
 
     def _consider(self, path: Path) -> FileOutcome | None:
@@ -177,12 +177,13 @@ class HotFolder:
                 "文件中的销售信息有误，整个文件均未提交",
                 problems,
             )
+        stamp = _file_stamp(path)
         try:
             queued = self.till.submit_many(
                 [sale for _, sale, _ in prepared],
                 dedupe_keys=[key for _, _, key in prepared],
                 metas=[
-                    {"result": result_path.name, "row": row, "file": path.name}
+                    {"result": result_path.name, "row": row, "file": path.name, "stamp": stamp}
                     for row, _, _ in prepared
                 ],
                 source=SOURCE,
@@ -209,7 +210,13 @@ class HotFolder:
                 errors or [exc.to_dict()],
             )
         items = [(row, item) for (row, _, _), item in zip(prepared, queued, strict=True)]
-        duplicate = all(item.replayed for _, item in items)
+        # Replayed items that this very file queued on an earlier poll (its result could not be
+        # written or the file not moved: open in the POS, an antivirus lock) are not duplicates.
+        duplicate = all(
+            item.replayed
+            and not (item.meta.get("file") == path.name and item.meta.get("stamp") == stamp)
+            for _, item in items
+        )
         write_json_atomic(result_path, self._result(path.name, items, duplicate=duplicate))
         moved = unique_destination(self.processed, path.name)
         os.replace(path, moved)
@@ -258,9 +265,10 @@ class HotFolder:
     def refresh_results(self) -> int:
         """Rewrite the result files of hot-folder sales that changed since the last call."""
         since = self._results_since
-        self._results_since = self.till.outbox.now()
+        started = self.till.outbox.now()
         changed = self.till.outbox.list(source=SOURCE, updated_since=since - 1.0)
         written = 0
+        failed = False
         for item in changed:
             name = item.meta.get("result")
             if not isinstance(name, str):
@@ -285,8 +293,15 @@ class HotFolder:
                 current.update(
                     {k: fresh[k] for k in ("local_id", "status", "plate_number", "errors")}
                 )
-            write_json_atomic(path, current)
+            try:
+                write_json_atomic(path, current)
+            except OSError as exc:  # open in the POS or Excel, locked by antivirus: next poll
+                logger.info("hotfolder: result %s not updated yet: %s", name, exc)
+                failed = True
+                continue
             written += 1
+        if not failed:  # else the same window is read again: rewriting a result is idempotent
+            self._results_since = started
         return written
 
 
@@ -302,6 +317,13 @@ def row_key(sale: dict[str, Any], reference: Any = None) -> str:
         return f"pos:{reference}"
     canonical = json.dumps(sale, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return f"row:{hashlib.sha256(canonical.encode()).hexdigest()}"
+
+
+def _file_stamp(path: Path) -> str:
+    """Identifies one dropped file (name, size, modification time): the same file seen again
+    before it could be moved away, as opposed to the same sales dropped again in a new file."""
+    stat = path.stat()
+    return f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _vehicle_code(sale: dict[str, Any]) -> str | None:
