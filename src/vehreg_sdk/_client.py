@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .resources.ebike_registrations import AsyncEbikeRegistrations, EbikeRegistrations
     from .resources.events import AsyncEvents, Events
     from .resources.keys import AsyncKeys, Keys
+    from .resources.plate_status import AsyncPlateStatusResource, PlateStatusResource
     from .resources.stores import AsyncStores, Stores
     from .resources.uploads import AsyncUploads, Uploads
     from .resources.webhook_endpoints import AsyncWebhookEndpoints, WebhookEndpoints
@@ -281,6 +282,12 @@ class VehregClient(_ClientBase[SyncKernel]):
         return Keys(self)
 
     @cached_property
+    def plate_status(self) -> PlateStatusResource:
+        from .resources.plate_status import PlateStatusResource
+
+        return PlateStatusResource(self)
+
+    @cached_property
     def bulk(self) -> Bulk:
         from .resources.bulk import Bulk
 
@@ -384,6 +391,12 @@ class AsyncVehregClient(_ClientBase[AsyncKernel]):
         from .resources.keys import AsyncKeys
 
         return AsyncKeys(self)
+
+    @cached_property
+    def plate_status(self) -> AsyncPlateStatusResource:
+        from .resources.plate_status import AsyncPlateStatusResource
+
+        return AsyncPlateStatusResource(self)
 
     @cached_property
     def bulk(self) -> AsyncBulk:

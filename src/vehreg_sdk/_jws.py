@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 ALGORITHM = "EdDSA"
 TOKEN_TYPE = "vehreg-plate+jws"  # noqa: S105 - a JOSE "typ", not a secret
+STATUS_TYPE = "vehreg-plate-status+jws"
 
 
 def b64url_encode(data: bytes) -> str:
@@ -33,8 +34,10 @@ def _json_segment(obj: dict[str, Any]) -> str:
     return b64url_encode(json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
 
 
-def sign_compact(claims: dict[str, Any], key: Ed25519PrivateKey, kid: str) -> str:
-    header = {"alg": ALGORITHM, "kid": kid, "typ": TOKEN_TYPE}
+def sign_compact(
+    claims: dict[str, Any], key: Ed25519PrivateKey, kid: str, *, typ: str = TOKEN_TYPE
+) -> str:
+    header = {"alg": ALGORITHM, "kid": kid, "typ": typ}
     signing_input = f"{_json_segment(header)}.{_json_segment(claims)}"
     signature = key.sign(signing_input.encode("ascii"))
     return f"{signing_input}.{b64url_encode(signature)}"

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
         AsyncKeysWithRawResponse,
         KeysWithRawResponse,
     )
+    from .resources.plate_status import (
+        AsyncPlateStatusWithRawResponse,
+        PlateStatusWithRawResponse,
+    )
     from .resources.stores import (
         AsyncStoresWithRawResponse,
         StoresWithRawResponse,
@@ -103,6 +107,12 @@ class VehregClientWithRawResponse:
 
         return KeysWithRawResponse(Keys(self._client, raw=True))
 
+    @cached_property
+    def plate_status(self) -> PlateStatusWithRawResponse:
+        from .resources.plate_status import PlateStatusResource, PlateStatusWithRawResponse
+
+        return PlateStatusWithRawResponse(PlateStatusResource(self._client, raw=True))
+
 
 class AsyncVehregClientWithRawResponse:
     def __init__(self, client: AsyncVehregClient) -> None:
@@ -163,3 +173,12 @@ class AsyncVehregClientWithRawResponse:
         from .resources.keys import AsyncKeys, AsyncKeysWithRawResponse
 
         return AsyncKeysWithRawResponse(AsyncKeys(self._client, raw=True))
+
+    @cached_property
+    def plate_status(self) -> AsyncPlateStatusWithRawResponse:
+        from .resources.plate_status import (
+            AsyncPlateStatusResource,
+            AsyncPlateStatusWithRawResponse,
+        )
+
+        return AsyncPlateStatusWithRawResponse(AsyncPlateStatusResource(self._client, raw=True))

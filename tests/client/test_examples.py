@@ -19,6 +19,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
         ("ebike_sale_async.py", [], "event ebike_registration.approved"),
         ("webhook_receiver.py", ["--demo"], "ebike_registration.approved"),
         ("phone_photo.py", [], "metadata and GPS removed"),
+        ("plate_revocation.py", [], "revoked: cancelled"),
     ],
 )
 def test_example_runs(script: str, args: list[str], expected: str) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from vehreg_sdk import _jws
+from vehreg_sdk import _cwt, _jws
+from vehreg_sdk._plate_claims import encode_claims
 from vehreg_sdk.labels.model import PlateLabel
 from vehreg_sdk.types import EbikeRegistration, Store
 
@@ -37,6 +38,29 @@ def sign(
     claims: dict[str, Any] | None = None, key: Ed25519PrivateKey = BUREAU_KEY, kid: str = KID
 ) -> str:
     return _jws.sign_compact(claims or make_claims(), key, kid)
+
+
+def sign_credential(
+    claims: dict[str, Any] | None = None,
+    key: Ed25519PrivateKey = BUREAU_KEY,
+    kid: str = KID,
+    **compact: Any,
+) -> str:
+    """The compact credential (``VP1:...``) saying what ``claims`` (the JWS claims) say."""
+    claims = claims or make_claims()
+    options: dict[str, Any] = {"plate_kind": 0, "vehicle_code": claims["vehicle_code"]}
+    options.update(compact)
+    return _cwt.sign(
+        encode_claims(
+            issuer=claims["iss"],
+            issued_at=claims["iat"],
+            plate=claims["plate"],
+            registration_id=claims["registration_id"],
+            **options,
+        ),
+        key,
+        kid,
+    )
 
 
 @pytest.fixture
@@ -75,6 +99,7 @@ def registration_data(**overrides: Any) -> dict[str, Any]:
         },
         "plate_number": claims["plate"],
         "plate_token": sign(claims),
+        "plate_credential": sign_credential(claims),
         "created_at": datetime.fromtimestamp(ISSUED_AT, tz=UTC).isoformat(),
         "updated_at": datetime.fromtimestamp(ISSUED_AT, tz=UTC).isoformat(),
     }
@@ -110,7 +135,9 @@ def make_label(store: Store) -> Callable[..., PlateLabel]:
 
     def factory(vehicle_code: str = "320712345678901", plate: str = "苏G·A12345") -> PlateLabel:
         claims = make_claims(vehicle_code=vehicle_code, plate=plate)
-        data = registration_data(plate_number=plate, plate_token=sign(claims))
+        data = registration_data(
+            plate_number=plate, plate_token=sign(claims), plate_credential=sign_credential(claims)
+        )
         data["vehicle"]["vehicle_code"] = vehicle_code
         return PlateLabel.from_registration(EbikeRegistration.model_validate(data), store)
 

@@ -8,13 +8,26 @@ from dataclasses import dataclass, field
 
 
 @dataclass
+class Bitmap:
+    """A bitmap in a job: position in dots, rows of ``width_bytes`` bytes, 1 = black."""
+
+    x: int
+    y: int
+    width_bytes: int
+    height: int
+    data: bytes
+
+
+@dataclass
 class Parsed:
     size_mm: tuple[float, float] | None = None
     size_dots: tuple[int, int] | None = None
     qr_payloads: list[str] = field(default_factory=list)
     qr_options: list[str] = field(default_factory=list)
+    qr_positions: list[tuple[int, int, int]] = field(default_factory=list)  # x, y, module
     barcodes: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    bitmaps: list[Bitmap] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)
 
 
@@ -23,11 +36,37 @@ def _tspl_args(rest: str) -> list[str]:
     return [m.group(0) for m in re.finditer(r'"(?:[^"\\]|\\\["\])*"|[^,]+', rest)]
 
 
+def _tspl_string(arg: str) -> str:
+    assert arg.startswith('"') and arg.endswith('"'), arg
+    return arg[1:-1].replace('\\["]', '"')
+
+
 def parse_tspl(job: bytes) -> Parsed:
-    text = job.decode("gb18030")
-    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
+    """Commands end in CRLF; BITMAP carries width_bytes x height binary bytes before it."""
+    assert job.endswith(b"\r\n")
     out = Parsed()
-    for line in text.split("\r\n")[:-1]:
+    i = 0
+    while i < len(job):
+        if job.startswith(b"BITMAP ", i):
+            head_end = i
+            for _ in range(5):  # x, y, width bytes, height, mode
+                head_end = job.index(b",", head_end) + 1
+            x, y, width_bytes, height, mode = (
+                int(v) for v in job[i + 7 : head_end - 1].decode().split(",")
+            )
+            assert mode == 0
+            data = job[head_end : head_end + width_bytes * height]
+            # TSPL prints the 0 bits: store with 1 = black like the other formats.
+            out.bitmaps.append(Bitmap(x, y, width_bytes, height, bytes(255 - v for v in data)))
+            out.commands.append("BITMAP")
+            i = head_end + width_bytes * height
+            assert job[i : i + 2] == b"\r\n"
+            i += 2
+            continue
+        end = job.index(b"\r\n", i)
+        line = job[i:end].decode("gb18030")
+        assert "\n" not in line and "\r" not in line
+        i = end + 2
         command, _, rest = line.partition(" ")
         out.commands.append(command)
         args = _tspl_args(rest)
@@ -36,14 +75,22 @@ def parse_tspl(job: bytes) -> Parsed:
             out.size_mm = (w, h)
         elif command == "QRCODE":
             out.qr_options.append(",".join(args[2:-1]))
-            out.qr_payloads.append(args[-1][1:-1].replace('\\["]', '"'))
+            data = _tspl_string(args[-1])
+            out.qr_payloads.append(data[1:] if args[4] == "M" else data)  # manual: mode first
+            out.qr_positions.append((int(args[0]), int(args[1]), int(args[3])))
         elif command == "BARCODE":
             assert args[2] == '"128"'
-            out.barcodes.append(args[-1][1:-1])
+            out.barcodes.append(_tspl_string(args[-1]))
         elif command == "TEXT":
             assert args[2] == '"TSS24.BF2"'
-            out.texts.append(args[-1][1:-1])
+            out.texts.append(_tspl_string(args[-1]))
     return out
+
+
+def _unhex(value: str) -> str:
+    # ^FH: _XX is the byte XX (UTF-8 under ^CI28).
+    raw = re.sub(rb"_([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), value.encode())
+    return raw.decode("utf-8")
 
 
 def parse_zpl(job: bytes) -> Parsed:
@@ -51,6 +98,9 @@ def parse_zpl(job: bytes) -> Parsed:
     out = Parsed()
     width = length = 0
     last_barcode_command = ""
+    position = (0, 0)
+    hex_escapes = False
+    qr_module = 0
     for raw in re.split(r"(?=\^)", text.replace("\n", "")):
         if not raw:
             continue
@@ -60,21 +110,48 @@ def parse_zpl(job: bytes) -> Parsed:
             width = int(value)
         elif command == "^LL":
             length = int(value)
+        elif command == "^FO":
+            x, y = value.split(",")
+            position = (int(x), int(y))
+        elif command == "^FH":
+            assert value == ""
+            hex_escapes = True
+        elif command == "^GF":
+            kind, total, _, width_bytes, data = value.split(",")
+            assert kind == "A" and len(data) == 2 * int(total)
+            out.bitmaps.append(
+                Bitmap(
+                    *position, int(width_bytes), int(total) // int(width_bytes), bytes.fromhex(data)
+                )
+            )
         elif command in ("^BQ", "^BC", "^A@"):
             last_barcode_command = command
             if command == "^BQ":
                 out.qr_options.append(value)
+                qr_module = int(value.split(",")[2])
         elif command == "^FD":
+            if hex_escapes:
+                value = _unhex(value)
+            else:
+                assert "_" not in value and "~" not in value
             if last_barcode_command == "^BQ":
                 prefix, _, payload = value.partition(",")
                 assert len(prefix) == 2 and prefix[0] in "LMQH" and prefix[1] in "AM"
-                out.qr_options.append(prefix)
+                if prefix[1] == "M":  # manual input: the character mode comes first
+                    assert payload[0] == "A"
+                    out.qr_options.append(prefix + ",A")
+                    payload = payload[1:]
+                else:
+                    out.qr_options.append(prefix)
                 out.qr_payloads.append(payload)
+                out.qr_positions.append((*position, qr_module))
             elif last_barcode_command == "^BC":
                 out.barcodes.append(_zpl_code128_data(value))
             else:
                 out.texts.append(value)
             last_barcode_command = ""
+        elif command == "^FS":
+            hex_escapes = False
     out.size_dots = (width, length)
     return out
 
@@ -143,6 +220,7 @@ def parse_escpos(job: bytes) -> Parsed:
                 w = int.from_bytes(job[i + 4 : i + 6], "little")
                 h = int.from_bytes(job[i + 6 : i + 8], "little")
                 out.size_dots = (w * 8, h)
+                out.bitmaps.append(Bitmap(0, 0, w, h, job[i + 8 : i + 8 + w * h]))
                 out.commands.append("GS v 0")
                 i += 8 + w * h
             elif op == b"V":

@@ -86,3 +86,21 @@ def test_numeric_uses_code_set_c() -> None:
 def test_non_ascii_is_refused(text: str) -> None:
     with pytest.raises(barcode128.BarcodeDataError):
         barcode128.encode(text)
+
+
+def test_never_wider_than_zxing_cpp() -> None:
+    """Issue 12: our code sets (needed by ZPL ^BC and ESC/POS GS k) never make a wider symbol
+    than zxing-cpp's writer; `12345A` is 90 modules (C 1234, B 5A), not 101."""
+    import random
+
+    import zxingcpp
+
+    def zxing_width(text: str) -> int:
+        symbol = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.Code128)
+        return int(symbol.to_image(scale=1, add_quiet_zones=False).shape[1])
+
+    assert barcode128.encode("12345A").width_modules == zxing_width("12345A") == 90
+    rng = random.Random(128)
+    for _ in range(2000):
+        text = "".join(rng.choice("0123456789AB-{") for _ in range(rng.randint(1, 24)))
+        assert barcode128.encode(text).width_modules <= zxing_width(text), text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from vehreg_sdk.types import EbikeRegistration, EbikeVehicle
 
 from .conftest import OTHER_KEY
 from .decode import decode, with_border
+from .independent import cose_claims
 from .test_transports import FakePrinter
 
 JPEG = SAMPLE_JPEG  # a real JPEG: uploads are decoded to be prepared
@@ -81,15 +83,24 @@ def run(*args: str) -> Any:
     return CliRunner().invoke(app, list(args), catch_exceptions=False)
 
 
-def test_the_sandbox_token_verifies_offline(
+def test_the_sandbox_tokens_verify_offline(
     bureau: tuple[SandboxServer, EbikeRegistration],
 ) -> None:
     server, registration = bureau
     jwks = VehregClient(base_url=server.base_url, app_key="k", app_secret="s").keys.retrieve()
-    assert registration.plate_token
-    claims = plates.verify_token(registration.plate_token, jwks)
-    assert claims.plate == registration.plate_number
-    assert claims.registration_id == registration.id
+    assert registration.plate_token and registration.plate_credential
+    assert len(registration.plate_credential) <= 221  # QR version 8 at level M
+    for token in (registration.plate_token, registration.plate_credential):
+        claims = plates.verify_token(token, jwks)
+        assert claims.plate == registration.plate_number
+        assert claims.registration_id == registration.id
+        assert claims.vehicle_code == registration.vehicle.vehicle_code
+        assert claims.kid == jwks.kids[0]
+    # The issuer's claims, read by an independent COSE/CWT library.
+    independent = cose_claims(registration.plate_credential, jwks.model_dump(mode="json"))
+    assert independent[-1] == registration.plate_number
+    assert independent[-3] == int(registration.vehicle.vehicle_code)
+    assert independent[-5] == bytes.fromhex(registration.id.removeprefix("reg_"))
 
 
 @pytest.mark.parametrize(("fmt", "size", "dpi"), [("png", "50x30", 203), ("png", "60x40", 300)])
@@ -120,7 +131,7 @@ def test_render_png_decodes_to_the_registration(
     assert registration.plate_number in result.output
     found = decode(with_border(Image.open(io.BytesIO(out.read_bytes()))), "QRCode", "Code128")
     assert found == {
-        "QRCode": [registration.plate_token],
+        "QRCode": [registration.plate_credential],
         "Code128": [registration.vehicle.vehicle_code],
     }
 
@@ -146,7 +157,7 @@ def test_print_reaches_the_printer_and_verify_reads_the_label(
     finally:
         printer.close()
     assert len(printer.jobs) == 1
-    assert f"MA,{registration.plate_token}^FS".encode() in printer.jobs[0]
+    assert f"MM,A{registration.plate_credential}^FS".encode() in printer.jobs[0]
 
     png = tmp_path / "label.png"
     assert run("label", "render", registration.id, "-o", str(png)).exit_code == 0
@@ -248,3 +259,127 @@ def test_cli_and_library_render_the_same_bytes(
     out = tmp_path / "label.tspl"
     assert run("label", "render", registration.id, "-f", "tspl", "-o", str(out)).exit_code == 0
     assert out.read_bytes() == render(label, "tspl")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "extra"),
+    [
+        ("png", []),
+        ("svg", []),
+        ("pdf", []),
+        ("zpl", []),
+        ("tspl", []),
+        ("escpos", []),
+        ("escpos", ["--raster"]),
+        ("zpl", ["--printer-fonts"]),
+    ],
+)
+def test_verify_reads_every_format_the_project_writes(
+    cli_env: dict[str, str],
+    bureau: tuple[SandboxServer, EbikeRegistration],
+    tmp_path: Path,
+    fmt: str,
+    extra: list[str],
+) -> None:
+    _, registration = bureau
+    out = tmp_path / f"label.{fmt}"
+    assert run("label", "render", registration.id, "-f", fmt, *extra, "-o", str(out)).exit_code == 0
+    result = run("label", "verify", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"plate / 号牌: {registration.plate_number}" in result.output
+    assert "GENUINE / 真品" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("noise.bin", bytes(range(256)) * 4),
+        ("broken.pdf", b"%PDF-1.7\n garbage"),
+        ("other.svg", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>'),
+        ("empty.zpl", b"^XA^FO10,10^FDhello^FS^XZ"),
+        ("empty.tspl", b"SIZE 50 mm,30 mm\r\nCLS\r\nPRINT 1,1\r\n"),
+        ("empty.escpos", b"\x1b@hello\n"),
+    ],
+)
+def test_verify_on_a_file_without_a_token_exits_5_in_two_languages(
+    cli_env: dict[str, str], tmp_path: Path, name: str, content: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = CliRunner().invoke(app, ["label", "verify", str(path)])
+    assert result.exit_code == 5, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "no plate token" in result.output or "pypdfium2" in result.output
+    assert "没有" in result.output or "需要" in result.output
+
+
+def test_a_cancelled_registration_verifies_as_revoked_offline(
+    cli_env: dict[str, str],
+    bureau: tuple[SandboxServer, EbikeRegistration],
+    tmp_path: Path,
+) -> None:
+    server, _ = bureau
+    dealer = server.dealers[0]
+    with VehregClient(
+        base_url=server.base_url, app_key=dealer.app_key, app_secret=dealer.app_secret
+    ) as client:
+        store_id = client.stores.list().data[0].id
+        sold = []
+        for index, code in enumerate(seed.sellable_vehicle_codes(2, start=4100)):
+            body = seed.demo_registration_body(code, store_id, index=8 + index)
+            body.pop("uploads")
+            sold.append(client.ebike_registrations.create(**body))
+        earlier, registration = sold
+        client.ebike_registrations.cancel(earlier.id)  # the list is not empty before
+        label = tmp_path / "label.zpl"
+        assert run("label", "render", registration.id, "-f", "zpl", "-o", str(label)).exit_code == 0
+        old_list = tmp_path / "old-status.json"
+        assert run("label", "status", str(old_list)).exit_code == 0
+        new_list = tmp_path / "status.json"
+        assert run("label", "status", str(new_list)).exit_code == 0
+        client.ebike_registrations.cancel(registration.id, reason="sale reversed")
+        updated = run("label", "status", str(new_list))  # only what is new (since=version)
+        assert updated.exit_code == 0, updated.output
+        jwks = client.keys.retrieve()
+
+    jwks_file = tmp_path / "jwks.json"
+    plates.save_jwks(jwks_file, jwks)
+    revoked = run(
+        "label", "verify", str(label), "--jwks", str(jwks_file), "--status", str(new_list)
+    )
+    assert revoked.exit_code == 6, revoked.output
+    assert "REVOKED / 已作废" in revoked.output and "cancelled" in revoked.output
+    assert "old) / 状态列表签发于" in revoked.output
+
+    stale = run("label", "verify", str(label), "--jwks", str(jwks_file), "--status", str(old_list))
+    assert stale.exit_code == 0, stale.output
+    assert "not revoked as of the status list issued" in stale.output
+    assert "a later cancellation is not in it" in stale.output
+
+    status = plates.load_status(new_list, jwks)
+    with pytest.raises(plates.TokenRevokedError) as caught:
+        plates.verify_token(registration.plate_credential or "", jwks, status=status)
+    assert caught.value.reason == "cancelled"
+    assert caught.value.list_issued_at >= caught.value.revoked_at
+    with pytest.raises(plates.TokenRevokedError):  # the old JWS of the same plate too
+        plates.verify_token(registration.plate_token or "", jwks, status=status)
+    assert {registration.id, earlier.id} <= set(status.revoked) and status.since == 0
+    assert len(status.signed) == 2  # the whole list, then the update fetched with since
+    old = plates.load_status(old_list, jwks)
+    assert earlier.id in old.revoked and registration.id not in old.revoked
+
+
+def test_verify_a_pdf_without_pypdfium2_says_what_to_install(
+    cli_env: dict[str, str],
+    bureau: tuple[SandboxServer, EbikeRegistration],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, registration = bureau
+    out = tmp_path / "label.pdf"
+    assert run("label", "render", registration.id, "-f", "pdf", "-o", str(out)).exit_code == 0
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # as on a till without it
+    result = CliRunner().invoke(app, ["label", "verify", str(out)])
+    assert result.exit_code == 5
+    assert "pip install pypdfium2" in result.output and "需要 pypdfium2" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

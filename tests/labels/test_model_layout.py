@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -27,7 +28,8 @@ DPIS = [203, 300]
 def test_from_registration_takes_every_field(label: PlateLabel) -> None:
     assert label.plate_number == "苏G·A12345"
     assert label.registration_id == "ereg_01JTESTPLATE0001"
-    assert label.qr_payload == label.plate_token
+    assert label.qr_payload == label.plate_credential  # the compact one is printed
+    assert label.plate_token.count(".") == 2  # the JWS is kept
     assert label.store_name == "海州区雅迪电动车专卖店"
     assert label.vehicle_code == "320712345678901"
     assert label.brand_model == "雅迪 TDT2210Z"
@@ -92,6 +94,26 @@ def test_layout_geometry(label: PlateLabel, size: str, dpi: int) -> None:
     assert bc.x - quiet >= 0 and bc.x + bc.width + quiet <= layout.width
     assert bc.y + bc.height <= layout.height
     assert [box.role for box in layout.texts] == list(label.lines())
+
+
+# Issue 12's targets: version 8 or less at level M; modules of at least 3 dots on
+# 50 x 30 at 203 dpi and at least 4 on 60 x 40 (the JWS gave version 16 and 2 dots).
+MODULE_TARGETS = {("50x30", 203): 3, ("60x40", 203): 4, ("50x30", 300): 4, ("60x40", 300): 6}
+
+
+@pytest.mark.parametrize(("size", "dpi"), list(MODULE_TARGETS))
+def test_the_compact_credential_gives_big_modules(label: PlateLabel, size: str, dpi: int) -> None:
+    layout = layout_label(label, size, dpi)
+    assert layout.qr.version <= 8 and layout.qr.alphanumeric
+    assert layout.qr.module >= MODULE_TARGETS[(size, dpi)]
+    old = layout_label(replace(label, plate_credential=None), size, dpi)
+    assert old.qr.version >= 15 and old.qr.module < layout.qr.module
+
+
+def test_a_label_without_a_credential_prints_the_jws(store: Store) -> None:
+    data = registration_data(plate_credential=None)
+    label = PlateLabel.from_registration(EbikeRegistration.model_validate(data), store)
+    assert label.qr_payload == label.plate_token
 
 
 def test_barcode_left_out_when_it_cannot_be_printed(

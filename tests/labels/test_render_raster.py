@@ -1,10 +1,12 @@
 """Every raster output decodes with zxing-cpp back to exactly its input: PNG, SVG (rasterised
-with resvg), PDF (rasterised with PDFium), the A4 sheet and the ESC/POS raster job."""
+with resvg), PDF (rasterised with PDFium), the A4 sheet and the ESC/POS raster job. The QR
+code is also read by OpenCV, and its token verified by the independent ``cwt`` library."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import Any
 
 import pypdfium2
 import pytest
@@ -15,6 +17,7 @@ from vehreg_sdk.labels import PlateLabel, layout_label, render, render_sheet
 from vehreg_sdk.labels.render_escpos import render_escpos
 
 from .decode import decode, with_border
+from .independent import cose_claims, opencv_decode
 
 SIZES = ["50x30", "60x40"]
 DPIS = [203, 300]
@@ -27,14 +30,25 @@ VEHICLE_CODES = [
 
 
 def _expect(label: PlateLabel) -> dict[str, list[str]]:
-    return {"QRCode": [label.plate_token], "Code128": [label.vehicle_code]}
+    return {"QRCode": [label.plate_credential or ""], "Code128": [label.vehicle_code]}
+
+
+def _independently(image: Image.Image, label: PlateLabel, jwks: dict[str, Any]) -> None:
+    """OpenCV reads the same token, and ``cwt`` verifies it against the bureau's keys."""
+    token = opencv_decode(with_border(image))
+    assert token == label.plate_credential
+    assert cose_claims(token, jwks)[-1] == label.plate_number
 
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("dpi", DPIS)
 @pytest.mark.parametrize("vehicle_code", VEHICLE_CODES)
 def test_png_decodes_exactly(
-    make_label: Callable[..., PlateLabel], size: str, dpi: int, vehicle_code: str
+    make_label: Callable[..., PlateLabel],
+    jwks: dict[str, Any],
+    size: str,
+    dpi: int,
+    vehicle_code: str,
 ) -> None:
     label = make_label(vehicle_code=vehicle_code)
     png = render(label, "png", size=size, dpi=dpi)
@@ -44,11 +58,21 @@ def test_png_decodes_exactly(
     assert image.mode == "1"
     assert tuple(round(v) for v in image.info["dpi"]) == (dpi, dpi)
     assert decode(with_border(image), "QRCode", "Code128") == _expect(label)
+    _independently(image, label, jwks)
+    # Module-exact: the QR area is the matrix, each module a square of module x module dots.
+    box = layout.qr
+    for row in range(box.matrix.size):
+        for col in range(box.matrix.size):
+            x, y = box.symbol_x + col * box.module, box.symbol_y + row * box.module
+            pixels = image.crop((x, y, x + box.module, y + box.module)).getcolors()
+            assert pixels == [(box.module**2, 0 if box.matrix.is_dark(row, col) else 255)]
 
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("dpi", DPIS)
-def test_svg_decodes_exactly(make_label: Callable[..., PlateLabel], size: str, dpi: int) -> None:
+def test_svg_decodes_exactly(
+    make_label: Callable[..., PlateLabel], jwks: dict[str, Any], size: str, dpi: int
+) -> None:
     label = make_label(vehicle_code="991234567890123")
     svg = render(label, "svg", size=size, dpi=dpi)
     assert svg.startswith(b"<?xml") and f'width="{size.split("x")[0]}.'.encode() in svg
@@ -56,12 +80,16 @@ def test_svg_decodes_exactly(make_label: Callable[..., PlateLabel], size: str, d
     png = resvg_py.svg_to_bytes(
         svg_string=svg.decode(), dpi=dpi, skip_system_fonts=True, background="#ffffff"
     )
-    assert decode(with_border(Image.open(io.BytesIO(png))), "QRCode", "Code128") == _expect(label)
+    image = Image.open(io.BytesIO(png))
+    assert decode(with_border(image), "QRCode", "Code128") == _expect(label)
+    _independently(image, label, jwks)
 
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("dpi", DPIS)
-def test_pdf_decodes_exactly(make_label: Callable[..., PlateLabel], size: str, dpi: int) -> None:
+def test_pdf_decodes_exactly(
+    make_label: Callable[..., PlateLabel], jwks: dict[str, Any], size: str, dpi: int
+) -> None:
     label = make_label(vehicle_code="LYG2026A0012345")
     pdf = pypdfium2.PdfDocument(render(label, "pdf", size=size, dpi=dpi))
     page = pdf[0]
@@ -71,6 +99,7 @@ def test_pdf_decodes_exactly(make_label: Callable[..., PlateLabel], size: str, d
     assert "苏G·A12345" in text and "海州区雅迪电动车专卖店" in text  # real text, no tofu
     image = page.render(scale=300 / 72).to_pil()
     assert decode(with_border(image), "QRCode", "Code128") == _expect(label)
+    _independently(image, label, jwks)
 
 
 def test_a4_sheet_of_many_labels(make_label: Callable[..., PlateLabel]) -> None:
@@ -101,7 +130,7 @@ def _raster_from_escpos(job: bytes) -> Image.Image:
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("dpi", DPIS)
 def test_escpos_raster_fallback_decodes_exactly(
-    make_label: Callable[..., PlateLabel], size: str, dpi: int
+    make_label: Callable[..., PlateLabel], jwks: dict[str, Any], size: str, dpi: int
 ) -> None:
     label = make_label(vehicle_code="9900112233")
     layout = layout_label(label, size, dpi)
@@ -110,3 +139,4 @@ def test_escpos_raster_fallback_decodes_exactly(
     image = _raster_from_escpos(job)
     assert image.height == layout.height and image.width >= layout.width
     assert decode(with_border(image), "QRCode", "Code128") == _expect(label)
+    _independently(image, label, jwks)

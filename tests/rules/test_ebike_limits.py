@@ -1,6 +1,6 @@
 """Every legal limit at, just below and just above its bound, for both standards.
 
-The expected bounds are written out here from shared/domain.md §1.2–1.3 on
+The expected bounds are written out here from docs/domain.md §1.2–1.3 on
 purpose, independent of the rule data, so a change to the data shows up.
 """
 

@@ -1,4 +1,4 @@
-"""The vectors the issue names, and the textbook examples from shared/domain.md."""
+"""The vectors the issue names, and the textbook examples from docs/domain.md."""
 
 from __future__ import annotations
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import typer
 
-from . import bulk, configure, demo, label, outbox, pos, sandbox
+from . import _help, bulk, configure, demo, label, outbox, pos, sandbox
 from ._console import make_streams_safe
+
+_help.install()  # REGISTRATION_ID in usage lines, no `<bool>` after flags
 
 app = typer.Typer(
     name="vehreg",

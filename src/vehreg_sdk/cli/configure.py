@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from .sandbox import DEFAULT_PORT
+
 
 def _mask(secret: str) -> str:
     return secret[:2] + "*" * max(len(secret) - 2, 4) if secret else ""
@@ -14,7 +16,11 @@ def _mask(secret: str) -> str:
 def configure(
     base_url: Annotated[
         str | None,
-        typer.Option("--base-url", help="Bureau URL, e.g. http://127.0.0.1:8765. 车管所服务地址。"),
+        typer.Option(
+            "--base-url",
+            help=f"Bureau URL; `vehreg sandbox serve` listens on http://127.0.0.1:{DEFAULT_PORT}. "
+            f"车管所服务地址；本机沙箱为 http://127.0.0.1:{DEFAULT_PORT}。",
+        ),
     ] = None,
     app_key: Annotated[str | None, typer.Option("--app-key", help="App key. 应用标识。")] = None,
     app_secret: Annotated[

@@ -136,7 +136,8 @@ def demo(
 
                 step(7, "Verify the plate token offline", "离线核验号牌令牌")
                 jwks = client.keys.retrieve()
-                claims = plates.verify_token(registration.plate_token or "", jwks)
+                token = registration.plate_credential or registration.plate_token or ""
+                claims = plates.verify_token(token, jwks)  # what the label's QR code carries
                 console.print(
                     f"[green]✓ genuine 真实有效[/]: plate {claims.plate}, "
                     f"vehicle {claims.vehicle_code}, key {claims.kid}"

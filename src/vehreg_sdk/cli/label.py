@@ -1,7 +1,9 @@
 """``vehreg label``: render, print and verify plate labels.
 
 Exit codes of ``verify``: 0 genuine; 3 tampered (or forged); 4 signed by an unknown key;
-5 no readable token. ``render`` and ``print`` exit 1 on a printer or data error.
+5 no readable token (or no keys, or an unreadable status list); 6 revoked (the registration
+was cancelled or rejected); 7 a temporary plate outside its validity. ``render`` and
+``print`` exit 1 on a printer or data error.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
 app = typer.Typer(no_args_is_help=True)
 
 EXIT_TAMPERED, EXIT_UNKNOWN_KEY, EXIT_UNREADABLE = 3, 4, 5
+EXIT_REVOKED, EXIT_NOT_VALID_NOW = 6, 7
 
 FormatOption = Annotated[
     str, typer.Option("--format", "-f", help="png|svg|pdf|tspl|zpl|escpos. 输出格式。")
@@ -28,6 +31,14 @@ DpiOption = Annotated[int, typer.Option("--dpi", help="203 or 300. 打印分辨�
 RasterOption = Annotated[
     bool,
     typer.Option("--raster", help="ESC/POS: send an image (GS v 0). 以图像方式打印（ESC/POS）。"),
+]
+PrinterFontsOption = Annotated[
+    bool,
+    typer.Option(
+        "--printer-fonts",
+        help="TSPL/ZPL/ESC/POS: use the printer's Chinese font instead of bitmaps. "
+        "使用打印机内置中文字体（默认以位图打印文字）。",
+    ),
 ]
 
 
@@ -67,6 +78,7 @@ def render(
     size: SizeOption = "50x30",
     dpi: DpiOption = 203,
     raster: RasterOption = False,
+    printer_fonts: PrinterFontsOption = False,
 ) -> None:
     """Render the plate label of a registration to a file. 生成号牌标签文件。"""
     from ..labels import LabelError
@@ -74,7 +86,9 @@ def render(
 
     label = _label_for(registration_id)
     try:
-        data = render_label(label, format, size=size, dpi=dpi, raster=raster)
+        data = render_label(
+            label, format, size=size, dpi=dpi, raster=raster, printer_fonts=printer_fonts
+        )
     except LabelError as exc:
         raise _fail(exc.message, exc.message_zh) from exc
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -98,6 +112,7 @@ def print_(
     dpi: DpiOption = 203,
     raster: RasterOption = False,
     timeout: Annotated[float, typer.Option(help="Seconds. 超时（秒）。")] = 5.0,
+    printer_fonts: PrinterFontsOption = False,
 ) -> None:
     """Print the plate label of a registration. 打印号牌标签。"""
     from ..labels import LabelError, print_label
@@ -105,7 +120,14 @@ def print_(
     label = _label_for(registration_id)
     try:
         data = print_label(
-            label, printer, format=format, size=size, dpi=dpi, timeout=timeout, raster=raster
+            label,
+            printer,
+            format=format,
+            size=size,
+            dpi=dpi,
+            timeout=timeout,
+            raster=raster,
+            printer_fonts=printer_fonts,
         )
     except LabelError as exc:
         raise _fail(exc.message, exc.message_zh) from exc
@@ -123,7 +145,7 @@ def default_jwks_path() -> Path:
 
 
 def _read_token(source: str) -> str:
-    """The token in an image file (QR decoded with zxing-cpp), or ``source`` itself as text."""
+    """The token in a label file (image, SVG, PDF or printer job), or ``source`` itself."""
     path = Path(source)
     try:
         is_file = path.is_file()
@@ -131,21 +153,20 @@ def _read_token(source: str) -> str:
         is_file = False
     if not is_file:
         return source
+    from ..labels.read import LabelReadError, read_token
+
     try:
-        import zxingcpp
-        from PIL import Image
+        return read_token(path)
     except ImportError as exc:
         raise _fail(
-            "reading images needs the labels extra: pip install 'vehreg-sdk[labels]'",
-            "读取图片需要安装 labels 扩展：pip install 'vehreg-sdk[labels]'",
+            "reading label files needs the labels extra: pip install 'vehreg-sdk[labels]'",
+            "读取标签文件需要安装 labels 扩展：pip install 'vehreg-sdk[labels]'",
             EXIT_UNREADABLE,
         ) from exc
-    with Image.open(path) as image:
-        results = zxingcpp.read_barcodes(image)
-    results = [r for r in results if r.format == zxingcpp.BarcodeFormat.QRCode]
-    if not results:
-        raise _fail(f"no QR code found in {path}", f"图片 {path} 中没有找到二维码", EXIT_UNREADABLE)
-    return str(results[0].text)
+    except LabelReadError as exc:
+        raise _fail(exc.message, exc.message_zh, EXIT_UNREADABLE) from exc
+    except OSError as exc:
+        raise _fail(f"cannot read {path}: {exc}", f"无法读取文件 {path}", EXIT_UNREADABLE) from exc
 
 
 def _jwks(jwks_file: Path | None, base_url: str | None) -> dict[str, Any]:
@@ -185,10 +206,28 @@ def _jwks(jwks_file: Path | None, base_url: str | None) -> dict[str, Any]:
     )
 
 
+def _age(seconds: float) -> str:
+    hours = seconds / 3600
+    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
+
+
+def _load_status(status_file: Path, jwks: dict[str, Any]) -> Any:
+    from .. import plates
+
+    try:
+        return plates.load_status(status_file, jwks)
+    except plates.PlateTokenError as exc:
+        raise _fail(exc.message, exc.message_zh, EXIT_UNREADABLE) from exc
+
+
 @app.command("verify")
 def verify(
     source: Annotated[
-        str, typer.Argument(help="Label image, token or URI. 标签图片、令牌或链接。")
+        str,
+        typer.Argument(
+            help="Label file (PNG, SVG, PDF, ZPL, TSPL, ESC/POS), token or URI. "
+            "标签文件、令牌或链接。"
+        ),
     ],
     jwks_file: Annotated[
         Path | None,
@@ -197,8 +236,18 @@ def verify(
     base_url: Annotated[
         str | None, typer.Option("--base-url", help="Bureau URL. 车管所地址。")
     ] = None,
+    status_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--status",
+            help="Cached plate status list (vehreg label status FILE). 号牌状态列表缓存文件。",
+        ),
+    ] = None,
 ) -> None:
-    """Check a plate label offline: genuine, tampered or unknown key. 核验号牌标签真伪。"""
+    """Check a plate label offline: genuine, tampered, unknown key, revoked or expired.
+    核验号牌标签真伪与状态。"""
+    from datetime import UTC, datetime
+
     from .. import plates
 
     token = _read_token(source)
@@ -214,8 +263,10 @@ def verify(
         jwks = _jwks(jwks_file, base_url)
     except plates.InvalidJwksError as exc:
         raise _fail(exc.message, exc.message_zh, EXIT_UNREADABLE) from exc
+    status = _load_status(status_file, jwks) if status_file is not None else None
+    now = datetime.now(UTC)
     try:
-        claims = plates.verify_token(token, jwks)
+        claims = plates.verify_token(token, jwks, status=status, now=now)
     except plates.UnknownKeyError as exc:
         typer.echo(
             f"NOT GENUINE: unknown key / 非真品：未知签名密钥\n{exc.message}\n{exc.message_zh}"
@@ -224,8 +275,93 @@ def verify(
     except plates.TokenTamperedError as exc:
         typer.echo(f"NOT GENUINE: tampered / 非真品：已被篡改\n{exc.message}\n{exc.message_zh}")
         raise typer.Exit(EXIT_TAMPERED) from exc
-    except plates.MalformedTokenError as exc:
+    except plates.TokenRevokedError as exc:
+        age = _age((now - exc.list_issued_at).total_seconds())
+        typer.echo(
+            f"REVOKED / 已作废: {exc.message}\n{exc.message_zh}\n"
+            f"status list issued {exc.list_issued_at.isoformat(timespec='seconds')} "
+            f"({age} old) / 状态列表签发于 {exc.list_issued_at.isoformat(timespec='seconds')}"
+            f"（{age} 前）"
+        )
+        raise typer.Exit(EXIT_REVOKED) from exc
+    except plates.TokenExpiredError as exc:
+        typer.echo(f"EXPIRED / 已过期: {exc.message}\n{exc.message_zh}")
+        raise typer.Exit(EXIT_NOT_VALID_NOW) from exc
+    except plates.TokenNotYetValidError as exc:
+        typer.echo(f"NOT YET VALID / 尚未生效: {exc.message}\n{exc.message_zh}")
+        raise typer.Exit(EXIT_NOT_VALID_NOW) from exc
+    except plates.PlateTokenError as exc:  # malformed token or status list
         raise _fail(exc.message, exc.message_zh, EXIT_UNREADABLE) from exc
     issued = claims.issued_at.astimezone().isoformat(timespec="seconds")
     typer.echo(f"GENUINE / 真品 (key / 密钥 {claims.kid}, issued / 签发 {issued})")
+    if claims.expires_at is not None:
+        until = claims.expires_at.astimezone().isoformat(timespec="seconds")
+        typer.echo(f"temporary plate valid until / 临时号牌有效期至 {until}")
+    if claims.status is not None:
+        list_issued = claims.status.issued_at.isoformat(timespec="seconds")
+        age = _age(claims.status.age(now).total_seconds())
+        typer.echo(
+            f"not revoked as of the status list issued {list_issued} ({age} old; a later "
+            f"cancellation is not in it) / 截至 {list_issued} 签发的状态列表（{age} 前）未作废"
+        )
+    else:
+        typer.echo(
+            "revocation not checked: pass --status FILE / "
+            "未核验是否作废：请用 --status 指定状态列表"
+        )
     sys.stdout.flush()
+
+
+@app.command("status")
+def status(
+    status_file: Annotated[
+        Path, typer.Argument(help="Cache file to create or update. 状态列表缓存文件。")
+    ],
+    jwks_file: Annotated[
+        Path | None,
+        typer.Option("--jwks", help="Offline copy of GET /v1/keys. 离线公钥文件。"),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Bureau URL. 车管所地址。")
+    ] = None,
+) -> None:
+    """Fetch the bureau's plate status list (only what is new) into FILE, for offline checks.
+    下载号牌状态列表（增量）。"""
+    import httpx
+
+    from .. import plates
+
+    jwks = _jwks(jwks_file, base_url)
+    current = _load_status(status_file, jwks) if status_file.is_file() else None
+    url = base_url or os.environ.get("VEHREG_BASE_URL")
+    if url is None:
+        from ..credentials import load_config
+
+        url = load_config().get("base_url")
+    if not url:
+        raise _fail(
+            "no bureau URL: pass --base-url or set VEHREG_BASE_URL",
+            "没有车管所地址：请用 --base-url 或设置 VEHREG_BASE_URL",
+            EXIT_UNREADABLE,
+        )
+    since = current.version if current is not None else 0
+    try:
+        response = httpx.get(
+            url.rstrip("/") + "/v1/plate-status", params={"since": since}, timeout=10.0
+        )
+        response.raise_for_status()
+        fetched = plates.verify_status(response.json(), jwks)
+        updated = fetched if current is None else current.updated(fetched)
+    except (httpx.HTTPError, ValueError) as exc:
+        raise _fail(
+            f"cannot fetch the plate status list from {url}: {exc}",
+            f"无法从 {url} 获取号牌状态列表",
+            EXIT_UNREADABLE,
+        ) from exc
+    except plates.PlateTokenError as exc:
+        raise _fail(exc.message, exc.message_zh, EXIT_UNREADABLE) from exc
+    plates.save_status(status_file, updated)
+    typer.echo(
+        f"status list version {updated.version}, {len(updated.revoked)} revoked / "
+        f"状态列表版本 {updated.version}，已作废 {len(updated.revoked)} 个: {status_file}"
+    )

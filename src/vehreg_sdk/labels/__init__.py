@@ -3,7 +3,8 @@
 ``PlateLabel.from_registration(registration, store)`` makes the label; :func:`render`
 turns it into PNG, SVG, PDF, TSPL, ZPL or ESC/POS bytes; :func:`print_label` sends
 those bytes to a printer (:mod:`.transports`). The QR code carries the bureau-signed
-plate token, checkable offline with :func:`vehreg_sdk.plates.verify_token`.
+plate credential, checkable offline with :func:`vehreg_sdk.plates.verify_token`;
+:func:`read_token` reads it back from any label file this package writes.
 
 Pillow and fpdf2 are imported only when a PNG / PDF is drawn.
 """
@@ -21,6 +22,8 @@ from ._errors import (
 )
 from .layout import DPIS, SIZES, LabelLayout, layout_label, sheet_grid
 from .model import Caption, Captions, PlateLabel
+from .qr import QrCapacityError, QrErrorLevelError
+from .read import LabelReadError, read_token
 from .transports import open_printer
 
 __all__ = [
@@ -34,11 +37,15 @@ __all__ = [
     "LabelFontError",
     "LabelLayout",
     "LabelLayoutError",
+    "LabelReadError",
     "PlateLabel",
     "PrinterUnavailableError",
+    "QrCapacityError",
+    "QrErrorLevelError",
     "layout_label",
     "open_printer",
     "print_label",
+    "read_token",
     "render",
     "render_sheet",
     "sheet_grid",
@@ -55,10 +62,14 @@ def render(
     size: str = "50x30",
     dpi: int = 203,
     raster: bool = False,
+    printer_fonts: bool = False,
 ) -> bytes:
     """The label in ``format``; ``label`` may be an already computed layout.
 
     ``raster`` applies to ``escpos`` only (image instead of native QR commands).
+    ``printer_fonts`` applies to ``tspl``, ``zpl`` and ``escpos``: use the printer's
+    Chinese font instead of drawing the text as bitmaps in the job (the default, which
+    needs no font on the printer).
     """
     layout = label if isinstance(label, LabelLayout) else layout_label(label, size, dpi)
     if format == "png":
@@ -76,15 +87,15 @@ def render(
     if format == "tspl":
         from .render_tspl import render_tspl
 
-        return render_tspl(layout)
+        return render_tspl(layout, printer_fonts=printer_fonts)
     if format == "zpl":
         from .render_zpl import render_zpl
 
-        return render_zpl(layout)
+        return render_zpl(layout, printer_fonts=printer_fonts)
     if format == "escpos":
         from .render_escpos import render_escpos
 
-        return render_escpos(layout, raster=raster)
+        return render_escpos(layout, raster=raster, printer_fonts=printer_fonts)
     raise LabelLayoutError(
         f"unknown format {format!r}; use one of {', '.join(FORMATS)}",
         f"不支持的格式 {format!r}，可选：{'、'.join(FORMATS)}",
@@ -107,9 +118,10 @@ def print_label(
     dpi: int = 203,
     timeout: float = 5.0,
     raster: bool = False,
+    printer_fonts: bool = False,
 ) -> bytes:
     """Render and send one label; returns the bytes sent. Raises
     :class:`PrinterUnavailableError` when the printer cannot take it (reprint later)."""
-    data = render(label, format, size=size, dpi=dpi, raster=raster)
+    data = render(label, format, size=size, dpi=dpi, raster=raster, printer_fonts=printer_fonts)
     open_printer(printer, timeout=timeout).send(data)
     return data

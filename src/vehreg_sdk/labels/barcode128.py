@@ -75,44 +75,50 @@ class Code128:
         return runs
 
 
-def _digit_run(text: str, start: int) -> int:
-    end = start
-    while end < len(text) and text[end].isdigit() and text[end].isascii():
-        end += 1
-    return end - start
+def _digits(text: str, start: int) -> bool:
+    pair = text[start : start + 2]
+    return len(pair) == 2 and pair.isascii() and pair.isdigit()
 
 
 def segment(text: str) -> tuple[Segment, ...]:
-    """Split ``text`` into code-set segments, shortest symbol first (the usual rules: set C for
-    a run of at least 4 digits, 2 if that is all the data, odd runs start their C part one
-    digit in)."""
+    """Split ``text`` into code-set segments giving the fewest symbol values (so the narrowest
+    symbol): a shortest path over (position, code set), where set C takes a digit pair, set B
+    one character, and a switch costs one value. Ties stay in the current set."""
     if not text or any(not (32 <= ord(ch) <= 126) for ch in text):
         raise BarcodeDataError(text)
+    n = len(text)
+    infinity = 10 * n + 10
+    # cost[i][s]: values needed for text[i:] when in set s (0 = B, 1 = C) at position i.
+    cost = [[0, 0] for _ in range(n + 1)]
+    step: list[list[tuple[int, int]]] = [[(0, 0), (0, 0)] for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        pair = _digits(text, i)
+        in_b = 1 + cost[i + 1][0]
+        b_to_c = 2 + cost[i + 2][1] if pair else infinity
+        cost[i][0], step[i][0] = (in_b, (i + 1, 0)) if in_b <= b_to_c else (b_to_c, (i + 2, 1))
+        in_c = 1 + cost[i + 2][1] if pair else infinity
+        c_to_b = 2 + cost[i + 1][0]
+        cost[i][1], step[i][1] = (in_c, (i + 2, 1)) if in_c <= c_to_b else (c_to_b, (i + 1, 0))
+    code_set = 1 if _digits(text, 0) and cost[0][1] < cost[0][0] else 0
     segments: list[Segment] = []
     position = 0
-    buffer_b = ""
-    while position < len(text):
-        run = _digit_run(text, position)
-        whole = run == len(text)
-        at_edge = position == 0 or position + run == len(text)
-        threshold = 2 if whole else (4 if at_edge else 6)
-        if run >= threshold and run >= 2:
-            if run % 2:
-                # The odd digit goes to set B: first digit if the run starts the data; else first.
-                buffer_b += text[position]
-                position += 1
-                run -= 1
-            if buffer_b:
-                segments.append(Segment("B", buffer_b))
-                buffer_b = ""
-            segments.append(Segment("C", text[position : position + run]))
-            position += run
+    while position < n:
+        if code_set == 1 and not _digits(text, position):
+            code_set = 0  # a C state can only continue by switching
+        following, next_set = step[position][code_set]
+        if next_set != code_set and following - position == 2:
+            # Switch to C before the pair: the pair belongs to the C segment.
+            code_set = 1
+            following, next_set = position + 2, 1
+        elif next_set != code_set:
+            code_set = 0
+        name = "C" if code_set == 1 else "B"
+        chunk = text[position:following]
+        if segments and segments[-1].code_set == name:
+            segments[-1] = Segment(name, segments[-1].text + chunk)
         else:
-            take = max(run, 1)
-            buffer_b += text[position : position + take]
-            position += take
-    if buffer_b:
-        segments.append(Segment("B", buffer_b))
+            segments.append(Segment(name, chunk))
+        position, code_set = following, next_set
     return tuple(segments)
 
 

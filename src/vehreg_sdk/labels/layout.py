@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Literal
 
 from . import barcode128, qr
-from ._errors import LabelLayoutError
+from ._errors import LabelDataError, LabelLayoutError
 from .model import PlateLabel
 
 SizeName = Literal["50x30", "60x40"]
@@ -44,8 +44,8 @@ def mm_to_dots(mm: float, dpi: int) -> int:
 class QrBox:
     """The QR symbol; (x, y) is the top-left of its quiet zone, ``module`` in dots.
 
-    The module matrix is encoded on first use: printers that draw the QR code themselves
-    (TSPL, ZPL, ESC/POS) only need its size.
+    Printers that draw the QR code themselves (TSPL, ZPL, ESC/POS) get the payload, the
+    error level and the module size; the others draw :attr:`matrix`.
     """
 
     x: int
@@ -59,9 +59,13 @@ class QrBox:
 
     @cached_property
     def matrix(self) -> qr.QrMatrix:
-        matrix = qr.encode(self.payload, self.error_level)
-        assert matrix.version == self.version  # an invariant of qr.symbol_size
-        return matrix
+        return qr.encode(self.payload, self.error_level)
+
+    @property
+    def alphanumeric(self) -> bool:
+        """The payload is all QR alphanumeric characters: printers are told mode A, so they
+        print the version measured here (their automatic mode may pick byte mode)."""
+        return qr.is_alphanumeric(self.payload)
 
     @property
     def size(self) -> int:
@@ -151,6 +155,11 @@ def layout_label(
     width, height = mm_to_dots(width_mm, dpi), mm_to_dots(height_mm, dpi)
     margin = mm_to_dots(1.0, dpi)
     gap = mm_to_dots(0.5, dpi)
+    if not label.qr_payload.isascii():
+        # Plate tokens are ASCII; printers would need an ECI to read anything else the same.
+        raise LabelDataError(
+            "the QR payload must be a plate token (ASCII)", "二维码内容必须是号牌令牌（ASCII）"
+        )
     version, qr_modules = qr.symbol_size(label.qr_payload, error_level)
 
     barcode = _barcode(label.vehicle_code, width, height, margin, dpi, height_mm)

@@ -39,9 +39,11 @@ class Captions:
 
 @dataclass(frozen=True, slots=True)
 class PlateLabel:
-    """What a plate label shows. The QR code carries :attr:`plate_token`, the bureau-signed
-    compact JWS, unchanged: ``vehreg label verify`` and :func:`vehreg_sdk.plates.verify_token`
-    accept exactly what is printed. The barcode carries :attr:`vehicle_code` (整车编码)."""
+    """What a plate label shows. The QR code carries the bureau-signed token unchanged:
+    :attr:`plate_credential` (the compact ``VP1:`` credential, a version-8 QR code) when the
+    registration has one, else :attr:`plate_token` (the v1 JWS, version 15-16).
+    ``vehreg label verify`` and :func:`vehreg_sdk.plates.verify_token` accept exactly what
+    is printed. The barcode carries :attr:`vehicle_code` (整车编码)."""
 
     plate_number: str
     registration_id: str
@@ -53,10 +55,11 @@ class PlateLabel:
     issue_date: date
     brand: str | None = None
     captions: Captions = field(default_factory=Captions)
+    plate_credential: str | None = None
 
     @property
     def qr_payload(self) -> str:
-        return self.plate_token
+        return self.plate_credential or self.plate_token
 
     @property
     def brand_model(self) -> str:
@@ -115,6 +118,7 @@ class PlateLabel:
             plate_number=registration.plate_number,
             registration_id=registration.id,
             plate_token=registration.plate_token,
+            plate_credential=registration.plate_credential,
             store_name=store.name,
             vehicle_code=vehicle.vehicle_code,
             product_model=vehicle.product_model,

@@ -1,14 +1,17 @@
 """ESC/POS (receipt printers: Epson and the many compatible Chinese models).
 
-Native mode prints the text in GB 18030 in Chinese mode (``FS &``), the QR code with
-``GS ( k`` functions 165 (model 2), 167 (module size), 169 (error level), 180 (store
-the token) and 181 (print), and the Code 128 with ``GS k`` (m = 73) using the code sets
-our encoder chose. Printers without ``GS ( k`` get ``raster=True``: the whole label as
-the same 1-bit image as the PNG, sent with ``GS v 0``.
+Native mode prints the QR code with ``GS ( k`` functions 165 (model 2), 167 (module
+size), 169 (error level), 180 (store the token) and 181 (print), and the Code 128 with
+``GS k`` (m = 73) using the code sets our encoder chose (``GS k`` needs them explicitly).
+Text lines are ``GS v 0`` images drawn from the bundled font by default (no printer font
+needed); ``printer_fonts=True`` sends GB 18030 text in Chinese mode (``FS &``) instead,
+without control characters. Printers without ``GS ( k`` get ``raster=True``: the whole
+label as the same 1-bit image as the PNG, sent with ``GS v 0``.
 """
 
 from __future__ import annotations
 
+from ._printer_bitmaps import Raster, printable, text_rasters
 from ._printer_text import gb18030
 from .barcode128 import Code128
 from .layout import LabelLayout
@@ -66,14 +69,33 @@ def code128_commands(symbol: Code128, module: int, height: int) -> bytes:
     )
 
 
-def render_escpos(layout: LabelLayout, *, raster: bool = False, cut: bool = True) -> bytes:
+def _image(raster: Raster) -> bytes:
+    return (
+        GS
+        + b"v0\x00"
+        + raster.width_bytes.to_bytes(2, "little")
+        + raster.height.to_bytes(2, "little")
+        + raster.data
+    )
+
+
+def render_escpos(
+    layout: LabelLayout, *, raster: bool = False, cut: bool = True, printer_fonts: bool = False
+) -> bytes:
     """The ESC/POS job for one label: native commands, or one raster image if ``raster``."""
     if raster:
         return INIT + raster_commands(layout) + (FEED_AND_CUT if cut else LF * 3)
-    texts = {box.role: box.text for box in layout.texts}
-    out = bytearray(INIT + CHINESE_ON + ALIGN_CENTER)
-    out += gb18030(texts["title"]) + LF
-    out += SIZE_DOUBLE + gb18030(texts["plate"]) + LF + SIZE_NORMAL
+    if printer_fonts:
+        texts = {box.role: gb18030(printable(box.text)) + LF for box in layout.texts}
+        out = bytearray(INIT + CHINESE_ON + ALIGN_CENTER)
+        out += texts["title"] + SIZE_DOUBLE + texts["plate"] + SIZE_NORMAL
+    else:
+        texts = {
+            box.role: _image(image) + LF
+            for box, image in zip(layout.texts, text_rasters(layout), strict=True)
+        }
+        out = bytearray(INIT + ALIGN_CENTER)
+        out += texts["title"] + texts["plate"]
     out += qr_commands(layout.label.qr_payload, layout.qr.module, layout.qr.error_level)
     out += LF
     if layout.barcode is not None:
@@ -81,8 +103,8 @@ def render_escpos(layout: LabelLayout, *, raster: bool = False, cut: bool = True
         out += code128_commands(bc.symbol, bc.module, bc.height) + LF
     out += ALIGN_LEFT
     for role in ("store", "vehicle_code", "model", "meta"):
-        out += gb18030(texts[role]) + LF
-    out += CHINESE_OFF + (FEED_AND_CUT if cut else LF * 3)
+        out += texts[role]
+    out += (CHINESE_OFF if printer_fonts else b"") + (FEED_AND_CUT if cut else LF * 3)
     return bytes(out)
 
 

@@ -2,7 +2,7 @@
 
 The CQC certificate QR encodes
 ``http://mv.cqccms.com.cn/incoc/GSViewEbike!viewCocEbike.action?vinCode=<15 digits>``
-and scanners were seen appending junk after the digits (shared/domain.md §1.7
+and scanners were seen appending junk after the digits (docs/domain.md §1.7
 [V-code]), so the code is extracted, never the whole string parsed. Other
 issuers' formats are unknown [U]: register a parser for them.
 """

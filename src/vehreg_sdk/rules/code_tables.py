@@ -1,7 +1,7 @@
 """GA 24 code tables as enums whose values are the codes the bureau uses.
 
 ``UseNature("A")`` is 非营运; every member has ``label_zh`` (the Chinese a
-clerk reads) and ``label_en``. Sources: shared/domain.md §3.2 (号牌种类),
+clerk reads) and ``label_en``. Sources: docs/domain.md §3.2 (号牌种类),
 §5.1 (身份证明名称), §7.1 (使用性质), §7.2 (车辆类型, the GA 802 subset
 dealers meet) and §7.3 (燃料种类), all [V-code] from agreeing public tables.
 """

@@ -1,6 +1,6 @@
 """E-bike codes: vehicle code (整车编码), motor code (电动机编码), CCC and certificate numbers.
 
-Facts from shared/domain.md §1.4–1.7: the vehicle code is 15 digits laid out
+Facts from docs/domain.md §1.4–1.7: the vehicle code is 15 digits laid out
 as maker (4) + kind (1, ``2`` = electric bicycle) + year (2) + serial (8)
 with **no check digit** [S]; the motor code has no national format [U]; the
 CCC number is 16 digits with the year of first issue in front [S].

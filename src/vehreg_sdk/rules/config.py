@@ -1,6 +1,6 @@
 """Configuration of the rules: what a city or a deployment may change, with safe defaults.
 
-Everything shared/domain.md marks uncertain ([U]) or local lives here or in
+Everything docs/domain.md marks uncertain ([U]) or local lives here or in
 :mod:`.ebike_standards` as data. Build one :class:`RuleConfig` for your city
 and pass it as ``config=`` to the ``check_*`` functions; the module-level
 ``DEFAULT_CONFIG`` is used otherwise.
@@ -21,7 +21,7 @@ __all__ = ["DEFAULT_CONFIG", "DEFAULT_MEASURED_TOLERANCE", "MinorPolicy", "RuleC
 
 @dataclass(frozen=True, slots=True)
 class MinorPolicy:
-    """How owners under age are treated (shared/domain.md §13).
+    """How owners under age are treated (docs/domain.md §13).
 
     A rider must be 16 (道路交通安全法实施条例 art. 72 [M]); a campus batch
     may still register a younger student's bike, so ``under_16_severity`` can

@@ -2,7 +2,7 @@
 
 One :class:`EbikeRuleSet` per standard, each a list of :class:`Limit` rows,
 so a city can override any figure (``ruleset.with_limit("mass_kg", 60)``)
-without touching code. Sources: shared/domain.md §1.1–1.3, all [S]
+without touching code. Sources: docs/domain.md §1.1–1.3, all [S]
 (consistent secondary pages quoting the standards; the texts themselves were
 not at hand). The 2024 standard's dimension limits were not found [U]: the
 2018 figures are carried over as *warnings*, so they inform the clerk but

@@ -1,6 +1,6 @@
 """Key vehicles (重点车辆): which registrations leave the simple dealer path.
 
-shared/domain.md §7.5 [M/U] gives the working definition (no authoritative
+docs/domain.md §7.5 [M/U] gives the working definition (no authoritative
 list text was found): 两客一危 (highway and tourist passenger transport,
 dangerous goods), school buses, public-transport and other large or medium
 buses, formerly operating buses (营转非), heavy and medium trucks, and

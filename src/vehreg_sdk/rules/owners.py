@@ -1,6 +1,6 @@
 """The owner (所有人) of an e-bike: identity fields, age, guardian and consent.
 
-shared/domain.md §13: an e-bike rider must be at least 16 [M]; campus
+docs/domain.md §13: an e-bike rider must be at least 16 [M]; campus
 batches include younger students, so the severity is policy. An owner under
 18 needs a guardian recorded; under 14 all their personal data is sensitive
 (PIPL art. 28) and needs the guardian's consent (art. 31). Age comes from

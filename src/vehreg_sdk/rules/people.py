@@ -1,6 +1,6 @@
 """People and organisations: resident ID numbers, credit codes, mobiles and ID documents.
 
-Facts from shared/domain.md §5: the resident ID (公民身份号码, GB 11643) is
+Facts from docs/domain.md §5: the resident ID (公民身份号码, GB 11643) is
 6 address + 8 birth date + 3 order + 1 MOD 11-2 check character [V]; the
 unified social credit code (统一社会信用代码, GB 32100) is 18 characters with
 a MOD 31 check [V]; the mobile pattern ``1[3-9]`` + 9 digits is [M]. The

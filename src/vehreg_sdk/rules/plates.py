@@ -1,6 +1,6 @@
 """Plate numbers: motor-vehicle plates (GA 36-2018) and e-bike plates (set by each city).
 
-Facts from shared/domain.md §3.1 [S]: province character + issuing-authority
+Facts from docs/domain.md §3.1 [S]: province character + issuing-authority
 letter + a sequence where I and O never appear. Small new-energy plates put
 the energy letter first in the sequence, large ones last; the letter set was
 extended beyond D/F around 2021 [S/U], so the extended set is the default and

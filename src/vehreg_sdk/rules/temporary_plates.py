@@ -1,6 +1,6 @@
 """Temporary plates (临时行驶车号牌): validity, issue count and the compulsory insurance.
 
-Facts from shared/domain.md §3.3 [S] (《机动车登记规定》, 公安部令第164号, in
+Facts from docs/domain.md §3.3 [S] (《机动车登记规定》, 公安部令第164号, in
 force 2022-05-01, art. 46–50): for an unsold or bought-but-unregistered
 vehicle a temporary plate is valid at most 30 days and issued at most 3
 times; for an export sale once; research tests 6 months; oversize special

@@ -1,6 +1,6 @@
 """The VIN (车辆识别代号), GB 16735 / ISO 3779: 17 characters, check digit at position 9.
 
-Facts from shared/domain.md §4 [V]: I, O and Q never appear; position 9 is
+Facts from docs/domain.md §4 [V]: I, O and Q never appear; position 9 is
 Σ(value × weight) mod 11 with 10 written ``X``. The check catches every
 single-character error except swapping a character for another with the same
 transliterated value (``1``/``A``/``J``, ``2``/``B``/``K``/``S``, …), which no

@@ -44,6 +44,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "events",
     "webhook_endpoints",
     "batches",
+    "plate_status",
 )
 
 REQUEST_ID_HEADER = "X-Request-Id"

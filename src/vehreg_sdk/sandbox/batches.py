@@ -169,6 +169,7 @@ def item_doc(row: Any) -> dict[str, Any]:
         "registration_id": outcome.get("registration_id"),
         "plate_number": outcome.get("plate_number"),
         "plate_token": outcome.get("plate_token"),
+        "plate_credential": outcome.get("plate_credential"),
         "error": outcome.get("error"),
         "replayed": bool(row["replayed"]),
         "updated_at": rfc3339(row["updated_at"]),
@@ -282,6 +283,7 @@ def _registered(doc: dict[str, Any]) -> dict[str, Any]:
         "registration_id": doc["id"],
         "plate_number": doc.get("plate_number"),
         "plate_token": doc.get("plate_token"),
+        "plate_credential": doc.get("plate_credential"),
     }
 
 

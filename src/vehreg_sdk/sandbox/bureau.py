@@ -114,10 +114,6 @@ class Bureau:
         """The bureau's public keys as a JWKS."""
         return {"keys": [_jws.public_jwk(self.signing_key.public_key(), self.kid)]}
 
-    def sign_plate_token(self, claims: dict[str, Any]) -> str:
-        """A compact JWS (EdDSA) over ``claims`` with the bureau key."""
-        return _jws.sign_compact(claims, self.signing_key, self.kid)
-
     # ------------------------------------------------------------------ background work
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:

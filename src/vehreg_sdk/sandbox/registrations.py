@@ -3,7 +3,8 @@
 :func:`create_registration` is the whole of "register one bike" and is
 reusable: the batch processor calls it once per item. It validates, checks
 the store and the uploads, judges the business rules, then in one write
-transaction assigns the next plate, signs the plate token, stores the
+transaction assigns the next plate, signs its credentials
+(:func:`~.plate_credentials.issue_plate_credentials`), stores the
 registration and records ``ebike_registration.plate_assigned``.
 """
 
@@ -22,6 +23,7 @@ from .auth import Dealer
 from .bureau import Bureau, Settings
 from .clock import rfc3339, shanghai_date
 from .events import record_event
+from .plate_credentials import REVOCATION_REASONS, issue_plate_credentials, revoke_plate
 from .problems import ProblemError, violation
 from .storage import LIVE_EXCLUDED_STATUSES
 
@@ -176,15 +178,13 @@ def create_registration(
             if holder is not None:
                 raise _already_registered(holder, dealer)
             plate = allocate_plate(conn, bureau.settings)
-            token = bureau.sign_plate_token(
-                {
-                    "iss": "vehreg-sandbox",
-                    "plate": plate,
-                    "registration_id": registration_id,
-                    "vehicle_code": body.vehicle.vehicle_code,
-                    "store_id": body.store_id,
-                    "iat": int(now),
-                }
+            credentials = issue_plate_credentials(
+                bureau,
+                registration_id=registration_id,
+                plate=plate,
+                store_id=body.store_id,
+                issued_at=now,
+                vehicle_code=body.vehicle.vehicle_code,
             )
             doc: dict[str, Any] = {
                 "id": registration_id,
@@ -200,7 +200,8 @@ def create_registration(
                     "clerk_id": body.sale.clerk_id,
                 },
                 "plate_number": plate,
-                "plate_token": token,
+                "plate_token": credentials.plate_token,
+                "plate_credential": credentials.plate_credential,
                 "uploads": list(body.uploads),
                 "photos": [
                     {"kind": kinds[upload_id], "upload_id": upload_id, "added_at": stamp}
@@ -259,8 +260,13 @@ def save(
     retakes: list[str],
     review_round: int | None = None,
 ) -> None:
-    """Write ``doc`` (with a new status) back and record the status-change event."""
+    """Write ``doc`` (with a new status) back and record the status-change event.
+
+    A cancelled or rejected registration's plate goes on the plate status list.
+    """
     doc["updated_at"] = rfc3339(now)
+    if doc["status"] in REVOCATION_REASONS:
+        revoke_plate(conn, row["id"], doc["status"], now)
     conn.execute(
         "UPDATE registrations SET status = ?, updated_at = ?, review_due_at = ?, retakes = ?, "
         "review_round = ?, doc = ? WHERE id = ?",

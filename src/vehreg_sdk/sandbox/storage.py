@@ -131,6 +131,12 @@ CREATE TABLE IF NOT EXISTS deliveries (
     last_error      TEXT
 );
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_attempt_at);
+CREATE TABLE IF NOT EXISTS plate_revocations (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    registration_id TEXT NOT NULL UNIQUE,
+    reason          TEXT NOT NULL,
+    revoked_at      REAL NOT NULL
+);
 """
 
 

@@ -36,6 +36,7 @@ from .ebike_registrations import (
 )
 from .events import Event, EventType, WebhookEndpoint
 from .keys import Jwks
+from .plate_status import PlateRevocation, PlateStatus
 from .stores import Store
 from .uploads import Upload, UploadKind
 
@@ -66,6 +67,8 @@ __all__ = [
     "Owner",
     "OwnerSummary",
     "Photo",
+    "PlateRevocation",
+    "PlateStatus",
     "Problem",
     "RegisteredSale",
     "RegisteredVehicle",

@@ -89,6 +89,8 @@ class BatchItem(WireModel):
     registration_id: str | None = None
     plate_number: str | None = None
     plate_token: str | None = None
+    #: The compact plate credential (``VP1:...``) that labels print; see ``plates``.
+    plate_credential: str | None = None
     error: BatchItemError | None = None
     replayed: bool = False
     """True when the outcome is the one first recorded for this ``client_reference``."""

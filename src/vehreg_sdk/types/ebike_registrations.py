@@ -329,6 +329,9 @@ class EbikeRegistration(WireModel):
     sale: RegisteredSale
     plate_number: str | None = None
     plate_token: str | None = None
+    #: The compact plate credential (``VP1:...``, COSE/CWT in Base45) that labels print;
+    #: ``plate_token`` (the v1 JWS) says the same. Both verify with ``plates.verify_token``.
+    plate_credential: str | None = None
     uploads: list[str] = Field(default_factory=list)
     photos: list[Photo] = Field(default_factory=list)
     review: Review | None = None
