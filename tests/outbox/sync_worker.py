@@ -5,7 +5,8 @@ can kill it at a random point *of the sync itself*. ``--fake-log FILE`` uses
 a fake bureau that appends each create's Idempotency-Key to FILE instead of
 sending anything. ``--kill-after-posts N`` kills the process (SIGKILL) right after
 its Nth registration POST was answered, before the answer is recorded;
-``--announce-posts`` prints ``posted`` after each answered POST.
+``--announce-posts`` prints ``posted`` after each answered POST; ``--start-file F``
+waits, after ``ready``, until F exists.
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ def main() -> int:
     parser.add_argument("--worker-id")
     parser.add_argument("--kill-after-posts", type=int, default=0)
     parser.add_argument("--announce-posts", action="store_true")
+    parser.add_argument("--start-file")
     args = parser.parse_args()
 
     from vehreg_sdk.outbox import Outbox
@@ -118,6 +120,12 @@ def main() -> int:
         args.db, lease_seconds=args.lease, retry_base_seconds=0.05, retry_max_seconds=0.2
     )
     print("ready", flush=True)
+    if args.start_file:  # a gate: workers set up at different speeds start syncing together
+        gate, waited = Path(args.start_file), time.monotonic() + args.deadline
+        while not gate.exists():
+            if time.monotonic() > waited:
+                return 4
+            time.sleep(0.01)
     end = time.monotonic() + args.deadline
     while True:
         report = outbox.sync(client, worker_id=args.worker_id)

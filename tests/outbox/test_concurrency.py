@@ -33,13 +33,11 @@ def test_two_syncs_and_the_bridge_share_one_outbox(tmp_path: Path) -> None:
     import vehreg_pos_bridge
 
     db = tmp_path / "shop.db"
+    gate = tmp_path / "start"
     bureau = CountingSandbox(tmp_path / "bureau.db").start()
     store = bureau.dealer.store_ids[0]
     codes = sellable_vehicle_codes(QUEUED_FIRST + THROUGH_BRIDGE, start=6000)
     try:
-        with Outbox(db) as box:
-            for n, code in enumerate(codes[:QUEUED_FIRST]):
-                box.enqueue(demo_registration_body(code, store, index=n))
         bridge_outbox = Outbox(db)
         till = Till(
             bridge_outbox,
@@ -61,12 +59,26 @@ def test_two_syncs_and_the_bridge_share_one_outbox(tmp_path: Path) -> None:
                         "--until-done",
                         "--worker-id",
                         f"sync-{n}",
+                        "--start-file",
+                        str(gate),
                     ],
-                    stdout=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
+                    text=True,
                 )
                 for n in (1, 2)
             ]
+            # The queue is filled, in one transaction, only once both workers are set up
+            # (imports, client, outbox), and they start together: on a loaded machine one
+            # of the three could otherwise drain it before another has started.
+            for worker in workers:
+                assert worker.stdout is not None and worker.stdout.readline().strip() == "ready"
+            with Outbox(db) as box:
+                box.enqueue_many(
+                    [demo_registration_body(code, store, index=n)
+                     for n, code in enumerate(codes[:QUEUED_FIRST])]
+                )  # fmt: skip
+            gate.touch()
             headers = {"Authorization": f"Bearer {token}"}
 
             def post(n: int) -> int:
@@ -79,6 +91,8 @@ def test_two_syncs_and_the_bridge_share_one_outbox(tmp_path: Path) -> None:
             assert statuses == [202] * THROUGH_BRIDGE
             for worker in workers:
                 assert worker.wait(timeout=120) == 0
+                assert worker.stdout is not None
+                worker.stdout.close()
             deadline = time.monotonic() + 60
             while bridge_outbox.counts()[ItemStatus.PLATE_ASSIGNED] < len(codes):
                 assert time.monotonic() < deadline, bridge_outbox.counts()
