@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from ._errors import CredentialsError
 from ._kernel import AsyncKernel, SyncKernel
-from ._options import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientOptions
+from ._options import DEFAULT_MAX_RETRIES, ClientOptions, default_timeout
 from ._signing import (
     DEFAULT_SIGNATURE_METHOD,
     DEFAULT_SIGNATURE_VERSION,
@@ -55,7 +55,7 @@ def _resolve_options(
     app_key: str | None,
     app_secret: str | None,
     signature_method: SignatureMethod,
-    timeout: float | httpx.Timeout | None,
+    timeout: float | httpx.Timeout | NotGiven | None,
     max_retries: int,
     default_headers: Mapping[str, str] | None,
     signature_version: SignatureVersion = DEFAULT_SIGNATURE_VERSION,
@@ -94,7 +94,7 @@ def _resolve_options(
         app_secret=found.app_secret,
         signature_method=signature_method,
         signature_version=signature_version,
-        timeout=timeout,
+        timeout=default_timeout() if isinstance(timeout, NotGiven) else timeout,
         max_retries=max_retries,
         default_headers=dict(default_headers or {}),
     )
@@ -191,7 +191,7 @@ class VehregClient(_ClientBase[SyncKernel]):
         app_key: str | None = None,
         app_secret: str | None = None,
         signature_method: SignatureMethod = DEFAULT_SIGNATURE_METHOD,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
@@ -304,7 +304,7 @@ class AsyncVehregClient(_ClientBase[AsyncKernel]):
         app_key: str | None = None,
         app_secret: str | None = None,
         signature_method: SignatureMethod = DEFAULT_SIGNATURE_METHOD,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,

@@ -17,7 +17,8 @@
     ├── LocalValidationError      the domain rules refused the input; nothing was sent
     ├── WaitTimeoutError          ``wait()`` ran out of time
     ├── WebhookVerificationError  a webhook's signature or timestamp is wrong
-    └── CredentialsError          no base URL, app key or secret could be found
+    ├── CredentialsError          no base URL, app key or secret could be found
+    └── ConfigurationError        a setting (``VEHREG_TIMEOUT``...) has an unusable value
 
 Importing this module loads neither httpx nor pydantic.
 """
@@ -41,6 +42,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ConfigurationError",
     "ConflictError",
     "CredentialsError",
     "InternalServerError",
@@ -74,6 +76,16 @@ class VehregError(Exception):
 
 class CredentialsError(VehregError):
     """The client could not find its base URL, app key or app secret."""
+
+
+class ConfigurationError(VehregError):
+    """A setting has a value the SDK cannot use; ``setting`` names it (``VEHREG_TIMEOUT``)."""
+
+    code = "configuration.invalid"
+
+    def __init__(self, setting: str, message: str, message_zh: str) -> None:
+        self.setting = setting
+        super().__init__(message, message_zh)
 
 
 class APIConnectionError(VehregError):

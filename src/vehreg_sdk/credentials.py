@@ -8,9 +8,11 @@ Each value is taken from the first place that has it:
    user's config directory (``~/.config/vehreg/config.json`` on Linux), the app secret in
    the OS keyring under the service ``vehreg-sdk`` (user name: the app key).
 
-The secret is never written to a plain-text file. The keyring is consulted only when no
-argument or variable gives the secret, so a client configured from the environment never
-pays for loading a keyring backend.
+The secret is never written to a plain-text file. On a machine without a usable keyring
+(a headless till, a container, a Windows service account) ``vehreg configure`` still
+saves the base URL and app key, and the secret comes from ``VEHREG_APP_SECRET``.
+The keyring is consulted only when no argument or variable gives the secret, so a client
+configured from the environment never pays for loading a keyring backend.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ __all__ = [
     "load_config",
     "resolve",
     "save",
+    "save_settings",
 ]
 
 KEYRING_SERVICE: Final = "vehreg-sdk"
@@ -134,29 +137,35 @@ def resolve(
 
 
 def save(*, base_url: str, app_key: str, app_secret: str) -> Path:
-    """Store the secret in the OS keyring and the base URL and app key in ``config.json``.
+    """Save the base URL and app key in ``config.json`` (owner-only), then the secret in the
+    OS keyring.
 
-    Raises :class:`keyring.errors.KeyringError` (for example ``NoKeyringError``) when no
-    keyring backend is available; nothing is written to disk in that case.
+    Raises :class:`keyring.errors.KeyringError` (for example ``NoKeyringError`` on a
+    headless till) when no keyring can take the secret: the settings are saved all the
+    same, and the secret must then come from ``VEHREG_APP_SECRET``. The secret is never
+    written to a file.
     """
     import keyring
 
+    path = save_settings(base_url=base_url, app_key=app_key)
     keyring.set_password(KEYRING_SERVICE, app_key, app_secret)
+    return path
+
+
+def save_settings(*, base_url: str, app_key: str) -> Path:
+    """Write what is not secret (base URL, app key) to ``config.json``, owner-only."""
+    from ._fs import write_private_text
+
     path = config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps({"base_url": base_url, "app_key": app_key}, indent=2) + "\n"
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(payload)
-    os.replace(tmp, path)
+    write_private_text(path, payload)
     return path
 
 
 def delete(app_key: str | None = None) -> bool:
     """Forget the saved secret (of ``app_key``, default the saved one) and the config file."""
     import keyring
-    from keyring.errors import PasswordDeleteError
+    from keyring.errors import KeyringError
 
     key = app_key or load_config().get("app_key")
     removed = False
@@ -164,7 +173,7 @@ def delete(app_key: str | None = None) -> bool:
         try:
             keyring.delete_password(KEYRING_SERVICE, key)
             removed = True
-        except PasswordDeleteError:
+        except (KeyringError, RuntimeError):  # nothing saved, or no keyring at all
             pass
     path = config_path()
     if path.exists():

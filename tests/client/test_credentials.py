@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -104,19 +105,30 @@ def test_keyring_is_not_touched_when_env_has_everything(
     assert found.app_secret == "s"
 
 
-def test_no_keyring_backend_fails_cleanly() -> None:
+def test_no_keyring_backend_saves_the_settings_and_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import keyring
 
     keyring.set_keyring(FailKeyring())  # type: ignore[no-untyped-call]
-    result = CliRunner().invoke(
-        app,
-        ["configure", "--base-url", "http://x.test", "--app-key", "k", "--app-secret", SECRET],
-    )
-    assert result.exit_code == 1
-    assert "VEHREG_APP_SECRET" in result.output
-    assert not credentials.config_path().exists()
-    # and resolving with a failing backend just finds no secret
-    assert credentials.resolve(base_url="http://x.test", app_key="k").app_secret is None
+    monkeypatch.delenv("VEHREG_APP_SECRET", raising=False)
+    args = ["configure", "--base-url", "http://x.test", "--app-key", "k", "--app-secret", SECRET]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 7  # not configured yet: the secret must come from the env
+    assert "VEHREG_APP_SECRET" in result.output and "密钥未保存" in result.output
+    assert "Traceback" not in result.output
+    saved = credentials.config_path()
+    assert credentials.load_config() == {"base_url": "http://x.test", "app_key": "k"}
+    assert SECRET.encode() not in saved.read_bytes()
+    if os.name == "posix":
+        assert saved.stat().st_mode & 0o777 == 0o600
+    # resolving with a failing backend just finds no secret; the variable completes it
+    assert credentials.resolve().app_secret is None
+    monkeypatch.setenv("VEHREG_APP_SECRET", "from_env")
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert VehregClient().base_url == "http://x.test"
+    forgot = CliRunner().invoke(app, ["configure", "--forget"])
+    assert forgot.exit_code == 0 and not saved.exists()
 
 
 def test_configure_refuses_a_non_http_url() -> None:

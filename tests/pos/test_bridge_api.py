@@ -386,3 +386,18 @@ def test_a_remote_bridge_on_all_interfaces_answers_its_lan_name(till: Till, tmp_
         assert lan.status_code == 200
         wildcard = client.get(f"{url}/health", headers={"Host": f"0.0.0.0:{bridge.port}"})
         assert wildcard.status_code == 421
+
+
+def test_a_damaged_outbox_is_a_bilingual_503(till: Till) -> None:
+    from vehreg_sdk.outbox import OutboxDamaged
+
+    def damaged(**_: Any) -> Any:
+        raise OutboxDamaged(till.outbox.path, "database disk image is malformed")
+
+    till.outbox.counts = damaged  # type: ignore[method-assign]
+    with TestClient(create_app(till, "tok", start_worker=False), base_url=ORIGIN) as api:
+        response = api.get("/status", headers={"Authorization": "Bearer tok"})
+    assert response.status_code == 503
+    body = response.json()
+    assert body["code"] == "outbox.damaged" and str(till.outbox.path) in body["detail"]
+    assert "损坏" in body["detail_zh"]

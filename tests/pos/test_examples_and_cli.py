@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -120,13 +122,18 @@ def test_pos_serve_passes_allowed_hosts_and_checks_them(
 
     seen: dict[str, object] = {}
 
-    def fake_run(app_: object, **options: object) -> None:
+    def fake_run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
         from vehreg_pos_bridge.app import app_state
 
-        seen.update(options, hosts=app_state(app_).config.extra_hosts)
+        (sock,) = sockets
+        hosts = app_state(server.config.app).config.extra_hosts
+        seen.update(host=sock.getsockname()[0], hosts=hosts)
 
-    monkeypatch.setattr(uvicorn, "run", fake_run)
-    base = ["pos", "serve", "--db", str(tmp_path / "o.db"), "--host", "0.0.0.0", "--allow-remote"]
+    monkeypatch.setattr(uvicorn.Server, "run", fake_run)
+    base = [
+        *("pos", "serve", "--db", str(tmp_path / "o.db"), "--port", "0"),
+        *("--host", "0.0.0.0", "--allow-remote"),
+    ]
     tls = ["--tls-cert", "c.pem", "--tls-key", "k.pem"]
     refused = runner.invoke(app, [*base, *tls])
     assert refused.exit_code == 2 and "--allowed-host" in refused.output
@@ -135,4 +142,4 @@ def test_pos_serve_passes_allowed_hosts_and_checks_them(
     )
     assert ok.exit_code == 0, ok.output
     assert seen["hosts"] == ("till-3.local", "192.168.1.20") and seen["host"] == "0.0.0.0"
-    assert "https://till-3.local:8790/login?code=" in ok.output
+    assert re.search(r"https://till-3\.local:\d+/login\?code=", ok.output)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ._failures import needs_setup
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -144,6 +146,8 @@ def catalogue(
         with VehregClient() as client:
             entries = [m.model_dump(mode="json") for m in client.catalogue.list(limit=100)]
     except VehregError as exc:
+        if needs_setup(exc):
+            raise  # no credentials (exit 7), bureau unreachable (exit 8): see _failures
         raise _fail(f"cannot fetch the catalogue: {exc}", "无法获取产品目录") from exc
     output.write_text(json.dumps(entries, ensure_ascii=False, indent=1), "utf-8")
     typer.echo(f"{len(entries)} models saved 已保存 {len(entries)} 个型号: {output}")
@@ -199,12 +203,11 @@ def validate(
 
 
 def _messages(exc: BaseException) -> tuple[str, str]:
-    """English and Chinese text of an error (the SDK's errors carry both)."""
-    zh = getattr(exc, "message_zh", None)
-    if not zh:
-        return str(exc), "操作失败，详见上方英文说明"
-    message = getattr(exc, "message", None)
-    return (str(exc) if message is None else str(message)), str(zh)
+    """English and Chinese text of an error (the SDK's errors carry both; a file error
+    names the file in both languages)."""
+    from ._failures import bilingual
+
+    return bilingual(exc)
 
 
 @app.command("submit")
@@ -265,6 +268,8 @@ def submit(
         _print_command(console, resume)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except (SheetError, JournalError, VehregError, OSError, ValueError) as exc:
+        if needs_setup(exc):
+            raise  # no credentials (exit 7), bureau unreachable (exit 8): see _failures
         raise _fail(*_messages(exc)) from exc
     _report(console, file, result, labels, resume)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -38,7 +39,11 @@ def configure(
     ] = False,
 ) -> None:
     """Store the app secret in the OS keyring (service ``vehreg-sdk``) and the base URL and
-    app key in a small config file; no secret is ever written to a plain file."""
+    app key in a small owner-only config file; no secret is ever written to a plain file.
+
+    Without a usable keyring the settings are saved and the secret must come from
+    ``VEHREG_APP_SECRET`` (exit 7 while that variable is not set).
+    """
     from .. import credentials
 
     if forget:
@@ -69,18 +74,26 @@ def configure(
 
     from keyring.errors import KeyringError
 
+    from ._failures import EXIT_NOT_CONFIGURED
+
     try:
         path = credentials.save(
             base_url=base_url.rstrip("/"), app_key=app_key, app_secret=app_secret
         )
-    except KeyringError as exc:
+    except (KeyringError, RuntimeError) as exc:  # no backend, a locked or broken one
+        path = credentials.config_path()
         typer.echo(
-            f"No usable OS keyring ({type(exc).__name__}); nothing was saved. Set "
-            "VEHREG_APP_SECRET in the environment instead.\n"
-            f"没有可用的系统钥匙串（{type(exc).__name__}），未保存任何内容。"
-            "请改用环境变量 VEHREG_APP_SECRET。",
+            f"Saved the base URL and app key in {path}. No usable OS keyring "
+            f"({type(exc).__name__}), so the secret was NOT saved: set VEHREG_APP_SECRET in "
+            "the environment of every program that calls the bureau (the till's service, "
+            "cron, Task Scheduler).\n"
+            f"服务地址和应用标识已保存到 {path}。没有可用的系统钥匙串（{type(exc).__name__}），"
+            "因此密钥未保存：请在每个调用车管所的程序（收银服务、定时任务）的环境中设置 "
+            "VEHREG_APP_SECRET。",
             err=True,
         )
-        raise typer.Exit(1) from None
+        if not os.environ.get(credentials.ENV_APP_SECRET):
+            raise typer.Exit(EXIT_NOT_CONFIGURED) from None
+        return
     typer.echo(f"Saved: secret in the OS keyring, settings in {path}.")
     typer.echo(f"已保存：密钥存入系统钥匙串，其他配置写入 {path}。")

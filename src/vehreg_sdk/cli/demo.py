@@ -31,19 +31,41 @@ _TILL_PHOTOS = (
 _CQC_URL = "http://mv.cqccms.com.cn/incoc/GSViewEbike!viewCocEbike.action?vinCode="
 
 
+LABEL_NAME = "vehreg-demo-label.png"
+
+
 def demo(
-    label_path: Annotated[
-        Path,
+    out: Annotated[
+        Path | None,
         typer.Option(
-            "--label", "-o", help="Where to write the plate label PNG. 标签图片保存位置。"
+            "--out",
+            help="Folder for the plate label (default: a new temporary folder, printed at "
+            "the end). 标签输出文件夹（默认新建临时文件夹）。",
         ),
-    ] = Path("vehreg-demo-label.png"),
+    ] = None,
+    label_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--label", "-o", help="The label file itself, instead of --out. 标签图片文件。"
+        ),
+    ] = None,
     review_delay: Annotated[
         float,
         typer.Option(help="Seconds the sandbox police review takes. 审核延时（秒）。"),
     ] = 1.0,
 ) -> None:
     """Walk one plate-with-sale (带牌销售) against the embedded sandbox bureau and exit 0."""
+    from ._failures import missing_extra
+
+    for module in ("uvicorn", "starlette", "PIL"):  # say what is missing before starting
+        try:
+            __import__(module)
+        except ImportError:
+            raise typer.Exit(missing_extra(module, ("demo",))) from None
+    if label_path is None:
+        folder = out if out is not None else Path(tempfile.mkdtemp(prefix="vehreg-demo-"))
+        folder.mkdir(parents=True, exist_ok=True)
+        label_path = folder / LABEL_NAME
     from rich.console import Console
 
     from vehreg_sdk import VehregClient, labels, plates, rules
@@ -163,4 +185,5 @@ def demo(
     if registration.status != "approved":
         console.print(f"[red]the demo sale ended {registration.status}, not approved[/]")
         raise typer.Exit(1)
-    console.print(f"\n[bold green]Done in {elapsed:.1f} s. 演示完成。[/]")
+    console.print(f"\nlabel 标签: {label_path.resolve()}")
+    console.print(f"[bold green]Done in {elapsed:.1f} s. 演示完成。[/]")

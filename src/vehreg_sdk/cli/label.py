@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ._failures import needs_setup
+
 if TYPE_CHECKING:
     from ..labels import PlateLabel
 
@@ -58,6 +60,8 @@ def _label_for(registration_id: str) -> PlateLabel:
             registration = client.ebike_registrations.retrieve(registration_id)
             store = next((s for s in client.stores.list() if s.id == registration.store_id), None)
     except VehregError as exc:
+        if needs_setup(exc):
+            raise  # no credentials (exit 7), bureau unreachable (exit 8): see _failures
         raise _fail(f"cannot fetch {registration_id}: {exc}", "无法获取登记记录") from exc
     if store is None:
         raise _fail(
@@ -184,7 +188,9 @@ def _jwks(jwks_file: Path | None, base_url: str | None) -> dict[str, Any]:
         import httpx
 
         try:
-            response = httpx.get(url.rstrip("/") + "/v1/keys", timeout=10.0)
+            from .._options import default_timeout
+
+            response = httpx.get(url.rstrip("/") + "/v1/keys", timeout=default_timeout())
             response.raise_for_status()
             jwks: dict[str, Any] = response.json()
             plates.save_jwks(cached, jwks)

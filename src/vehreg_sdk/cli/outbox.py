@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ._failures import EXIT_FAILED, EXIT_NO_INPUT, EXIT_OK, EXIT_UNREACHABLE, say
+
 if TYPE_CHECKING:
     from ..outbox import Outbox
 
@@ -28,18 +30,48 @@ MaxAgeOption = Annotated[
 ]
 
 
-def _open(db: Path | None) -> Outbox:
+def _path(db: Path | None) -> Path:
+    from ..outbox import default_path
+
+    return db if db is not None else default_path()
+
+
+def _say_no_file(path: Path) -> None:
+    say(
+        f"No outbox file at {path}: nothing has been queued there (check --db or VEHREG_OUTBOX).",
+        f"{path} 没有离线队列文件：此处尚未排队任何销售（请检查 --db 或 VEHREG_OUTBOX）。",
+    )
+
+
+def _open(db: Path | None, *, missing_exit: int = EXIT_NO_INPUT) -> Outbox:
+    """The outbox at ``db``; a file that is not there is reported, not created empty."""
     from ..outbox import Outbox
 
-    return Outbox(db)
+    path = _path(db)
+    if not path.exists():
+        _say_no_file(path)
+        raise typer.Exit(missing_exit)
+    return Outbox(path)
 
 
 @app.command("status", help="Counts by state, and the items not yet done. 队列状态。")
 def status(
     db: DbOption = None, max_age: MaxAgeOption = 24.0, as_json: bool = typer.Option(False, "--json")
 ) -> None:
-    from ..outbox import TERMINAL_STATUSES, status_text
+    from ..outbox import TERMINAL_STATUSES, ItemStatus, status_text
 
+    path = _path(db)
+    if not path.exists():  # nothing queued here yet: an empty queue, and no file made
+        _say_no_file(path)
+        empty = {str(state): 0 for state in ItemStatus}
+        if as_json:
+            nothing = {"path": str(path), "counts": empty, "overdue": [], "open": []}
+            typer.echo(json.dumps(nothing, ensure_ascii=False, indent=2))
+            return
+        typer.echo(f"outbox / 离线队列: {path}")
+        for state in empty:
+            typer.echo(f"  {state:<16} {0:>6}  {status_text(state, 'zh')}")
+        return
     with _open(db) as outbox:
         counts = outbox.counts()
         overdue = {i.local_id for i in outbox.overdue(timedelta(hours=max_age))}
@@ -74,15 +106,29 @@ def status(
             )
 
 
-@app.command("sync", help="Send what is due to the bureau (safe to run concurrently). 立即提交。")
+@app.command(
+    "sync",
+    help="Send what is due to the bureau (safe to run concurrently). 立即提交。\n\n"
+    "Exit codes: 0 every due sale was handled; 1 a sale needs attention (a person must "
+    "correct it); 7 no credentials; 8 sales remain undelivered because the bureau is "
+    "unreachable or did not answer (cron, Task Scheduler: try again later); 5 the outbox "
+    "file is damaged. 退出码：0 已全部处理；1 有销售需人工处理；7 未配置凭据；"
+    "8 车管所无法连接，仍有销售未送达；5 离线队列文件已损坏。",
+)
 def sync(
     db: DbOption = None,
     limit: int | None = typer.Option(None, help="At most this many items."),
 ) -> None:
     from .._client import VehregClient
 
-    with _open(db) as outbox, VehregClient() as client:
+    with _open(db, missing_exit=EXIT_OK) as outbox, VehregClient() as client:
         report = outbox.sync(client, limit=limit)
+        # Also those still in their backoff after an earlier run found the bureau down.
+        waiting = {
+            i.local_id
+            for i in outbox.list(status="queued")
+            if i.attempts > 0 and i.last_error_code != "idempotency.in_progress"
+        }
     typer.echo(
         f"claimed {report.claimed}: plate assigned {len(report.plate_assigned)}, "
         f"needs attention {len(report.needs_attention)}, rejected {len(report.rejected)}, "
@@ -93,22 +139,24 @@ def sync(
         f"需处理 {len(report.needs_attention)}，被拒绝 {len(report.rejected)}，"
         f"稍后重试 {len(report.retry_later)}"
     )
-    if report.bureau_unreachable:
+    undelivered = len(waiting | set(report.unreachable))
+    if undelivered:
         typer.echo(
-            "The bureau is unreachable; the sales stay queued. / 车管所无法连接，销售仍在队列中。"
+            f"{undelivered} sale(s) not delivered: the bureau is unreachable or did not "
+            "answer; they stay queued and are sent on a later run.\n"
+            f"{undelivered} 笔销售未能送达：车管所无法连接或未应答；"
+            "销售仍在队列中，之后运行时自动提交。",
+            err=True,
         )
+        raise typer.Exit(EXIT_UNREACHABLE)
+    if report.needs_attention:
+        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command("retry", help="Queue a needs-attention item again now. 重新提交。")
 def retry(local_id: str, db: DbOption = None) -> None:
-    from ..outbox import OutboxError
-
     with _open(db) as outbox:
-        try:
-            item = outbox.retry(local_id, actor="cli")
-        except OutboxError as exc:
-            typer.echo(f"{exc.message} / {exc.message_zh}", err=True)
-            raise typer.Exit(1) from None
+        item = outbox.retry(local_id, actor="cli")  # an OutboxError exits 1, bilingual
     typer.echo(f"{item.local_id}: queued again / 已重新排队")
 
 

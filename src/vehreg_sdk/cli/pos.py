@@ -66,24 +66,20 @@ def serve(
     ] = None,
 ) -> None:
     run = _command("pos_serve")
-    try:
-        run(
-            outbox_path=db,
-            host=host,
-            port=port,
-            allow_remote=allow_remote,
-            tls_cert=tls_cert,
-            tls_key=tls_key,
-            store_id=store,
-            frame_ancestors=tuple(frame_ancestor or ()),
-            allowed_hosts=tuple(allowed_host or ()),
-            echo=typer.echo,
-        )
-    except Exception as exc:
-        if hasattr(exc, "message_zh"):
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(2) from None
-        raise
+    # A bind refused (exit 2), a busy port (exit 9), a damaged outbox (exit 5) or a missing
+    # extra (exit 6) ends in one bilingual message: see ``_failures``.
+    run(
+        outbox_path=db,
+        host=host,
+        port=port,
+        allow_remote=allow_remote,
+        tls_cert=tls_cert,
+        tls_key=tls_key,
+        store_id=store,
+        frame_ancestors=tuple(frame_ancestor or ()),
+        allowed_hosts=tuple(allowed_host or ()),
+        echo=typer.echo,
+    )
 
 
 @app.command("watch", help="Queue the sale files a POS drops into INBOX. 监视热文件夹。")
@@ -100,7 +96,12 @@ def watch(
     )
 
 
-@app.command("token", help="Show (or --rotate) the bridge's API token from the keyring. 接口令牌。")
+@app.command(
+    "token",
+    help="Show (or --rotate) the bridge's API token: from VEHREG_BRIDGE_TOKEN, the OS "
+    "keyring, or (no keyring) an owner-only file. A running bridge takes a rotated token "
+    "within seconds. 显示或更换接口令牌。",
+)
 def token(rotate: bool = typer.Option(False, "--rotate", help="Make a new token.")) -> None:
     typer.echo(_command("pos_token")(rotate=rotate))
 

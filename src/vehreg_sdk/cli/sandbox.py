@@ -135,6 +135,8 @@ def serve(
 ) -> None:
     """Serve the sandbox bureau until Ctrl+C. 运行沙箱车管所。"""
     check_plate_format(plate_format, plate_capacity)
+    from ._failures import EXIT_PORT_BUSY, missing_extra, say
+
     if under_16 not in ("error", "warning"):
         raise typer.BadParameter("--under-16 is error or warning (应为 error 或 warning)")
     try:
@@ -142,10 +144,7 @@ def serve(
 
         from ..sandbox import DEMO_DEALERS, create_app
     except ImportError as exc:  # the server is an extra
-        raise typer.BadParameter(
-            "the sandbox needs its extra: pip install 'vehreg-sdk[sandbox]' "
-            "(沙箱需要安装 sandbox 扩展)"
-        ) from exc
+        raise typer.Exit(missing_extra(exc.name or "uvicorn", ("sandbox", "serve"))) from None
     application = create_app(
         db,
         review_delay,
@@ -162,7 +161,15 @@ def serve(
     try:
         sock.bind((host, port))
     except OSError as exc:
-        raise typer.BadParameter(f"cannot listen on {host}:{port}: {exc} (端口不可用)") from exc
+        sock.close()
+        reason = exc.strerror or type(exc).__name__
+        say(
+            f"cannot listen on {host}:{port} ({reason}): is another sandbox or program using "
+            "the port? Stop it, or choose another one with --port.",
+            f"无法监听 {host}:{port}（{reason}）：端口可能已被另一个沙箱或程序占用。"
+            "请先关闭它，或用 --port 换一个端口。",
+        )
+        raise typer.Exit(EXIT_PORT_BUSY) from None
     bound_port = int(sock.getsockname()[1])
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104
     shown_host = f"[{shown_host}]" if ":" in shown_host else shown_host

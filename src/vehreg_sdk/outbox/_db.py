@@ -10,12 +10,16 @@ same item as free.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+
+from .. import _fs
+from ._models import OutboxDamaged
 
 SCHEMA_VERSION = 1
 
@@ -74,22 +78,87 @@ CREATE INDEX IF NOT EXISTS history_item ON history (local_id, id);
 
 
 def connect(path: Path, busy_timeout_s: float = 30.0) -> sqlite3.Connection:
-    """Open (creating if needed) an outbox file in WAL mode with fsync'd commits."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Open (creating if needed) an outbox file in WAL mode with fsync'd commits.
+
+    The file, its ``-wal`` and ``-shm`` companions and the folders made for them are
+    owner-only (0600/0700 on POSIX): they hold unmasked names, ID numbers and photos.
+    Raises :class:`OutboxDamaged` for a file that is not a usable outbox.
+    """
+    try:
+        _fs.create_private_file(path)
+    except IsADirectoryError:
+        raise OutboxDamaged(path, "it is a folder, not a file") from None
+    try:
+        conn = _open(path, busy_timeout_s)
+    except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):
+            raise
+        raise OutboxDamaged(path, str(exc)) from None
+    for companion in ("-wal", "-shm", "-journal"):
+        _fs.restrict(path.with_name(path.name + companion))
+    return conn
+
+
+class _HasPath(Protocol):
+    path: Path
+
+
+S = TypeVar("S", bound=_HasPath)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def guarded(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """Turn SQLite's "malformed" errors met after opening into :class:`OutboxDamaged`."""
+
+    @functools.wraps(method)
+    def wrapper(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            raise OutboxDamaged(self.path, str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]  # functools' wrapper type, same call
+
+
+def is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """A damaged file, as opposed to a busy one or a broken rule (locked, unique...)."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return False
+    text = str(exc).lower()
+    if isinstance(exc, sqlite3.OperationalError):
+        return "malformed" in text or "no such table" in text or "corrupt" in text
+    return True  # "file is not a database", "database disk image is malformed"
+
+
+def _open(path: Path, busy_timeout_s: float) -> sqlite3.Connection:
     conn = sqlite3.connect(
         str(path), timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
     )
-    conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    if str(mode).lower() != "wal":  # pragma: no cover - e.g. a network share without shared memory
-        raise RuntimeError(
-            f"the outbox needs WAL mode, got {mode!r} (is {path} on a network share?)"
-        )
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    _create_schema(conn)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":  # pragma: no cover - a network share without shm
+            raise RuntimeError(
+                f"the outbox needs WAL mode, got {mode!r} (is {path} on a network share?)"
+            )
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        _create_schema(conn)
+        _check_tables(conn)
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def _check_tables(conn: sqlite3.Connection) -> None:
+    """Read one row of each table: a truncated file fails here rather than mid-sync."""
+    for table in ("meta", "items", "attachments", "history"):
+        conn.execute(f"SELECT * FROM {table} ORDER BY rowid DESC LIMIT 1").fetchall()  # noqa: S608
 
 
 def _create_schema(conn: sqlite3.Connection) -> None:

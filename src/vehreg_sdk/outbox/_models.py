@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import privacy
@@ -82,6 +83,33 @@ class VehicleAlreadyQueued(OutboxError):
         )
         self.vehicle_code = vehicle_code
         self.existing_local_id = existing_local_id
+
+
+class OutboxDamaged(OutboxError):
+    """The outbox file is not a usable SQLite database (bad header, truncated, torn page).
+
+    ``path`` names the file. Nothing was changed. The message says how to recover what
+    can be recovered: move the file aside, salvage its rows with the ``sqlite3`` shell's
+    ``.recover``, and start a new outbox.
+    """
+
+    code = "outbox.damaged"
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        aside = path.with_name(path.name + ".damaged")
+        super().__init__(
+            f"The outbox file {path} is damaged ({reason}); nothing was changed. To recover: "
+            f"stop every till program using it, move it aside (rename it to {aside.name}, "
+            f"with its -wal file if there is one), then salvage the sales it still holds with "
+            f'`sqlite3 "{aside}" ".recover" | sqlite3 recovered.db` and open '
+            "recovered.db with --db (or re-enter the unsent sales). A new empty outbox is "
+            "created on the next start.",
+            f"离线队列文件 {path} 已损坏（{reason}），未做任何修改。恢复方法：先关闭所有使用它的"
+            f"收银程序，将其改名为 {aside.name}（如有 -wal 文件一并改名），再用 "
+            f'`sqlite3 "{aside}" ".recover" | sqlite3 recovered.db` 取回其中的销售，'
+            "并用 --db 打开 recovered.db（或重新录入未提交的销售）。下次启动时会新建空的离线队列。",
+        )
 
 
 class ItemNotFound(OutboxError):
@@ -227,6 +255,8 @@ class SyncReport:
     needs_attention: list[str] = field(default_factory=list)
     retry_later: list[str] = field(default_factory=list)
     hook_failures: list[str] = field(default_factory=list)
+    #: items put back because the bureau was unreachable, timed out, or answered 5xx/429
+    unreachable: list[str] = field(default_factory=list)
 
     @property
     def bureau_unreachable(self) -> bool:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import socket
 import sqlite3
-import uuid
 from pathlib import Path
 from typing import Any
 
+from .. import _procs
 from ._models import Attachment, ItemStatus, OutboxItem, _ts
 
 PhotoInput = tuple[str, bytes | Path] | tuple[str, bytes | Path, str]
@@ -28,8 +27,12 @@ def default_path() -> Path:
 
 
 def make_worker_id() -> str:
-    """Names a claimer in leases and history: host, pid and a random part."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    """Names a claimer in leases and history: ``host:pid.start:random``.
+
+    ``start`` identifies the process itself (see :mod:`vehreg_sdk._procs`), so a restarted
+    till can tell that the holder of a lease is gone, even if its pid was reused.
+    """
+    return _procs.worker_id()
 
 
 def item_from_row(conn: sqlite3.Connection, row: sqlite3.Row) -> OutboxItem:

@@ -83,6 +83,7 @@ class Outbox:
         return self._clock()
 
     # ------------------------------------------------------------------ enqueue
+    @_db.guarded
     def enqueue(
         self,
         registration: EbikeRegistrationCreate | Mapping[str, Any],
@@ -111,6 +112,7 @@ class Outbox:
             )
         return item
 
+    @_db.guarded
     def enqueue_many(
         self,
         registrations: Sequence[EbikeRegistrationCreate | Mapping[str, Any]],
@@ -218,10 +220,12 @@ class Outbox:
         return self._get(conn, new.local_id)
 
     # ------------------------------------------------------------------ reading
+    @_db.guarded
     def get(self, local_id: str) -> OutboxItem:
         with self._lock:
             return self._get(self._conn, local_id)
 
+    @_db.guarded
     def find(self, *, dedupe_key: str) -> OutboxItem | None:
         with self._lock:
             row = self._conn.execute(
@@ -229,6 +233,7 @@ class Outbox:
             ).fetchone()
             return None if row is None else self._get(self._conn, row["local_id"])
 
+    @_db.guarded
     def list(
         self,
         *,
@@ -261,12 +266,14 @@ class Outbox:
             rows = self._conn.execute(sql, params).fetchall()
             return [self._item(self._conn, row) for row in rows]
 
+    @_db.guarded
     def counts(self) -> dict[str, int]:
         with self._lock:
             rows = self._conn.execute("SELECT status, COUNT(*) FROM items GROUP BY status")
             found = {row[0]: int(row[1]) for row in rows}
         return {str(s): found.get(str(s), 0) for s in ItemStatus}
 
+    @_db.guarded
     def overdue(self, max_age: timedelta = DEFAULT_MAX_AGE) -> builtins.list[OutboxItem]:
         """Items not yet terminal and older than ``max_age`` (default 24 h)."""
         cutoff = self.now() - max_age.total_seconds()
@@ -278,6 +285,7 @@ class Outbox:
             ).fetchall()
             return [self._item(self._conn, row) for row in rows]
 
+    @_db.guarded
     def history(self, local_id: str | None = None) -> builtins.list[HistoryEntry]:
         """The audit trail of one item, or of the whole outbox, oldest first."""
         sql = "SELECT * FROM history"
@@ -301,6 +309,7 @@ class Outbox:
             for row in rows
         ]
 
+    @_db.guarded
     def attachment_data(self, local_id: str, seq: int) -> bytes:
         with self._lock:
             row = self._conn.execute(
@@ -311,6 +320,7 @@ class Outbox:
         return bytes(row["data"])
 
     # ------------------------------------------------------------------ clerk actions
+    @_db.guarded
     def retry(self, local_id: str, *, actor: str = "clerk") -> OutboxItem:
         """Send a ``needs_attention`` or backing-off item again now (same key, same body)."""
         with self._write() as conn:
@@ -322,6 +332,7 @@ class Outbox:
             )
             return self._get(conn, local_id)
 
+    @_db.guarded
     def amend(
         self,
         local_id: str,
@@ -370,6 +381,7 @@ class Outbox:
             )
             return self._get(conn, local_id)
 
+    @_db.guarded
     def discard(self, local_id: str, *, actor: str = "clerk", reason: str = "") -> OutboxItem:
         """Give up on an item that was never registered (``needs_attention`` or ``queued``)."""
         with self._write() as conn:
@@ -380,6 +392,7 @@ class Outbox:
             return self._get(conn, local_id)
 
     # ------------------------------------------------------------------ sync
+    @_db.guarded
     def sync(
         self,
         client: SyncClient,

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import _errors as errors
+from .. import _procs
 from ..privacy import masked_logger
 from ..types import EbikeRegistration
 from ._db import dumps as _dumps
@@ -80,10 +81,14 @@ def run_sync(
 ) -> SyncReport:
     report = SyncReport(worker=worker_id)
     outages = 0
+    # Only what is due when the run starts: an item put back for a retry is not taken again
+    # in the same run however short its backoff (the next run takes it), so a run's length
+    # and its report never depend on how fast the disk commits.
+    started = outbox.now()
     while limit is None or report.claimed < limit:
         if should_stop is not None and should_stop():
             break
-        item = claim(outbox, worker_id)
+        item = claim(outbox, worker_id, due_by=started)
         if item is None:
             break
         report.claimed += 1
@@ -95,17 +100,22 @@ def run_sync(
     return report
 
 
-def claim(outbox: Outbox, worker_id: str) -> OutboxItem | None:
-    """Take the next due item under a lease, or ``None``. One write transaction: atomic."""
+def claim(outbox: Outbox, worker_id: str, *, due_by: float | None = None) -> OutboxItem | None:
+    """Take the next due item under a lease, or ``None``. One write transaction: atomic.
+
+    ``due_by``: only items due at that time (default: now); leases are judged at now.
+    """
     now = outbox.now()
+    due = now if due_by is None else min(due_by, now)
     with outbox._write() as conn:
+        orphans = _release_orphans(conn, now)
         row = conn.execute(
             "SELECT local_id FROM items WHERE"
             " (status IN ('queued', 'submitted') AND next_attempt_at <= ?"
             "  AND (lease_expires_at IS NULL OR lease_expires_at < ?))"
             " OR (status = 'submitting' AND lease_expires_at < ?)"
             " ORDER BY next_attempt_at, created_at LIMIT 1",
-            (now, now, now),
+            (due, now, now),
         ).fetchone()
         if row is None:
             return None
@@ -122,6 +132,8 @@ def claim(outbox: Outbox, worker_id: str) -> OutboxItem | None:
             return outbox._get(conn, item.local_id)
         if item.status == ItemStatus.SUBMITTING:
             event, detail = "lease_expired", f"retaken from {item.lease_owner}"
+            if item.local_id in orphans:
+                detail += " (its process is gone)"
         else:
             event, detail = "claimed", f"attempt {item.attempts + 1}"
         outbox._set_status(
@@ -138,6 +150,32 @@ def claim(outbox: Outbox, worker_id: str) -> OutboxItem | None:
         return outbox._get(conn, item.local_id)
 
 
+def _release_orphans(conn: Any, now: float) -> set[str]:
+    """End the leases of holders on this host whose process is gone (a power cut, a kill).
+
+    Such an item is taken at once, in the same transaction, instead of after the lease;
+    it is resent with the same key, so the bureau answers with the first registration if
+    the dead holder's request had in fact arrived.
+    """
+    released: set[str] = set()
+    rows = conn.execute(
+        "SELECT local_id, lease_owner FROM items"
+        " WHERE lease_owner IS NOT NULL AND lease_expires_at >= ?",
+        (now,),
+    ).fetchall()
+    for row in rows:
+        if _procs.holder_gone(row["lease_owner"]):
+            conn.execute(
+                "UPDATE items SET lease_expires_at = ? WHERE local_id = ?",
+                (now - 1.0, row["local_id"]),
+            )
+            released.add(row["local_id"])
+            logger.info(
+                "outbox: %s was held by %s, which is gone", row["local_id"], row["lease_owner"]
+            )
+    return released
+
+
 def _process(
     outbox: Outbox,
     client: SyncClient,
@@ -151,6 +189,8 @@ def _process(
     except _RetryLater as retry:
         _retry_later(outbox, item, worker_id, retry)
         report.retry_later.append(item.local_id)
+        if retry.code != IN_PROGRESS:
+            report.unreachable.append(item.local_id)
         # "in progress" is the bureau answering: it must not count as an outage.
         return "in_progress" if retry.code == IN_PROGRESS else "retry_later"
     except _Parked as parked:
@@ -204,8 +244,12 @@ def _send(outbox: Outbox, client: SyncClient, item: OutboxItem) -> EbikeRegistra
         )
         return reg
     except errors.ConflictError as err:
-        if err.code == "vehicle.already_registered" and err.existing_id:
-            return _adopt_existing(client, item, err)
+        if err.code == "vehicle.already_registered":
+            if err.existing_id:
+                return _adopt_existing(client, item, err)
+            # No id: the bike is registered by another dealer (the bureau hides whose).
+            # Nothing the till can correct makes it ours: final, as the state table says.
+            raise _Parked(True, err.code, _problem_items(err)) from err
         if err.code == IN_PROGRESS:
             # The bureau is still working on an earlier request with this key (a retaken
             # lease, a second till): ask again later with the same key; nothing to fix.
@@ -249,6 +293,9 @@ def _adopt_existing(
         existing: EbikeRegistration = client.ebike_registrations.retrieve(err.existing_id)
     except (errors.RateLimitError, errors.InternalServerError, errors.APIConnectionError) as exc:
         raise _retry_from(exc) from exc
+    except (errors.NotFoundError, errors.PermissionDeniedError) as exc:
+        # The holder is not visible to this dealer: another dealer's registration.
+        raise _Parked(True, err.code, _problem_items(err)) from exc
     ours = item.payload.get("client_reference")
     if ours is not None and existing.client_reference == ours:
         logger.info("outbox: %s was already registered as %s", item.local_id, existing.id)

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 logger = masked_logger("vehreg_sdk.pos")
 
+#: A clerk's bureau call (scan look-up, store list) gives up after this many seconds.
+INTERACTIVE_TIMEOUT_S = 2.5
+
 ClientFactory = Callable[[], Any]
 """Returns a :class:`vehreg_sdk.VehregClient` (called lazily, once)."""
 
@@ -76,6 +79,7 @@ class Till:
         host: PluginHost | None = None,
         client_factory: ClientFactory | None = None,
         worker_id: str | None = None,
+        interactive_timeout: float = INTERACTIVE_TIMEOUT_S,
     ) -> None:
         self.outbox = outbox
         self.host = host or PluginHost()
@@ -84,6 +88,9 @@ class Till:
         self._client_lock = threading.Lock()
         self._stores: dict[str, Store] = {}
         self.worker_id = worker_id
+        #: seconds a clerk waits at most for one bureau call (a scan, the store list);
+        #: the background sync keeps the client's full timeout and retries
+        self.interactive_timeout = interactive_timeout
 
     # ------------------------------------------------------------------ client
     @property
@@ -100,20 +107,40 @@ class Till:
                 self._client.close()
             self._client = None
 
+    @property
+    def interactive_client(self) -> Any:
+        """The client for a clerk's calls: ``interactive_timeout`` and no retries, so a
+        bureau that accepts connections and never answers costs seconds, not minutes."""
+        client = self.client
+        if not hasattr(client, "with_options"):
+            return client
+        return client.with_options(timeout=self.interactive_timeout, max_retries=0)
+
     def store(self, store_id: str) -> Store | None:
         """The store's details (cached); ``None`` when the bureau cannot be reached."""
         if store_id not in self._stores:
-            try:
-                for store in self.client.stores.list():
-                    self._stores[store.id] = store
-            except Exception as exc:
-                logger.info("pos: store list unavailable: %s", type(exc).__name__)
-                return None
+            self.refresh_stores(interactive=False)
         return self._stores.get(store_id)
 
     def stores(self) -> list[Store]:
-        self.store("")
+        """Every store of the dealer (the bureau's list, else the last one seen)."""
+        self.refresh_stores(interactive=True)
         return list(self._stores.values())
+
+    def cached_stores(self) -> list[Store]:
+        """The stores as last seen, without asking the bureau."""
+        return list(self._stores.values())
+
+    def refresh_stores(self, *, interactive: bool = True) -> bool:
+        """Ask the bureau for the store list; ``False`` when it could not be reached."""
+        try:
+            client = self.interactive_client if interactive else self.client
+            for store in client.stores.list():
+                self._stores[store.id] = store
+        except Exception as exc:
+            logger.info("pos: store list unavailable: %s", type(exc).__name__)
+            return False
+        return True
 
     # ------------------------------------------------------------------ scanning
     def scan(self, text: str) -> ScanResult | None:
@@ -121,12 +148,25 @@ class Till:
 
     def certificate(self, vehicle_code: str) -> EbikeCertificate | None:
         """The certificate from the bureau, or ``None`` when offline or unknown."""
+        return self.look_up_certificate(vehicle_code)[0]
+
+    def look_up_certificate(self, vehicle_code: str) -> tuple[EbikeCertificate | None, bool]:
+        """``(certificate or None, bureau answered)``, within ``interactive_timeout``.
+
+        A 404 is an answer (the bureau is up, the code unknown); a timeout, a refused
+        connection or a 5xx is not.
+        """
+        from .._errors import APIConnectionError, InternalServerError, RateLimitError
+
         try:
-            cert: EbikeCertificate = self.client.certificates.retrieve(vehicle_code)
+            cert: EbikeCertificate = self.interactive_client.certificates.retrieve(vehicle_code)
+        except (APIConnectionError, InternalServerError, RateLimitError) as exc:
+            logger.info("pos: bureau unreachable for %s: %s", vehicle_code, type(exc).__name__)
+            return None, False
         except Exception as exc:
             logger.info("pos: certificate %s unavailable: %s", vehicle_code, type(exc).__name__)
-            return None
-        return cert
+            return None, not _is_client_failure(exc)
+        return cert, True
 
     # ------------------------------------------------------------------ checking and queueing
     def check(
@@ -284,6 +324,13 @@ def _unique(violations: list[Violation]) -> list[Violation]:
             seen.add(key)
             out.append(v)
     return out
+
+
+def _is_client_failure(exc: BaseException) -> bool:
+    """No client at all (no credentials, a bad setting): nothing was asked of the bureau."""
+    from .._errors import ConfigurationError, CredentialsError
+
+    return isinstance(exc, CredentialsError | ConfigurationError)
 
 
 def _default_client() -> Any:

@@ -222,6 +222,7 @@ async def session_codes(request: Request) -> Response:
 # ---------------------------------------------------------------------- page helpers
 @signed_in(unsafe=False)
 async def status(request: Request, state: BridgeState, actor: str) -> Response:
+    """The bureau as last seen (never asked here: this answers at once) and the queue."""
     outbox = state.till.outbox
     counts = await run_in_threadpool(outbox.counts)
     overdue = await run_in_threadpool(outbox.overdue)
@@ -230,9 +231,14 @@ async def status(request: Request, state: BridgeState, actor: str) -> Response:
 
 @signed_in(unsafe=False)
 async def stores(request: Request, state: BridgeState, actor: str) -> Response:
-    found = await run_in_threadpool(state.till.stores)
-    data = [{"id": s.id, "name": s.name, "address": s.address} for s in found]
-    return JSONResponse({"object": "list", "data": data, "default": state.config.default_store_id})
+    till, worker = state.till, state.worker
+    online = False
+    if not worker.known_offline():
+        online = await run_in_threadpool(till.refresh_stores)
+        worker.mark(online)
+    data = [{"id": s.id, "name": s.name, "address": s.address} for s in till.cached_stores()]
+    body = {"object": "list", "data": data, "default": state.config.default_store_id}
+    return JSONResponse({**body, "offline": not online})
 
 
 @signed_in(unsafe=True)
@@ -251,9 +257,12 @@ async def scan(request: Request, state: BridgeState, actor: str) -> Response:
         )
     body: dict[str, Any] = {"kind": result.kind, "value": result.value, "fields": result.fields}
     if result.kind == "vehicle_code":
-        cert = await run_in_threadpool(state.till.certificate, result.value)
-        state.worker.mark(cert is not None or state.worker.online is True)
+        cert, answered = None, False
+        if not state.worker.known_offline():  # else answer at once: the clerk types it in
+            cert, answered = await run_in_threadpool(state.till.look_up_certificate, result.value)
+            state.worker.mark(answered)
         body["certificate"] = cert.model_dump(mode="json") if cert is not None else None
+        body["offline"] = not answered
     return JSONResponse(body)
 
 

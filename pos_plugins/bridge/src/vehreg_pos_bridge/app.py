@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -14,6 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from vehreg_sdk.outbox import OutboxDamaged
 from vehreg_sdk.pos import Till
 from vehreg_sdk.privacy import masked_logger
 
@@ -54,9 +56,14 @@ class BridgeState:
 
 
 def create_app(
-    till: Till, token: str, config: BridgeConfig | None = None, *, start_worker: bool = True
+    till: Till,
+    token: str | Callable[[], str | None],
+    config: BridgeConfig | None = None,
+    *,
+    start_worker: bool = True,
 ) -> Starlette:
-    """The bridge app for ``till``; ``token`` is this install's API token (from the keyring)."""
+    """The bridge app for ``till``. ``token`` is this install's API token, or a function
+    reading the current one (``TokenStore.read``), so that a rotation takes effect live."""
     config = config or BridgeConfig()
     worker = SyncWorker(till, interval_s=config.sync_interval_s)
     state = BridgeState(till=till, guard=Guard(token), config=config, worker=worker)
@@ -69,7 +76,7 @@ def create_app(
         Mount("/static", app=static, name="static"),
         *api.routes(),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={OutboxDamaged: _outbox_damaged})
     app.state.bridge = state
     if start_worker:
         worker.start()
@@ -118,6 +125,13 @@ class SecurityMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+async def _outbox_damaged(request: Request, exc: Exception) -> Response:
+    """The outbox file is damaged: say so in both languages (503), never a bare 500."""
+    assert isinstance(exc, OutboxDamaged)
+    logger.error("bridge: %s", exc.message)
+    return api.problem(503, exc.code, exc.message, exc.message_zh)
 
 
 def bridge(request: Request) -> BridgeState:

@@ -12,6 +12,8 @@ def serve(**options: Any) -> None:
 
 
 def token(*, rotate: bool = False) -> str:
-    from .security import get_or_create_token
+    """The token for the POS configuration; notices (a fallback to the file) go to stderr,
+    so ``$(vehreg pos token)`` captures the token alone."""
+    from .security import TokenStore
 
-    return get_or_create_token(rotate=rotate)
+    return TokenStore().get_or_create(rotate=rotate)

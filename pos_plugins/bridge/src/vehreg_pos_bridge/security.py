@@ -1,8 +1,9 @@
 """Who may talk to the bridge, and how a browser is kept from being tricked into it.
 
 * The POS software sends ``Authorization: Bearer <token>``. The token is made
-  once per install and kept in the OS keyring (service ``vehreg-sdk``), never
-  in a file.
+  once per install and kept in the OS keyring (service ``vehreg-sdk``); where no
+  keyring is usable, in an owner-only file, or given by ``$VEHREG_BRIDGE_TOKEN``
+  (:class:`TokenStore`).
 * The clerk page runs on a session cookie (``HttpOnly``, ``SameSite=Strict``)
   obtained with a one-time login code or the token. Every state-changing page
   request must carry the session's CSRF token in ``X-CSRF-Token`` and come
@@ -14,28 +15,160 @@
 from __future__ import annotations
 
 import hmac
+import os
 import re
 import secrets
+import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
 
 import keyring
+from keyring.errors import KeyringError
+
+from vehreg_sdk import VehregError
+from vehreg_sdk.credentials import config_path
+
+#: what a missing, locked or broken keyring raises (NoKeyringError is a RuntimeError too)
+_KEYRING_FAILURES = (KeyringError, RuntimeError, OSError)
 
 KEYRING_SERVICE = "vehreg-sdk"
 TOKEN_USERNAME = "pos-bridge-token"  # noqa: S105 - a keyring entry name, not a secret
+#: the token given by the environment (containers, services); wins over every store
+ENV_TOKEN = "VEHREG_BRIDGE_TOKEN"  # noqa: S105 - a variable name
+#: the owner-only file used where no OS keyring is usable (next to ``config.json``)
+TOKEN_FILE_NAME = "bridge-token"  # noqa: S105 - a file name
 SESSION_COOKIE = "vehreg_bridge_session"
 SESSION_TTL_S = 12 * 3600
 LOGIN_CODE_TTL_S = 120
+#: a running bridge looks at the token store this often, so a rotation takes effect
+TOKEN_REFRESH_S = 1.0
+
+TokenLocation = Literal["env", "keyring", "file"]
+
+
+def token_file() -> Path:
+    """Where the token lives on a machine without a usable keyring (mode 0600)."""
+    return config_path().with_name(TOKEN_FILE_NAME)
+
+
+class TokenStore:
+    """Where this install's bridge token lives, chosen once per process, in this order:
+
+    1. ``$VEHREG_BRIDGE_TOKEN`` when set (rotate by changing the variable and restarting);
+    2. the token file, when an earlier run had to fall back to it (the token stays stable);
+    3. the OS keyring (service ``vehreg-sdk``, entry ``pos-bridge-token``);
+    4. the token file ``bridge-token`` beside ``config.json``, readable by its owner only
+       (0600), chosen automatically with a one-line ``notice`` when no keyring is usable:
+       a headless Linux till, a container, a Windows service account.
+    """
+
+    def __init__(
+        self, username: str = TOKEN_USERNAME, *, notice: Callable[[str], None] | None = None
+    ) -> None:
+        self.username = username
+        self._notice = notice or (lambda line: print(line, file=sys.stderr))
+        self._location: TokenLocation | None = None
+
+    @property
+    def location(self) -> TokenLocation:
+        if self._location is None:
+            self._location = self._choose()
+        return self._location
+
+    def _choose(self) -> TokenLocation:
+        if os.environ.get(ENV_TOKEN):
+            return "env"
+        if token_file().is_file():
+            return "file"
+        try:
+            keyring.get_password(KEYRING_SERVICE, self.username)
+        except _KEYRING_FAILURES as exc:
+            self._fall_back(exc)
+            return "file"
+        return "keyring"
+
+    def _fall_back(self, exc: BaseException) -> None:
+        self._notice(
+            f"No usable OS keyring ({type(exc).__name__}): the bridge token is kept in "
+            f"{token_file()} (owner-only) / 没有可用的系统密钥环：收银桥接令牌保存在 "
+            f"{token_file()}（仅本用户可读）"
+        )
+
+    def read(self) -> str | None:
+        """The current token, or ``None`` when none was made yet."""
+        location = self.location
+        if location == "env":
+            return os.environ.get(ENV_TOKEN) or None
+        if location == "file":
+            try:
+                return token_file().read_text(encoding="utf-8").strip() or None
+            except FileNotFoundError:
+                return None
+        try:
+            return keyring.get_password(KEYRING_SERVICE, self.username) or None
+        except _KEYRING_FAILURES:
+            return None  # a keyring that failed since: keep the last token (see Guard)
+
+    def get_or_create(self, *, rotate: bool = False) -> str:
+        """This install's token, made on first use; ``rotate`` replaces it with a new one."""
+        if self.location == "env":
+            if rotate:
+                raise TokenRotationError()
+            return os.environ[ENV_TOKEN]
+        token = None if rotate else self.read()
+        if token:
+            return token
+        token = secrets.token_urlsafe(32)
+        self._write(token)
+        return token
+
+    def _write(self, token: str) -> None:
+        if self.location == "keyring":
+            try:
+                keyring.set_password(KEYRING_SERVICE, self.username, token)
+                return
+            except _KEYRING_FAILURES as exc:  # readable but not writable (locked, denied)
+                self._fall_back(exc)
+                self._location = "file"
+        write_private_text(token_file(), token + "\n")
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text``, readable by its owner only (0600) from the first byte.
+
+    Windows: the file sits in the user's own ``%APPDATA%`` folder, private by its ACL.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+class TokenRotationError(VehregError):
+    """``--rotate`` while the token comes from ``$VEHREG_BRIDGE_TOKEN``."""
+
+    code = "bridge.token_from_env"
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"The bridge token comes from {ENV_TOKEN}: set a new value there and restart "
+            "the bridge (and the POS configuration).",
+            f"收银桥接令牌来自环境变量 {ENV_TOKEN}：请在该变量中设置新值并重启桥接服务"
+            "（同时更新收银软件的配置）。",
+        )
 
 
 def get_or_create_token(username: str = TOKEN_USERNAME, *, rotate: bool = False) -> str:
-    """This install's API token from the keyring, made on first use (or on ``rotate``)."""
-    token = None if rotate else keyring.get_password(KEYRING_SERVICE, username)
-    if not token:
-        token = secrets.token_urlsafe(32)
-        keyring.set_password(KEYRING_SERVICE, username, token)
-    return token
+    """This install's API token (see :class:`TokenStore`), made on first use or ``rotate``."""
+    return TokenStore(username).get_or_create(rotate=rotate)
 
 
 @dataclass(slots=True)
@@ -47,17 +180,37 @@ class Session:
 
 @dataclass(slots=True)
 class Guard:
-    """Tokens, sessions and one-time login codes of one running bridge (kept in memory)."""
+    """Tokens, sessions and one-time login codes of one running bridge (kept in memory).
 
-    token: str
+    ``token`` is the token, or a function that reads the current one (``TokenStore.read``):
+    it is asked again at most every ``TOKEN_REFRESH_S``, so ``vehreg pos token --rotate``
+    takes effect in a running bridge within a second or two, without a restart.
+    """
+
+    token: str | Callable[[], str | None]
     _sessions: dict[str, Session] = field(default_factory=dict)
     _codes: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _current: str = ""
+    _read_at: float = -1e9
+
+    def current_token(self) -> str:
+        if isinstance(self.token, str):
+            return self.token
+        now = time.monotonic()
+        with self._lock:
+            if now - self._read_at >= TOKEN_REFRESH_S or not self._current:
+                fresh = self.token()
+                if fresh:  # a store that fails for a moment keeps the last good token
+                    self._current = fresh
+                self._read_at = now
+            return self._current
 
     def check_token(self, presented: str | None) -> bool:
-        if not presented:
+        current = self.current_token()
+        if not presented or not current:
             return False
-        return hmac.compare_digest(presented.encode(), self.token.encode())
+        return hmac.compare_digest(presented.encode(), current.encode())
 
     def bearer_ok(self, authorization: str | None) -> bool:
         if not authorization or not authorization.lower().startswith("bearer "):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -11,20 +12,49 @@ from typing import Any
 
 import uvicorn
 
+from vehreg_sdk import VehregError
 from vehreg_sdk.outbox import Outbox, make_worker_id
 from vehreg_sdk.pos import PluginHost, Till
 from vehreg_sdk.privacy import masked_logger
 
 from .app import BridgeConfig, app_state, create_app
-from .security import WILDCARD_HOSTS, get_or_create_token, host_name, is_loopback
+from .security import WILDCARD_HOSTS, TokenStore, host_name, is_loopback, token_file
 
 logger = masked_logger("vehreg_pos_bridge")
 
 
-class BridgeConfigError(Exception):
-    def __init__(self, message: str, message_zh: str) -> None:
-        super().__init__(f"{message} / {message_zh}")
-        self.message, self.message_zh = message, message_zh
+class BridgeConfigError(VehregError):
+    """The bridge cannot start as asked (bind rules, TLS, host names); bilingual."""
+
+    code = "bridge.config"
+
+
+class BridgePortBusy(BridgeConfigError):
+    """The port is taken (another bridge, another program) or not allowed."""
+
+    code = "bridge.port_busy"
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port``, or :class:`BridgePortBusy` (bilingual) right away,
+    before anything (a login link) is printed."""
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    if os.name == "posix":  # on Windows this option would let two bridges share the port
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        reason = exc.strerror or type(exc).__name__
+        raise BridgePortBusy(
+            f"cannot listen on {host}:{port} ({reason}): is another bridge or program using "
+            "the port? Stop it, or choose another one with --port.",
+            f"无法监听 {host}:{port}（{reason}）：端口可能已被另一个桥接服务或程序占用。"
+            "请先关闭它，或用 --port 换一个端口。",
+        ) from None
+    return sock
 
 
 def check_bind(
@@ -87,7 +117,7 @@ class BridgeServer:
         self,
         till: Till,
         *,
-        token: str,
+        token: str | Callable[[], str | None],
         host: str = "127.0.0.1",
         port: int = 0,
         config: BridgeConfig | None = None,
@@ -168,7 +198,42 @@ def serve(
 ) -> None:
     """``vehreg pos serve``: run the bridge until interrupted."""
     extra_hosts = check_bind(host, allow_remote, tls_cert, tls_key, allowed_hosts)
-    token = get_or_create_token()
+    sock = listen(host, port)
+    try:
+        _serve_on(
+            sock,
+            outbox_path=outbox_path,
+            host=host,
+            port=port,
+            extra_hosts=extra_hosts,
+            tls_cert=tls_cert,
+            tls_key=tls_key,
+            store_id=store_id,
+            frame_ancestors=frame_ancestors,
+            client_factory=client_factory,
+            echo=echo,
+        )
+    finally:
+        sock.close()
+
+
+def _serve_on(
+    sock: socket.socket,
+    *,
+    outbox_path: Path | None,
+    host: str,
+    port: int,
+    extra_hosts: tuple[str, ...],
+    tls_cert: str | None,
+    tls_key: str | None,
+    store_id: str | None,
+    frame_ancestors: tuple[str, ...],
+    client_factory: Callable[[], Any] | None,
+    echo: Callable[[str], None],
+) -> None:
+    port = int(sock.getsockname()[1])  # the port asked for, or the one picked for --port 0
+    store = TokenStore(notice=echo)
+    store.get_or_create()
     outbox = Outbox(outbox_path)
     till = Till(
         outbox,
@@ -184,7 +249,7 @@ def serve(
         frame_ancestors=frame_ancestors,
         default_store_id=store_id,
     )
-    app: Any = create_app(till, token, config)
+    app: Any = create_app(till, store.read, config)
     shown = "127.0.0.1" if is_loopback(host) or host.strip() in WILDCARD_HOSTS else host
     if extra_hosts and not is_loopback(host):
         shown = extra_hosts[0]
@@ -192,17 +257,23 @@ def serve(
     echo(f"vehreg POS bridge on {config.scheme}://{shown}:{port}  (outbox: {outbox.path})")
     echo("Clerk page / 收银页面 (one-time link, 2 min / 一次性链接，2 分钟内有效):")
     echo(f"  {config.scheme}://{shown}:{port}/login?code={code}")
-    echo("API token / 接口令牌: `vehreg pos token` (kept in the OS keyring / 保存在系统密钥环)")
-    try:
-        uvicorn.run(
+    where = {
+        "env": ("the environment variable VEHREG_BRIDGE_TOKEN", "环境变量 VEHREG_BRIDGE_TOKEN"),
+        "keyring": ("the OS keyring", "系统密钥环"),
+        "file": (f"the owner-only file {token_file()}", f"仅本用户可读的文件 {token_file()}"),
+    }[store.location]
+    echo(f"API token / 接口令牌: `vehreg pos token` (kept in {where[0]} / 保存在{where[1]})")
+    server = uvicorn.Server(
+        uvicorn.Config(
             app,
-            host=host,
-            port=port,
             ssl_certfile=tls_cert if tls else None,
             ssl_keyfile=tls_key if tls else None,
             log_level="warning",
             access_log=False,
         )
+    )
+    try:
+        server.run(sockets=[sock])
     finally:
         app_state(app).worker.stop()
         till.close()

@@ -15,7 +15,7 @@ logger = masked_logger("vehreg_pos_bridge")
 class SyncWorker:
     """Runs ``till.sync()`` in one thread; ``online`` says how the last contact went."""
 
-    def __init__(self, till: Till, *, interval_s: float = 5.0) -> None:
+    def __init__(self, till: Till, *, interval_s: float = 5.0, recheck_s: float = 20.0) -> None:
         self.till = till
         self.interval_s = interval_s
         self._wake = threading.Event()
@@ -24,6 +24,9 @@ class SyncWorker:
         self.online: bool | None = None
         self.last_report: SyncReport | None = None
         self.last_run_at: float | None = None
+        self.marked_at = -1e9
+        #: after a failure, clerks' calls skip the bureau for this many seconds
+        self.recheck_s = recheck_s
 
     def start(self) -> None:
         if self._thread is None:
@@ -45,6 +48,12 @@ class SyncWorker:
     def mark(self, online: bool) -> None:
         """Record the outcome of any contact with the bureau (a certificate look-up too)."""
         self.online = online
+        self.marked_at = time.monotonic()
+
+    def known_offline(self) -> bool:
+        """The bureau failed us less than ``recheck_s`` ago: a clerk's call answers at once
+        from what is known (cached stores, no certificate) instead of waiting on it again."""
+        return self.online is False and time.monotonic() - self.marked_at < self.recheck_s
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -59,4 +68,4 @@ class SyncWorker:
                 continue
             self.last_report, self.last_run_at = report, time.time()
             if report.claimed:
-                self.online = not report.bureau_unreachable
+                self.mark(not report.bureau_unreachable)
