@@ -181,6 +181,11 @@ def test_resident_ids_agree_with_python_stdnum_on_10000_inputs() -> None:
         number = _near_misses(rng, valid, "0123456789X")
         ours = {v.code for v in validate_resident_id(number, FAR_FUTURE)}
         syntax_ok, date_ok = _stdnum_ric_verdict(number)
+        # stdnum takes a leading 0 as far as its area table; GB 11643 has no region 0.
+        if number.startswith("0"):
+            assert ours == {"id_number.format"}, number
+            compared += 1
+            continue
         # stdnum accepts years before 1800 (for example 0123-05-06); GB 11643 does not.
         if syntax_ok and date_ok and int(number[6:10]) < 1800:
             date_ok = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from vehreg_sdk.rules import DEFAULT_STANDARDS, ccc, sale
+from vehreg_sdk.rules import DEFAULT_STANDARDS, bike_vs_certificate, ccc
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "src" / "vehreg_sdk" / "rules"
@@ -19,7 +19,7 @@ def _codes_in_source() -> set[str]:
         for prefix in re.findall(r'code="([a-z_]+)"', text):
             found |= {f"{prefix}.required", f"{prefix}.type", f"{prefix}.format"}
     found |= {code for code, _, _ in ccc._STATES.values() if code}
-    found |= {code for _, code, _, _ in sale._IDENTITY}
+    found |= {code for _, code, _, _ in bike_vs_certificate._IDENTITY}
     found |= {limit.code for rs in DEFAULT_STANDARDS.values() for limit in rs.limits}
     return found
 

@@ -85,7 +85,7 @@ class TestUscc:
 
     @pytest.mark.parametrize(
         "value",
-        ["9111000060003734", "A1110000600037341L", "91110000600037341I", "911100006000373S1L"],
+        ["9111000060003734", "9I110000600037341L", "91110000600037341I", "911100006000373S1L"],
     )
     def test_format(self, value: str) -> None:
         assert codes(validate_uscc(value)) == ["uscc.format"]

@@ -173,7 +173,7 @@ class TestTemporaryPlate:
         ("situation", "days"),
         [
             (TemporaryPlateSituation.OVERSIZE, 90),
-            (TemporaryPlateSituation.RESEARCH_TEST, 183),
+            (TemporaryPlateSituation.RESEARCH_TEST, 182),  # 6 calendar months from 2025-10-01
             (TemporaryPlateSituation.PLATE_PRODUCTION, 15),
         ],
     )

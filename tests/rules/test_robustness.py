@@ -157,3 +157,40 @@ def test_ten_megabyte_strings_are_rejected_quickly(validator: Any) -> None:
 def test_lone_surrogates_are_dropped_by_normalisation() -> None:
     assert rules.validate_vehicle_code("117321900000243\ud800") == []
     assert rules.validate_mobile("\udfff13812341234") == []
+
+
+@fast
+@given(value=st.one_of(anything, st.datetimes(), st.datetimes(timezones=st.timezones())))
+def test_date_reading_never_raises(value: object) -> None:
+    day = rules.read_date(value)
+    assert day is None or day is rules.UNREADABLE or isinstance(day, date)
+
+
+@fast
+@given(value=anything)
+def test_chemistry_reading_never_raises(value: object) -> None:
+    assert rules.battery_chemistry(value) in (None, "lithium", "lead_acid", "other", "unrecognised")
+
+
+@fast
+@given(value=anything, on=st.one_of(st.dates(), st.datetimes(timezones=st.timezones())))
+def test_age_and_owner_never_raise_on_any_date(value: object, on: object) -> None:
+    age = rules.age_on(value, on)
+    assert age is None or isinstance(age, int)
+    _assert_violations(rules.check_owner({"id_number": value}, on))
+    _assert_violations(rules.validate_resident_id(value, on))
+
+
+@fast
+@given(value=anything)
+def test_masks_never_raise(value: object) -> None:
+    from vehreg_sdk import privacy
+
+    for mask in (
+        privacy.mask_id_number,
+        privacy.mask_mobile,
+        privacy.mask_name,
+        privacy.mask_address,
+        privacy.mask_text,
+    ):
+        assert isinstance(mask(value), str)

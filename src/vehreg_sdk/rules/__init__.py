@@ -7,6 +7,7 @@ dicts) and return every violation at once. Facts and their confidence are
 in docs/rules.md.
 """
 
+from ._dates import UNREADABLE, business_date, read_date
 from ._violation import Severity, Violation, errors_only
 from .ccc import check_ccc
 from .certificate_qr import (
@@ -23,6 +24,7 @@ from .codes import (
     validate_vehicle_code,
 )
 from .config import DEFAULT_CONFIG, MinorPolicy, RuleConfig
+from .credit_codes import USCC_REGISTRATION_AUTHORITIES, UsccAuthority
 from .ebike_standards import DEFAULT_STANDARDS, GB17761_2018, GB17761_2024, EbikeRuleSet, Limit
 from .key_vehicles import KeyVehicleClass, classify_key_vehicle
 from .owners import check_owner, check_person_fields
@@ -43,6 +45,7 @@ from .references import (
 )
 from .registration import check_ebike_registration
 from .sale import check_ebike_sale, select_standard
+from .spellings import battery_chemistry
 from .temporary_plates import (
     TEMPORARY_PLATE_LIMITS,
     TemporaryPlateLimit,
@@ -59,6 +62,8 @@ __all__ = [
     "GB17761_2018",
     "GB17761_2024",
     "TEMPORARY_PLATE_LIMITS",
+    "UNREADABLE",
+    "USCC_REGISTRATION_AUTHORITIES",
     "CertificateQrParser",
     "EbikeRuleSet",
     "FuelType",
@@ -71,11 +76,14 @@ __all__ = [
     "Severity",
     "TemporaryPlateLimit",
     "TemporaryPlateSituation",
+    "UsccAuthority",
     "UseNature",
     "VehicleType",
     "Violation",
     "age_on",
+    "battery_chemistry",
     "birth_date_of",
+    "business_date",
     "check_ccc",
     "check_ebike_registration",
     "check_ebike_sale",
@@ -86,6 +94,7 @@ __all__ = [
     "is_valid_client_reference",
     "latest_valid_to",
     "parse_certificate_qr",
+    "read_date",
     "register_certificate_qr_parser",
     "select_standard",
     "unregister_certificate_qr_parser",

@@ -10,24 +10,15 @@ list and never raising.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta, timezone
 from types import MappingProxyType
 
+from ._dates import SHANGHAI, as_date, business_date, read_date, today_shanghai
 from ._text import normalize, normalize_code
 from ._violation import Severity, Violation
 
 #: No code or number a clerk types is longer than this; longer input is rejected
 #: before any normalisation, so a pasted 10 MB string costs nothing.
-MAX_CODE_CHARS = 256
-
-# China has kept UTC+8 without daylight saving since 1991, so a fixed offset is
-# exact for business dates and needs no tz database on the till.
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
-
-
-def today_shanghai() -> date:
-    """Today's business date in Asia/Shanghai."""
-    return datetime.now(SHANGHAI).date()
+MAX_CODE_CHARS = 256  # pragma: no mutate (size guard: no code is this long)
 
 
 def violation(
@@ -69,7 +60,7 @@ def code_text(
             f"{thing_zh}应为文本。",
             value=type(value).__name__,
         )
-    if len(value) > max_chars:
+    if len(value) > max_chars:  # pragma: no mutate (size guard, as MAX_CODE_CHARS)
         return violation(
             f"{code}.format",
             field,
@@ -92,7 +83,8 @@ def plain_text(value: object, *, max_chars: int = MAX_CODE_CHARS) -> str | None:
 
 def has_text(value: object, *, max_chars: int = MAX_CODE_CHARS) -> bool:
     """Whether ``value`` is text of at most ``max_chars`` that is not blank once normalised."""
-    if type(value) is str and len(value) <= max_chars and value.isprintable():
+    # (Not mutated: a shortcut; plain_text below gives the same verdict.)
+    if type(value) is str and len(value) <= max_chars and value.isprintable():  # pragma: no mutate
         # Printable text has no control characters to drop, so it is blank after
         # normalisation only if it is blank now.
         return not value.isspace() and value != ""
@@ -103,28 +95,14 @@ def _required(code: str, field: str, thing: str, thing_zh: str) -> Violation:
     return violation(f"{code}.required", field, f"The {thing} is required.", f"请填写{thing_zh}。")
 
 
-def as_date(value: object) -> date | None:
-    """A date (a ``datetime`` counts as its Shanghai date), or ``None`` for anything else."""
-    if isinstance(value, datetime):
-        return value.astimezone(SHANGHAI).date() if value.tzinfo else value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
 # Integers below 2**53 convert to float exactly; larger ones go through float() below.
-_EXACT_INT = 1 << 53
+_EXACT_INT = 1 << 53  # pragma: no mutate (a shortcut: float() below agrees)
 
 
 def as_number(value: object) -> float | None:
     """A finite number (``bool`` excluded), or ``None``."""
     kind = type(value)
-    if kind is int and -_EXACT_INT < value < _EXACT_INT:  # type: ignore[operator]
+    if kind is int and -_EXACT_INT < value < _EXACT_INT:  # type: ignore[operator]  # pragma: no mutate
         return value  # type: ignore[return-value]  # an int is a valid float here
     if kind is float:
         # x - x is 0.0 for every finite float, nan for inf and nan.
@@ -172,7 +150,7 @@ def fields_of(source: object, names: tuple[str, ...]) -> Mapping[str, object]:
         stored = getattr(source, "__dict__", None)
         if isinstance(stored, dict):
             kinds = _DIRECT_KINDS.get(names)
-            if kinds is not None and kind not in kinds and len(kinds) < 64:
+            if kinds is not None and kind not in kinds and len(kinds) < 64:  # pragma: no mutate
                 kinds.add(kind)
             return stored
     try:
@@ -193,6 +171,24 @@ def direct_kinds(names: tuple[str, ...]) -> set[type]:
         kinds = _DIRECT_KINDS[names] = set()
     return kinds
 
+
+__all__ = [
+    "MAX_CODE_CHARS",
+    "SHANGHAI",
+    "as_date",
+    "as_number",
+    "business_date",
+    "code_text",
+    "direct_kinds",
+    "enum_text",
+    "field_of",
+    "fields_of",
+    "has_text",
+    "plain_text",
+    "read_date",
+    "today_shanghai",
+    "violation",
+]
 
 _EMPTY: Mapping[str, object] = MappingProxyType({})
 # names -> classes whose instance dict fields_of returns (see direct_kinds)
@@ -219,9 +215,9 @@ def enum_text(value: object) -> str | None:
     if isinstance(value, str):
         # A str-based enum (StrEnum) holds its value as its string data.
         text = value if type(value) is str else str.__str__(value)
-        return text if len(text) <= 64 else None
+        return text if len(text) <= 64 else None  # pragma: no mutate (size guard)
     try:
         raw = getattr(value, "value", value)
     except Exception:
         return None
-    return raw if isinstance(raw, str) and len(raw) <= 64 else None
+    return raw if isinstance(raw, str) and len(raw) <= 64 else None  # pragma: no mutate

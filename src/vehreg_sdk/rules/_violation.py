@@ -6,7 +6,11 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..privacy import mask_text
+
 Severity = Literal["error", "warning"]
+
+_MASKED_ATTRIBUTES = ("message", "message_zh", "value", "allowed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +22,11 @@ class Violation:
     (``vehicle.vehicle_code``). ``value`` and ``allowed`` are the offending and
     permitted values; a rule on personal data puts a *masked* value here, so a
     violation can be logged or shown as it is.
+
+    Whatever field a clerk typed it into, an ID number or a mobile never stays in a
+    violation: the messages and text values are passed through
+    :func:`vehreg_sdk.privacy.mask_text` when the violation is made (an ID number typed
+    as a credit code, a VIN or a plate is masked like one typed as an ID number).
     """
 
     code: str
@@ -28,6 +37,14 @@ class Violation:
     value: Any = None
     allowed: Any = None
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in _MASKED_ATTRIBUTES:
+            text = getattr(self, name)
+            if type(text) is str:
+                masked = mask_text(text)
+                if masked != text:
+                    object.__setattr__(self, name, masked)
 
     @property
     def is_error(self) -> bool:

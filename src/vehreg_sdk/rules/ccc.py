@@ -7,8 +7,6 @@ Chinese; both are understood).
 
 from __future__ import annotations
 
-from datetime import date
-
 from ._input import as_date, enum_text, fields_of, violation
 from ._violation import Violation
 from .codes import validate_ccc_number
@@ -34,9 +32,7 @@ _STATES: dict[str, tuple[str | None, str, str]] = {
 }
 
 
-def check_ccc(
-    ccc: object, sale_date: date | None, manufacture_date: object = None
-) -> list[Violation]:
+def check_ccc(ccc: object, sale_date: object, manufacture_date: object = None) -> list[Violation]:
     """The CCC record (``number``, ``state``, ``expiry``) judged on the sale date.
 
     Codes: ``ccc.missing`` (none for a bike made since 2019-04-15),
@@ -44,6 +40,7 @@ def check_ccc(
     ``ccc.revoked``, ``ccc.cancelled``, ``ccc.expired`` (by state or by an
     expiry before the sale date) and ``ccc.state_unknown``.
     """
+    sale_date = as_date(sale_date)  # a datetime counts as its Shanghai date
     if ccc is None:
         made = as_date(manufacture_date)
         if made is not None and made < CCC_MANDATORY_FROM:

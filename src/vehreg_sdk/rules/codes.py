@@ -9,9 +9,8 @@ CCC number is 16 digits with the year of first issue in front [S].
 from __future__ import annotations
 
 import re
-from datetime import date
 
-from ._input import code_text, today_shanghai, violation
+from ._input import business_date, code_text, today_shanghai, violation
 from ._violation import Violation
 
 __all__ = [
@@ -27,7 +26,8 @@ __all__ = [
 _DIGITS_15 = re.compile(r"[0-9]{15}")
 #: A vehicle code with nothing to report on any date: 15 digits, kind digit 2 (electric
 #: bicycle), production year 2000–2025 (never in the future, see _ALWAYS_PLAUSIBLE_UNTIL).
-_CLEAN_VEHICLE_CODE = re.compile(r"[0-9]{4}2(?:[01][0-9]|2[0-5])[0-9]{8}")
+# (Not mutated: a stricter shortcut only defers to the full check.)
+_CLEAN_VEHICLE_CODE = re.compile(r"[0-9]{4}2(?:[01][0-9]|2[0-5])[0-9]{8}")  # pragma: no mutate
 _DIGITS_16 = re.compile(r"[0-9]{16}")
 #: The motor code is maker-defined [U]: accept letters, digits and hyphens.
 _MOTOR_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,31}")
@@ -45,15 +45,15 @@ def vehicle_code_year(vehicle_code: str) -> int:
     return 2000 + int(vehicle_code[5:7])
 
 
-_ALWAYS_PLAUSIBLE_UNTIL = 2025
+_ALWAYS_PLAUSIBLE_UNTIL = 2025  # pragma: no mutate (a clock shortcut: any past year works)
 
 
-def _latest_year(on: date | None) -> int:
-    return (on or today_shanghai()).year + 1
+def _latest_year(on: object) -> int:
+    return business_date(on).year + 1
 
 
 def validate_vehicle_code(
-    value: object, *, on: date | None = None, field: str = "vehicle_code"
+    value: object, *, on: object = None, field: str = "vehicle_code"
 ) -> list[Violation]:
     """整车编码: exactly 15 digits (no checksum exists, so none is invented).
 
@@ -102,7 +102,8 @@ def validate_vehicle_code(
     year = vehicle_code_year(text)
     # Years up to _ALWAYS_PLAUSIBLE_UNTIL are in the past whenever this runs, so the
     # clock is read only for a code claiming a later year.
-    latest = _ALWAYS_PLAUSIBLE_UNTIL if year <= _ALWAYS_PLAUSIBLE_UNTIL else _latest_year(on)
+    shortcut = year <= _ALWAYS_PLAUSIBLE_UNTIL  # pragma: no mutate (the clock shortcut)
+    latest = _ALWAYS_PLAUSIBLE_UNTIL if shortcut else _latest_year(on)
     if not EARLIEST_VEHICLE_CODE_YEAR <= year <= latest:
         found.append(
             violation(
@@ -140,7 +141,7 @@ def validate_motor_code(value: object, *, field: str = "motor_code") -> list[Vio
 
 
 def validate_ccc_number(
-    value: object, *, on: date | None = None, field: str = "ccc_number"
+    value: object, *, on: object = None, field: str = "ccc_number"
 ) -> list[Violation]:
     """CCC证书编号: 16 digits, the first four the year of first issue.
 
@@ -174,11 +175,10 @@ def validate_ccc_number(
         ]
     year = int(text[:4])
     if on is not None:
-        latest = on.year
+        latest = business_date(on).year
     else:
-        latest = (
-            _ALWAYS_PLAUSIBLE_UNTIL if year <= _ALWAYS_PLAUSIBLE_UNTIL else today_shanghai().year
-        )
+        shortcut = year <= _ALWAYS_PLAUSIBLE_UNTIL  # pragma: no mutate (the clock shortcut)
+        latest = _ALWAYS_PLAUSIBLE_UNTIL if shortcut else today_shanghai().year
     if not 2001 <= year <= latest:
         return [
             violation(

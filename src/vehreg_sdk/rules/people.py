@@ -17,12 +17,13 @@ from datetime import date
 from functools import lru_cache
 
 from stdnum import numdb
-from stdnum.cn import ric, uscc
+from stdnum.cn import ric
 
 from .. import privacy
-from ._input import code_text, has_text, today_shanghai, violation
+from ._input import business_date, code_text, has_text, today_shanghai, violation
 from ._violation import Violation
 from .code_tables import IdDocumentType
+from .credit_codes import validate_uscc
 
 __all__ = [
     "age_on",
@@ -33,16 +34,18 @@ __all__ = [
     "validate_uscc",
 ]
 
-_RESIDENT_ID = re.compile(r"[0-9]{17}[0-9X]")
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC = re.compile(r"[0-9]{8}[0-9A-HJ-NP-RTUWXY]{10}")
+#: GB 11643: the first digit is a province's region (1-9), never 0.
+_RESIDENT_ID = re.compile(r"[1-9][0-9]{16}[0-9X]")
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 # Other documents (军官证, 护照, 户口簿 …) have no published structure: letters, digits,
 # Chinese characters (军官证 numbers read 南字第…号) and the separators printed on them.
+_RESIDENT_ID_FROM_ZERO = re.compile(r"0[0-9]{16}[0-9X]")
 _OTHER_DOCUMENT = re.compile(r"[^\W_][\w()\-]{2,39}")
 # GB 11643 allows the centuries 18, 19 and 20 (the standard example 440524188001010014).
 _EARLIEST_BIRTH_YEAR = 1800
 _ID_DOCUMENT_TYPES = {member.value: member for member in IdDocumentType}
+#: A person's or unit's name: at most this many characters.
+MAX_NAME_CHARS = 64
 
 
 def birth_date_of(id_number: str) -> date | None:
@@ -72,7 +75,7 @@ def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # pragma: no mutate (cache size)
 def _id_facts(text: str) -> _IdFacts:
     """The facts of ``text``, which must match ``_RESIDENT_ID`` (17 digits and a digit or X).
 
@@ -83,7 +86,7 @@ def _id_facts(text: str) -> _IdFacts:
     number = int(text[6:14])  # YYYYMMDD
     month_day = number % 10000
     real = (
-        number >= _EARLIEST_BIRTH_YEAR * 10000
+        number // 10000 >= _EARLIEST_BIRTH_YEAR
         and month_day in _MONTH_DAYS
         and (month_day != 229 or _is_leap(number // 10000))
     )
@@ -100,7 +103,14 @@ def _as_yyyymmdd(day: date) -> int:
 
 # Births up to this YYYYMMDD are in the past whenever this code runs, so the clock is
 # read only for a later one.
-_ALWAYS_PAST = 20241231
+_ALWAYS_PAST = 20241231  # pragma: no mutate (a clock shortcut: any past day works)
+
+
+def _born_after_today(birth: int) -> bool:
+    """Whether the YYYYMMDD ``birth`` is after today in Shanghai."""
+    if birth <= _ALWAYS_PAST:  # pragma: no mutate (the clock shortcut)
+        return False
+    return birth > _as_yyyymmdd(today_shanghai())
 
 
 def _clean_resident_id(value: object, field: str) -> str | Violation:
@@ -109,11 +119,13 @@ def _clean_resident_id(value: object, field: str) -> str | Violation:
     return code_text(value, code="id_number", field=field, thing="ID number", thing_zh="身份证号码")
 
 
-def age_on(id_number: object, on: date) -> int | None:
+def age_on(id_number: object, on: object) -> int | None:
     """Completed years of age on ``on`` from a resident ID number; ``None`` if it has no valid date.
 
-    Someone born on 29 February is a year older on 1 March of a common year.
+    Someone born on 29 February is a year older on 1 March of a common year. ``on``
+    is a business date: a ``date``, or a ``datetime`` (aware: its Asia/Shanghai date).
     """
+    day = business_date(on)
     text = _clean_resident_id(id_number, "id_number")
     if isinstance(text, Violation) or not _RESIDENT_ID.fullmatch(text):
         return None
@@ -121,10 +133,10 @@ def age_on(id_number: object, on: date) -> int | None:
     if birth is None:
         return None
     # YYYYMMDD arithmetic counts completed years exactly, 29 February included.
-    return (_as_yyyymmdd(on) - birth) // 10000
+    return (_as_yyyymmdd(day) - birth) // 10000
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # pragma: no mutate (cache size)
 def _region_known(address_code: str) -> bool:
     """Whether the 6-digit address code was ever a GB/T 2260 county code (stdnum's table).
 
@@ -138,7 +150,7 @@ def _region_known(address_code: str) -> bool:
 
 
 def validate_resident_id(
-    value: object, on: date | None = None, *, field: str = "id_number"
+    value: object, on: object = None, *, field: str = "id_number"
 ) -> list[Violation]:
     """公民身份号码: 18 characters, a real birth date not after ``on``, and the check character.
 
@@ -146,12 +158,27 @@ def validate_resident_id(
     digits. ``on`` defaults to today in Shanghai. Codes: ``id_number.format``,
     ``id_number.birth_date``, ``id_number.checksum`` and the warning
     ``id_number.region`` (address code unknown to GB/T 2260; a warning
-    because the table may lag behind new districts).
+    because the table may lag behind new districts). A number starting with 0
+    is ``id_number.format``: no region code starts with 0. ``on`` may be a
+    ``datetime`` (aware: its Asia/Shanghai date).
     """
+    if on is not None and type(on) is not date:
+        on = business_date(on)
     text = _clean_resident_id(value, field)
     if isinstance(text, Violation):
         return [text]
     if not _RESIDENT_ID.fullmatch(text):
+        if _RESIDENT_ID_FROM_ZERO.fullmatch(text):
+            return [
+                violation(
+                    "id_number.format",
+                    field,
+                    "A resident ID number never starts with 0: its first digit is the region.",
+                    "身份证号码首位不能为0：首位为地区代码。",
+                    value=privacy.mask_id_number(text),
+                    allowed="first digit 1-9",
+                )
+            ]
         return [
             violation(
                 "id_number.format",
@@ -166,8 +193,8 @@ def validate_resident_id(
     found: list[Violation] = []
     if (
         birth is None
-        or (on is not None and birth > _as_yyyymmdd(on))
-        or (on is None and birth > _ALWAYS_PAST and birth > _as_yyyymmdd(today_shanghai()))
+        or (isinstance(on, date) and birth > _as_yyyymmdd(on))
+        or (on is None and _born_after_today(birth))
     ):
         found.append(
             violation(
@@ -200,41 +227,6 @@ def validate_resident_id(
             )
         )
     return found
-
-
-def validate_uscc(value: object, *, field: str = "id_number") -> list[Violation]:
-    """统一社会信用代码: 18 characters of ``0-9 A-H J-N P-R T U W-Y`` with a MOD 31 check."""
-    text = code_text(
-        value, code="uscc", field=field, thing="credit code", thing_zh="统一社会信用代码"
-    )
-    if isinstance(text, Violation):
-        return [text]
-    if not _USCC.fullmatch(text):
-        return [
-            violation(
-                "uscc.format",
-                field,
-                "A unified social credit code is 18 characters: 8 digits, then 10 digits or "
-                "capital letters other than I, O, S, V and Z.",
-                "统一社会信用代码应为18位：前8位为数字，后10位为数字或大写字母（不含I、O、S、V、Z）。",
-                value=text[:24],
-                allowed="18 characters",
-            )
-        ]
-    expected = uscc.calc_check_digit(text)
-    if text[17] != expected:
-        return [
-            violation(
-                "uscc.checksum",
-                field,
-                "The credit code's last character does not match; a character was probably "
-                "mistyped.",
-                "统一社会信用代码校验位不符，可能有字符录入错误。",
-                value=text,
-                allowed=expected,
-            )
-        ]
-    return []
 
 
 def validate_mobile(value: object, *, field: str = "mobile") -> list[Violation]:
@@ -282,9 +274,7 @@ def _id_document_type(id_type: object) -> IdDocumentType | Violation:
     )
 
 
-def validate_id_document(
-    id_type: object, id_number: object, on: date | None = None
-) -> list[Violation]:
+def validate_id_document(id_type: object, id_number: object, on: object = None) -> list[Violation]:
     """An owner's 身份证明: the GA 24 type code and the number it implies.
 
     ``A`` (resident ID) is checked as a resident ID number; ``N`` (credit
@@ -326,9 +316,9 @@ def validate_name(value: object, *, field: str = "name") -> list[Violation]:
 
     Codes: ``name.required`` (missing or blank), ``name.type`` and ``name.format`` (too long).
     """
-    if has_text(value, max_chars=64):
+    if has_text(value, max_chars=MAX_NAME_CHARS):
         return []
-    if isinstance(value, str) and len(value) > 64:
+    if isinstance(value, str) and len(value) > MAX_NAME_CHARS:
         return [
             violation(
                 "name.format",

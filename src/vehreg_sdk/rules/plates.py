@@ -16,10 +16,12 @@ import re
 from ._input import code_text, enum_text, violation
 from ._violation import Violation
 from .code_tables import PlateKind
+from .config import DEFAULT_CONFIG, RuleConfig
 
 __all__ = [
     "DEFAULT_EBIKE_PLATE_PATTERN",
     "PROVINCES",
+    "UNKNOWN_KIND_PLATE_LENGTH",
     "plate_pattern",
     "validate_ebike_plate",
     "validate_plate",
@@ -54,6 +56,26 @@ def plate_pattern(kind: PlateKind, *, strict_new_energy: bool = False) -> str | 
 
 
 _COMPILED: dict[tuple[PlateKind, bool], re.Pattern[str]] = {}
+#: Plates are printed with a separator dot after the authority letter (苏G·A1234); clerks
+#: copy it, or type a full stop, a bullet or a hyphen in its place.
+_SEPARATORS = re.compile(r"[·•・‧∙.\-]")
+#: Kinds whose format is not known (embassy, military …): a plate has this many characters.
+UNKNOWN_KIND_PLATE_LENGTH = (6, 8)
+
+
+def _plate_text(value: object, field: str) -> str | Violation:
+    """A plate number as typed, normalised, without the printed separator dot."""
+    text = code_text(
+        value, code="plate_number", field=field, thing="plate number", thing_zh="号牌号码"
+    )
+    if isinstance(text, Violation):
+        return text
+    plain = _SEPARATORS.sub("", text)
+    if not plain:
+        return code_text(
+            "", code="plate_number", field=field, thing="plate number", thing_zh="号牌号码"
+        )
+    return plain
 
 
 def _compiled(kind: PlateKind, strict: bool) -> re.Pattern[str] | None:
@@ -77,8 +99,9 @@ def validate_plate(
     """A motor-vehicle plate number for its 号牌种类 ``kind`` (``PlateKind`` or its code).
 
     ``authority`` (``"苏G"``) additionally requires that prefix. Kinds with no
-    known format (embassy, military …) only need 6–8 characters. Codes:
-    ``plate_kind.unknown``, ``plate_number.format``, ``plate_number.authority``.
+    known format (embassy, military …) only need 6–8 characters. The printed
+    separator dot (``苏G·A1234``) is dropped. Codes: ``plate_kind.unknown``,
+    ``plate_number.format``, ``plate_number.authority``.
     """
     try:
         plate_kind = PlateKind(enum_text(kind) or "")
@@ -92,13 +115,12 @@ def validate_plate(
                 value=str(kind)[:8],
             )
         ]
-    text = code_text(
-        value, code="plate_number", field=field, thing="plate number", thing_zh="号牌号码"
-    )
+    text = _plate_text(value, field)
     if isinstance(text, Violation):
         return [text]
     compiled = _compiled(plate_kind, strict_new_energy)
-    matches = compiled.fullmatch(text) if compiled else 6 <= len(text) <= 8
+    shortest, longest = UNKNOWN_KIND_PLATE_LENGTH
+    matches = compiled.fullmatch(text) if compiled else shortest <= len(text) <= longest
     found: list[Violation] = []
     if not matches:
         found.append(
@@ -129,19 +151,23 @@ _EBIKE_COMPILED: dict[str, re.Pattern[str]] = {}
 
 
 def validate_ebike_plate(
-    value: object, pattern: str | None = None, *, field: str = "plate_number"
+    value: object,
+    pattern: str | None = None,
+    *,
+    field: str = "plate_number",
+    config: RuleConfig = DEFAULT_CONFIG,
 ) -> list[Violation]:
-    """An e-bike plate number against the issuing authority's ``pattern`` (a full-match regex).
+    """An e-bike plate number against the issuing authority's pattern (a full-match regex).
 
-    The default, ``苏G`` + 6 letters or digits, is what the sandbox issues;
-    pass your city's pattern (the Xinjiang app used ``新[A-Z][A-Z0-9]{6}``).
+    The pattern is ``pattern`` if given, else ``config.ebike_plate_pattern``, else
+    the default, ``苏G`` + 6 letters or digits, what the sandbox issues (the
+    Xinjiang app used ``新[A-Z][A-Z0-9]{6}``). The printed separator dot
+    (``苏G·12345``) is dropped before matching.
     """
-    text = code_text(
-        value, code="plate_number", field=field, thing="plate number", thing_zh="号牌号码"
-    )
+    text = _plate_text(value, field)
     if isinstance(text, Violation):
         return [text]
-    regex = pattern or DEFAULT_EBIKE_PLATE_PATTERN
+    regex = pattern or config.ebike_plate_pattern or DEFAULT_EBIKE_PLATE_PATTERN
     compiled = _EBIKE_COMPILED.get(regex)
     if compiled is None:
         compiled = _EBIKE_COMPILED.setdefault(regex, re.compile(regex))

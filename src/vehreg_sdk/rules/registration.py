@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from ._input import as_date, direct_kinds, fields_of, has_text, violation
+from ._dates import Unreadable, business_date, read_date
+from ._input import direct_kinds, fields_of, has_text, violation
 from ._violation import Violation
 from .codes import _CLEAN_VEHICLE_CODE, _MOTOR_CODE, validate_motor_code, validate_vehicle_code
 from .config import DEFAULT_CONFIG, RuleConfig
 from .owners import GUARDIAN_FIELDS, OWNER_FIELDS, owner_age_violations, person_field_violations
-from .people import _MOBILE, _RESIDENT_ID, _id_facts
+from .people import _MOBILE, _RESIDENT_ID, MAX_NAME_CHARS, _id_facts
 from .sale import VEHICLE_FIELDS, sale_violations
 
 __all__ = ["check_ebike_registration"]
 
 _SALE_FIELDS = ("invoice_number", "invoice_date")
+#: Field lengths, shared by the full checks and the fast path (which may only be stricter).
+MAX_PRODUCT_MODEL_CHARS = 64
+MAX_ADDRESS_CHARS = 200
+MAX_INVOICE_NUMBER_CHARS = 32
 _VEHICLE_KINDS = direct_kinds(VEHICLE_FIELDS)
 _OWNER_KINDS = direct_kinds(OWNER_FIELDS)
 _SALE_KINDS = direct_kinds(_SALE_FIELDS)
@@ -40,10 +45,15 @@ def check_ebike_registration(
     sale: object,
     certificate: object = None,
     *,
-    on: date,
+    on: date | datetime | str,
     config: RuleConfig = DEFAULT_CONFIG,
 ) -> list[Violation]:
     """All violations of a registration on the business date ``on`` (errors and warnings).
+
+    ``on`` may be an aware ``datetime`` (its Asia/Shanghai date counts), a naive one
+    (its own date) or a date string. ``sale.invoice_date`` may be written as people
+    write dates (``2025/09/15``, ``2025年09月15日``, an ISO date-time); one that cannot
+    be read is ``invoice_date.format``.
 
     Field checks (vehicle code, motor code, product model, owner and guardian
     identity, mobile, address, invoice number), the owner's age rules
@@ -58,16 +68,20 @@ def check_ebike_registration(
     )
     person = owner.__dict__ if type(owner) in _OWNER_KINDS else fields_of(owner, OWNER_FIELDS)
     sold = sale.__dict__ if type(sale) in _SALE_KINDS else fields_of(sale, _SALE_FIELDS)
+    if type(on) is not date:
+        on = business_date(on)
     invoice_date = sold.get("invoice_date")
     if type(invoice_date) is not date:
-        invoice_date = as_date(invoice_date)
-    if _nothing_to_report(bike, person, sold, invoice_date, on, config):
+        invoice_date = read_date(invoice_date)
+    if not isinstance(invoice_date, Unreadable) and _nothing_to_report(
+        bike, person, sold, invoice_date, on, config
+    ):
         # The common case, decided in one pass: the field checks below would all be empty.
         found = sale_violations(bike, certificate, invoice_date, config)
-        return found if len(found) < 2 else _without_duplicates(found)
+        return found if len(found) < 2 else _without_duplicates(found)  # pragma: no mutate
     found = _under("vehicle", _vehicle_fields(bike, on))
     found += _under("owner", person_field_violations(person, on))
-    if not has_text(person.get("address"), max_chars=200):
+    if not has_text(person.get("address"), max_chars=MAX_ADDRESS_CHARS):
         found.append(
             violation(
                 "address.required",
@@ -83,7 +97,8 @@ def check_ebike_registration(
     found += _under("owner", owner_age_violations(person, on, config.minor_policy))
     found += _sale_fields(sold, invoice_date, on, config)
     found += sale_violations(bike, certificate, invoice_date, config)
-    return found if len(found) < 2 else _without_duplicates(found)
+    # (No mutation: de-duplicating fewer than two violations changes nothing.)
+    return found if len(found) < 2 else _without_duplicates(found)  # pragma: no mutate
 
 
 def _nothing_to_report(
@@ -127,10 +142,11 @@ def _nothing_to_report(
         and type(name) is str
         and type(address) is str
         and type(invoice_number) is str
-        and 0 < len(product_model) <= 64
-        and 0 < len(name) <= 64
-        and 0 < len(address) <= 200
-        and 0 < len(invoice_number) <= 32
+        # (Not mutated: a stricter fast path only hands the row to the full checks.)
+        and 0 < len(product_model) <= MAX_PRODUCT_MODEL_CHARS  # pragma: no mutate
+        and 0 < len(name) <= MAX_NAME_CHARS  # pragma: no mutate
+        and 0 < len(address) <= MAX_ADDRESS_CHARS  # pragma: no mutate
+        and 0 < len(invoice_number) <= MAX_INVOICE_NUMBER_CHARS  # pragma: no mutate
         and f"{product_model}{name}{address}{invoice_number}".isprintable()
         and not product_model.isspace()
         and not name.isspace()
@@ -143,14 +159,19 @@ def _nothing_to_report(
         return False  # validate_resident_id would report it
     today = on.year * 10000 + on.month * 100 + on.day
     policy = config.minor_policy
-    if birth > today or (today - birth) // 10000 < max(policy.guardian_age, policy.riding_age):
-        return False  # a birth after ``on``, or the age rules (owner_age_violations) apply
+    # A birth after ``on``, or the age rules (owner_age_violations) apply. (Here and below,
+    # not mutated: a stricter fast path only hands the row to the full checks.)
+    adult = max(policy.guardian_age, policy.riding_age)
+    if birth > today or (today - birth) // 10000 < adult:  # pragma: no mutate
+        return False
     if invoice_date is not None:  # as _sale_fields
-        if invoice_date > on:
+        if invoice_date > on:  # pragma: no mutate
             return False
         deadline = config.registration_deadline_days
-        if deadline is not None and on - invoice_date > timedelta(days=deadline):
-            return False
+        if deadline is not None:
+            late_before = on - timedelta(days=deadline)  # sold before this day: overdue
+            if invoice_date < late_before:  # pragma: no mutate
+                return False
     return True
 
 
@@ -162,7 +183,7 @@ def _under(prefix: str, violations: list[Violation]) -> list[Violation]:
 def _vehicle_fields(bike: Mapping[str, object], on: date) -> list[Violation]:
     found = validate_vehicle_code(bike.get("vehicle_code"), on=on)
     found += validate_motor_code(bike.get("motor_code"))
-    if not has_text(bike.get("product_model"), max_chars=64):
+    if not has_text(bike.get("product_model"), max_chars=MAX_PRODUCT_MODEL_CHARS):
         found.append(
             violation(
                 "product_model.required",
@@ -175,10 +196,13 @@ def _vehicle_fields(bike: Mapping[str, object], on: date) -> list[Violation]:
 
 
 def _sale_fields(
-    sold: Mapping[str, object], invoice_date: date | None, on: date, config: RuleConfig
+    sold: Mapping[str, object],
+    invoice_date: date | Unreadable | None,
+    on: date,
+    config: RuleConfig,
 ) -> list[Violation]:
     found: list[Violation] = []
-    if not has_text(sold.get("invoice_number"), max_chars=32):
+    if not has_text(sold.get("invoice_number"), max_chars=MAX_INVOICE_NUMBER_CHARS):
         found.append(
             violation(
                 "invoice_number.required",
@@ -187,8 +211,8 @@ def _sale_fields(
                 "请填写发票号码。",
             )
         )
-    if invoice_date is None:
-        return found  # sale_violations reports the missing date once
+    if not isinstance(invoice_date, date):
+        return found  # sale_violations reports a missing or unreadable date once
     if invoice_date > on:
         found.append(
             violation(

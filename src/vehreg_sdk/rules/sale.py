@@ -14,22 +14,15 @@ from datetime import date
 from operator import itemgetter
 from typing import NamedTuple
 
-from ._input import (
-    _EMPTY,
-    as_date,
-    as_number,
-    direct_kinds,
-    enum_text,
-    field_of,
-    fields_of,
-    violation,
-)
-from ._text import normalize_code
+from ._dates import UNREADABLE, Unreadable, read_date
+from ._input import _EMPTY, direct_kinds, enum_text, field_of, fields_of, violation
 from ._violation import Violation
+from .bike_vs_certificate import battery_mismatches, code_mismatches
 from .ccc import check_ccc
 from .config import DEFAULT_CONFIG, RuleConfig
 from .ebike_standards import EbikeRuleSet
 from .limits import MEASURED_ATTRIBUTES, limit_violations, measured_mismatches
+from .spellings import UNRECOGNISED_CHEMISTRY, battery_chemistry, standard_key
 
 __all__ = ["VEHICLE_FIELDS", "check_ebike_sale", "sale_violations", "select_standard"]
 
@@ -69,8 +62,27 @@ def select_standard(
     (2018 standard, built from 2025-09-01) gives ``ebike.standard_superseded``.
     """
     declared = enum_text(field_of(field_of(certificate, "model"), "standard"))
-    made = as_date(field_of(certificate, "manufacture_date"))
-    return _select(declared, made, sale_date, certificate is not None, config)
+    made = read_date(field_of(certificate, "manufacture_date"))
+    day = read_date(sale_date)
+    return _select(
+        declared,
+        made if isinstance(made, date) else None,
+        day if isinstance(day, date) else None,
+        certificate is not None,
+        config,
+    )
+
+
+def _ruleset_named(declared: str, config: RuleConfig) -> EbikeRuleSet | None:
+    """The rule set of a standard however spelled (``GB 17761-2024``, ``gb17761-2024``)."""
+    ruleset = config.standards.get(declared)
+    if ruleset is not None or len(declared) > 64:  # pragma: no mutate (size guard)
+        return ruleset
+    wanted = standard_key(declared)
+    for name, candidate in config.standards.items():
+        if standard_key(name) == wanted:
+            return candidate
+    return None
 
 
 def _select(
@@ -80,7 +92,7 @@ def _select(
     certified: bool,
     config: RuleConfig,
 ) -> tuple[EbikeRuleSet, list[Violation]]:
-    ruleset = config.standards.get(declared) if declared else None
+    ruleset = _ruleset_named(declared, config) if declared else None
     if ruleset is None:
         assumed = _in_force_on(made or sale_date, config)
         if not certified:
@@ -134,14 +146,20 @@ def check_ebike_sale(
     are then judged by the standard in force on the sale date.
     """
     return sale_violations(
-        fields_of(vehicle, VEHICLE_FIELDS), certificate, as_date(sale_date), config
+        fields_of(vehicle, VEHICLE_FIELDS), certificate, read_date(sale_date), config
     )
 
 
 def sale_violations(
-    bike: Mapping[str, object], certificate: object, day: date | None, config: RuleConfig
+    bike: Mapping[str, object],
+    certificate: object,
+    day: date | Unreadable | None,
+    config: RuleConfig,
 ) -> list[Violation]:
-    """:func:`check_ebike_sale` on vehicle fields already read (see :data:`VEHICLE_FIELDS`)."""
+    """:func:`check_ebike_sale` on vehicle fields already read (see :data:`VEHICLE_FIELDS`).
+
+    ``day`` is the sale date as :func:`~._dates.read_date` read it.
+    """
     # fields_of, without its call for the models it reads as their instance dict
     cert = (
         certificate.__dict__
@@ -157,7 +175,7 @@ def sale_violations(
     judged = _judged(bike, cert, model, model_source is not None, certificate is None, day, config)
     found = list(judged.head)
     if certificate is not None:
-        found += _code_mismatches(bike, cert)
+        found += code_mismatches(bike, cert)
     found += judged.tail
     measured_source = bike.get("measured")
     if measured_source is not None:
@@ -191,7 +209,7 @@ class _Judged(NamedTuple):
 # *values* read (never on the objects, which may change) together with the dates and
 # the configuration. Bounded: cleared when full.
 _JUDGED: dict[tuple[object, ...], _Judged] = {}
-_JUDGED_LIMIT = 4096
+_JUDGED_LIMIT = 4096  # pragma: no mutate (cache size)
 _CCC_FIELDS = ("number", "state", "expiry")
 _MODEL_KEY_FIELDS = _MODEL_FIELDS[1:]
 # One C call reads several values of a dict that has them all (a model's __dict__).
@@ -222,10 +240,11 @@ def _judged(
     model: Mapping[str, object],
     has_model: bool,
     no_certificate: bool,
-    day: date | None,
+    sale_day: date | Unreadable | None,
     config: RuleConfig,
 ) -> _Judged:
     """The memoised judgement of the model, the dates and the bike's battery."""
+    day = sale_day if isinstance(sale_day, date) else None
     ccc = model.get("ccc")
     ccc_fields = ccc.__dict__ if type(ccc) in _CCC_KINDS else fields_of(ccc, _CCC_FIELDS)
     voltage = bike.get("battery_voltage_v")
@@ -240,7 +259,7 @@ def _judged(
         has_model,
         no_certificate,
         cert.get("manufacture_date"),
-        day,
+        sale_day,
         bike.get("battery_chemistry"),
         voltage,
         type(voltage),
@@ -252,31 +271,82 @@ def _judged(
         judged, key = None, None
     if judged is not None and judged.config is config:
         return judged
-    made = as_date(cert.get("manufacture_date"))
-    chemistry = enum_text(model.get("battery_chemistry")) or enum_text(
-        bike.get("battery_chemistry")
-    )
+    made_read = read_date(cert.get("manufacture_date"))
+    made = made_read if isinstance(made_read, date) else None
+    certified_chemistry = battery_chemistry(model.get("battery_chemistry"))
+    bike_chemistry = battery_chemistry(bike.get("battery_chemistry"))
+    chemistry = certified_chemistry or bike_chemistry
     ruleset, head = _certified_violations(
         model, has_model, not no_certificate, made, day, chemistry, config
     )
-    if day is None:
-        head.insert(
-            0,
+    head[:0] = _unreadable_inputs(sale_day, made_read, certified_chemistry, bike_chemistry)
+    tail = [] if no_certificate else battery_mismatches(bike, model)
+    tail += limit_violations(ruleset, bike, "vehicle", chemistry, _VEHICLE_LIMITED)
+    judged = _Judged(config, ruleset, chemistry, tuple(head), tuple(tail))
+    if key is not None:
+        if len(_JUDGED) >= _JUDGED_LIMIT:  # pragma: no mutate (cache size)
+            _JUDGED.clear()
+        _JUDGED[key] = judged
+    return judged
+
+
+def _unreadable_inputs(
+    sale_day: date | Unreadable | None,
+    made: date | Unreadable | None,
+    certified_chemistry: str | None,
+    bike_chemistry: str | None,
+) -> list[Violation]:
+    """A missing or unreadable sale date, an unreadable manufacture date or battery chemistry.
+
+    Each is refused naming its field: a date written some unknown way is never "no
+    date", a chemistry written some unknown way is never judged as another one.
+    """
+    found: list[Violation] = []
+    if sale_day is None:
+        found.append(
             violation(
                 "invoice_date.required",
                 "sale.invoice_date",
                 "The sale (invoice) date is required.",
                 "请填写销售（发票）日期。",
-            ),
+            )
         )
-    tail = [] if no_certificate else _battery_mismatches(bike, model)
-    tail += limit_violations(ruleset, bike, "vehicle", chemistry, _VEHICLE_LIMITED)
-    judged = _Judged(config, ruleset, chemistry, tuple(head), tuple(tail))
-    if key is not None:
-        if len(_JUDGED) >= _JUDGED_LIMIT:
-            _JUDGED.clear()
-        _JUDGED[key] = judged
-    return judged
+    elif sale_day is UNREADABLE:
+        found.append(
+            _unreadable_date("invoice_date", "sale.invoice_date", "sale (invoice)", "销售（发票）")
+        )
+    if made is UNREADABLE:
+        found.append(
+            _unreadable_date(
+                "manufacture_date", "certificate.manufacture_date", "manufacture", "制造"
+            )
+        )
+    for chemistry, path in (
+        (certified_chemistry, "certificate.model.battery_chemistry"),
+        (bike_chemistry, "vehicle.battery_chemistry"),
+    ):
+        if chemistry == UNRECOGNISED_CHEMISTRY:
+            found.append(
+                violation(
+                    "battery_chemistry.unknown",
+                    path,
+                    "The battery type is not one the rules know: use lithium (锂离子), "
+                    "lead_acid (铅酸) or other.",
+                    "蓄电池类型无法识别，请填写锂离子（lithium）、铅酸（lead_acid）或其他（other）。",
+                    allowed=("lithium", "lead_acid", "other"),
+                )
+            )
+    return found
+
+
+def _unreadable_date(code: str, path: str, thing: str, thing_zh: str) -> Violation:
+    return violation(
+        f"{code}.format",
+        path,
+        f"The {thing} date cannot be read; write it as YYYY-MM-DD (2025-09-15).",
+        f"{thing_zh}日期无法识别，请按 YYYY-MM-DD 填写（如 2025-09-15）。",
+        allowed="YYYY-MM-DD",
+    )
 
 
 def _certified_violations(
@@ -322,82 +392,6 @@ def _check_dates(ruleset: EbikeRuleSet, made: date | None, day: date | None) -> 
                 "发票日期早于车辆制造日期。",
                 value=day.isoformat(),
                 allowed=f">= {made.isoformat()}",
-            )
-        )
-    return found
-
-
-def _same_code(left: object, right: object) -> bool | None:
-    """Whether two codes match after normalisation; ``None`` if either is missing."""
-    if not isinstance(left, str) or not isinstance(right, str) or not left or not right:
-        return None
-    if left == right:
-        return True
-    if len(left) > 256 or len(right) > 256:
-        return False
-    return normalize_code(left) == normalize_code(right)
-
-
-_IDENTITY = (
-    ("vehicle_code", "vehicle.vehicle_code_mismatch", "vehicle code", "整车编码"),
-    ("motor_code", "vehicle.motor_code_mismatch", "motor code", "电机编码"),
-    ("product_model", "vehicle.product_model_mismatch", "product model", "产品型号"),
-)
-
-
-def _code_mismatches(bike: Mapping[str, object], cert: Mapping[str, object]) -> list[Violation]:
-    """The bike's vehicle code, motor code and product model against the certificate."""
-    found: list[Violation] = []
-    for name, code, en, zh in _IDENTITY:
-        left = bike.get(name)
-        right = cert.get(name)
-        if type(left) is str and type(right) is str and left == right:
-            continue  # the common case: the same text (what _same_code says first)
-        if _same_code(left, right) is False:
-            found.append(
-                violation(
-                    code,
-                    f"vehicle.{name}",
-                    f"The {en} does not match the certificate of conformity.",
-                    f"{zh}与合格证不一致。",
-                    value=str(left)[:64],
-                    allowed=str(right)[:64],
-                )
-            )
-    return found
-
-
-def _battery_mismatches(bike: Mapping[str, object], model: Mapping[str, object]) -> list[Violation]:
-    """The bike's battery chemistry and voltage against the certified ones."""
-    found: list[Violation] = []
-    bike_chemistry = enum_text(bike.get("battery_chemistry"))
-    certified_chemistry = enum_text(model.get("battery_chemistry"))
-    if bike_chemistry and certified_chemistry and bike_chemistry != certified_chemistry:
-        found.append(
-            violation(
-                "vehicle.battery_chemistry_mismatch",
-                "vehicle.battery_chemistry",
-                "The battery type differs from the certified one.",
-                "蓄电池类型与合格证不一致。",
-                value=bike_chemistry,
-                allowed=certified_chemistry,
-            )
-        )
-    bike_voltage = as_number(bike.get("battery_voltage_v"))
-    certified_voltage = as_number(model.get("battery_voltage_v"))
-    if (
-        bike_voltage is not None
-        and certified_voltage is not None
-        and abs(bike_voltage - certified_voltage) > 0.05
-    ):
-        found.append(
-            violation(
-                "vehicle.battery_voltage_mismatch",
-                "vehicle.battery_voltage_v",
-                "The battery voltage differs from the certified one.",
-                "蓄电池标称电压与合格证不一致。",
-                value=bike_voltage,
-                allowed=certified_voltage,
             )
         )
     return found

@@ -3,13 +3,14 @@
 Facts from docs/domain.md §3.3 [S] (《机动车登记规定》, 公安部令第164号, in
 force 2022-05-01, art. 46–50): for an unsold or bought-but-unregistered
 vehicle a temporary plate is valid at most 30 days and issued at most 3
-times; for an export sale once; research tests 6 months; oversize special
+times; for an export sale once; research tests 6 calendar months; oversize special
 vehicles 90 days; a plate delayed by production 15 days. Never past the end
 of the 交强险. The 2008 rule's 15/30-day figures are outdated and not used.
 """
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -23,6 +24,7 @@ __all__ = [
     "TEMPORARY_PLATE_LIMITS",
     "TemporaryPlateLimit",
     "TemporaryPlateSituation",
+    "add_months",
     "latest_valid_to",
     "validate_temporary_plate",
 ]
@@ -56,10 +58,43 @@ _SITUATION_ZH = {
 
 @dataclass(frozen=True, slots=True)
 class TemporaryPlateLimit:
-    """How long one temporary plate may run and how many a vehicle may get (``None``: no limit)."""
+    """How long one temporary plate may run and how many a vehicle may get (``None``: no limit).
 
-    max_days: int
+    The validity is ``max_days`` days, or, when ``max_months`` is set, that many
+    *calendar* months: ``valid_to`` may be the same day of the month ``max_months``
+    later (2026-03-01 + 6 months = 2026-09-01, inclusive); from a day the target
+    month lacks, its last day (2026-08-31 + 6 months = 2027-02-28).
+    """
+
+    max_days: int | None
     max_issues: int | None
+    max_months: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.max_days is None) == (self.max_months is None):
+            raise ValueError("a temporary-plate limit is in days or in months, exactly one")
+
+    def latest_end(self, start: date) -> date:
+        """The last ``valid_to`` this limit allows for a plate starting ``start``."""
+        if self.max_months is not None:
+            return add_months(start, self.max_months)
+        return start + timedelta(days=self.max_days or 0)  # pragma: no mutate (never None here)
+
+    @property
+    def label_en(self) -> str:
+        return f"{self.max_months} months" if self.max_months else f"{self.max_days} days"
+
+    @property
+    def label_zh(self) -> str:
+        return f"{self.max_months}个月" if self.max_months else f"{self.max_days}天"
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day ``months`` calendar months later; the month's last day if it has none."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 #: Per situation; replace entries to follow a different reading of art. 49.
@@ -67,7 +102,7 @@ TEMPORARY_PLATE_LIMITS: dict[TemporaryPlateSituation, TemporaryPlateLimit] = {
     TemporaryPlateSituation.UNSOLD: TemporaryPlateLimit(30, 3),
     TemporaryPlateSituation.PURCHASED: TemporaryPlateLimit(30, 3),
     TemporaryPlateSituation.EXPORT: TemporaryPlateLimit(30, 1),
-    TemporaryPlateSituation.RESEARCH_TEST: TemporaryPlateLimit(183, None),
+    TemporaryPlateSituation.RESEARCH_TEST: TemporaryPlateLimit(None, None, max_months=6),
     TemporaryPlateSituation.OVERSIZE: TemporaryPlateLimit(90, None),
     TemporaryPlateSituation.PLATE_PRODUCTION: TemporaryPlateLimit(15, None),
 }
@@ -119,15 +154,15 @@ def validate_temporary_plate(
                 "临时号牌有效期应有起止日期，且截止日期不早于起始日期。",
             )
         )
-    elif end - start > timedelta(days=limit.max_days):
+    elif end > limit.latest_end(start):
         found.append(
             violation(
                 "temporary_plate.validity_too_long",
                 "valid_to",
-                f"A temporary plate for this purpose is valid at most {limit.max_days} days.",
-                f"该事由的临时号牌有效期最长{limit.max_days}天。",
+                f"A temporary plate for this purpose is valid at most {limit.label_en}.",
+                f"该事由的临时号牌有效期最长{limit.label_zh}。",
                 value=(end - start).days,
-                allowed=limit.max_days,
+                allowed=f"<= {limit.latest_end(start).isoformat()}",
             )
         )
     if insured_until is None:
@@ -172,5 +207,4 @@ def latest_valid_to(
     situation: TemporaryPlateSituation = TemporaryPlateSituation.PURCHASED,
 ) -> date:
     """The last allowed ``valid_to`` for a plate starting ``valid_from``: the earlier bound wins."""
-    limit = TEMPORARY_PLATE_LIMITS[situation]
-    return min(valid_from + timedelta(days=limit.max_days), insurance_end)
+    return min(TEMPORARY_PLATE_LIMITS[situation].latest_end(valid_from), insurance_end)

@@ -17,7 +17,7 @@ from ._violation import Violation
 __all__ = ["VIN_TRANSLITERATION", "VIN_WEIGHTS", "validate_vin", "vin_check_digit"]
 
 VIN_TRANSLITERATION: dict[str, int] = {
-    **{str(d): d for d in range(10)},
+    **{str(d): d for d in range(10)},  # pragma: no mutate (a key "10" is never looked up)
     **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
     **dict(zip("JKLMN", range(1, 6), strict=True)),
     "P": 7,
