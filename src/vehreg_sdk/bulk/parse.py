@@ -316,8 +316,10 @@ _EMPTY_ROW: Final[dict[str, str]] = dict.fromkeys(COLUMNS_BY_KEY, "")
 _CODE_COLUMNS: Final = tuple(
     key
     for key in COLUMNS_BY_KEY
-    if key not in ("owner_name", "owner_address", "color", "guardian_name", "guardian_relationship")
-)
+    # The 参考号 is judged as typed (rules.references), so it is not folded here.
+    if key not in ("owner_name", "owner_address", "color", "guardian_name",
+                   "guardian_relationship", "client_reference")
+)  # fmt: skip
 _UPLOAD_SPLIT = re.compile(r"[;；,，\s]+")
 _REQUIRED_TEXT: Final = (
     ("owner_name", "owner's name", "车主姓名"),

@@ -238,10 +238,14 @@ def split_refused(
     refusal that names no item rejects the chunk's rows with the bureau's
     problem, so the run still goes on. ``None``: not a refusal of this kind.
     """
-    if not isinstance(exc, APIStatusError) or exc.status_code not in (400, 413, 422):
+    if isinstance(exc, LocalValidationError):  # the client's own check of the batch, same rule
+        found = exc.violations
+    elif isinstance(exc, APIStatusError) and exc.status_code in (400, 413, 422):
+        found = exc.errors
+    else:
         return None
     by_index: dict[int, list[dict[str, Any]]] = {}
-    for error in exc.errors:
+    for error in found:
         match = _ITEM_FIELD.fullmatch(error.field)
         if match is None or int(match[1]) >= len(chunk):
             continue
@@ -252,6 +256,8 @@ def split_refused(
              "severity": "error"}
         )  # fmt: skip
     if not by_index:
+        if not isinstance(exc, APIStatusError):
+            return None
         errors = problem_errors(exc.code, exc.detail, exc.detail_zh, [])
         rejected = [JournalRow(p.row_number, p.reference, "rejected", batch_id=batch_id,
                                errors=errors) for p in chunk]  # fmt: skip
