@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .. import _jws
 from ..privacy import masked_logger
+from ..rules.cars import DEFAULT_CAR_CONFIG, CarRuleConfig
+from ..rules.config import DEFAULT_CONFIG, RuleConfig
 from .clock import Clock, system_clock
 from .ratelimit import RateLimiter
 from .seed import DEMO_DEALERS
@@ -42,6 +45,14 @@ class Settings:
     webhook_backoff: float = 1.0
     webhook_max_attempts: int = 6
     webhook_timeout: float = 5.0
+    #: The bureau's own rule settings (the minimum owner age is a policy: see docs/bulk.md).
+    rule_config: RuleConfig = DEFAULT_CONFIG
+    #: Seconds an idempotency record is kept, then purged (24 h).
+    idempotency_ttl: float = 24 * 3600.0
+    #: How long a chosen plate number stays reserved before it is freed (选号 hold).
+    plate_hold_seconds: float = 600.0
+    #: The car rules the bureau applies (station scope, selection rules, tax relief).
+    car_rules: CarRuleConfig = DEFAULT_CAR_CONFIG
 
 
 class Bureau:
@@ -65,6 +76,8 @@ class Bureau:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._timers: set[asyncio.TimerHandle] = set()
+        #: Set on shutdown: the batch worker stops after the item in hand.
+        self.closed = threading.Event()
         #: Set by the app factory: what runs when reviews are due / events await delivery.
         self.review_job: Callable[[], Awaitable[None]] | None = None
         self.delivery_job: Callable[[], Awaitable[None]] | None = None
@@ -116,6 +129,8 @@ class Bureau:
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """Remember the loop serving requests, so worker threads can schedule onto it."""
         self._loop = loop
+        self.closed.clear()
+        self.db.reopen()
 
     def review_due_in(self, delay: float) -> None:
         """Run the review sweep after ``delay`` seconds (thread-safe)."""
@@ -160,7 +175,8 @@ class Bureau:
             logger.exception("sandbox background job failed")
 
     async def aclose(self) -> None:
-        """Cancel timers and running jobs (on shutdown)."""
+        """Cancel timers and running jobs, stop the batch worker (on shutdown)."""
+        self.closed.set()
         for handle in list(self._timers):
             handle.cancel()
         self._timers.clear()

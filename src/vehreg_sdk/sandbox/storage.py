@@ -8,7 +8,12 @@ checkpoint and fsync the WAL every time. Writes run in
 live registration per vehicle code) is a partial UNIQUE index, so even racing
 processes get exactly one winner.
 
-No personal data is stored: the owner is kept only in its masked form.
+Personal data: a registration keeps the owner only in masked form. A batch
+item's request body (the unmasked owner) is kept only until the item is
+processed. Every connection runs with ``secure_delete``, so a purged or
+overwritten value is zeroed in the file rather than left in free space, and
+:meth:`Database.checkpoint` truncates the write-ahead log that may still hold
+the old page images.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .car_storage import CAR_SCHEMA
 
 #: Bump when the schema changes incompatibly; an older file is refused, not corrupted.
 SCHEMA_VERSION = "1"
@@ -62,6 +69,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
     created_at   REAL NOT NULL,
     PRIMARY KEY (dealer_id, key)
 );
+CREATE INDEX IF NOT EXISTS idempotency_by_age ON idempotency (created_at);
 CREATE TABLE IF NOT EXISTS uploads (
     seq          INTEGER PRIMARY KEY AUTOINCREMENT,
     id           TEXT NOT NULL UNIQUE,
@@ -150,10 +158,12 @@ class Database:
         self.path = path
         self._idle: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._closed = False
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = self._connect()
         try:
-            conn.executescript(_SCHEMA)  # idempotent: every statement is IF NOT EXISTS
+            # idempotent: every statement is IF NOT EXISTS
+            conn.executescript(_SCHEMA + CAR_SCHEMA)
         finally:
             conn.close()
         with self.write() as conn:
@@ -177,6 +187,8 @@ class Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA busy_timeout = 30000")
+        # Deleted and overwritten content is zeroed, not left readable in free space.
+        conn.execute("PRAGMA secure_delete = ON")
         return conn
 
     def _acquire(self) -> sqlite3.Connection:
@@ -190,17 +202,36 @@ class Database:
             conn.close()
             return
         with self._lock:
-            if len(self._idle) < self.POOL_SIZE:
+            if not self._closed and len(self._idle) < self.POOL_SIZE:
                 self._idle.append(conn)
                 return
         conn.close()
 
     def close(self) -> None:
-        """Close the idle connections (the file can then be deleted, also on Windows)."""
+        """Close the idle connections (the file can then be deleted, also on Windows).
+
+        Connections in use are closed when they are given back.
+        """
         with self._lock:
             idle, self._idle = self._idle, []
+            self._closed = True
         for conn in idle:
             conn.close()
+
+    def reopen(self) -> None:
+        """Pool connections again after :meth:`close` (a server started a second time)."""
+        with self._lock:
+            self._closed = False
+
+    def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the file and truncate it to zero bytes.
+
+        Waits (up to the busy timeout) for readers of older snapshots. True when
+        the log was emptied; False when a reader kept it (the next call retries).
+        """
+        with self.read() as conn:
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        return int(busy) == 0
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:

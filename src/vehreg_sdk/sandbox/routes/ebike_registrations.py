@@ -28,12 +28,15 @@ def retrieve(call: Call) -> Reply:
 
 
 def list_registrations(call: Call) -> Reply:
-    """Newest first; filters ``status``, ``store_id``, ``created_gte``, ``created_lt``."""
+    """Newest first; filters ``status``, ``store_id``, ``created_gte``/``created_lt``
+    (RFC 3339 instants with an offset) and ``created_on`` (an Asia/Shanghai date);
+    together they intersect."""
     query = QueryReader(call.query)
     limit, before = query.limit(), query.cursor()
     status = query.choice("status", STATUSES)
     store_id = query.text("store_id")
     created_gte, created_lt = query.timestamp("created_gte"), query.timestamp("created_lt")
+    day = query.shanghai_day("created_on")
     query.check()
     clauses, params = ["dealer_id = ?"], [call.dealer.id]
     filters: list[tuple[str, Any]] = [
@@ -42,6 +45,8 @@ def list_registrations(call: Call) -> Reply:
         ("store_id = ?", store_id),
         ("created_at >= ?", created_gte),
         ("created_at < ?", created_lt),
+        ("created_at >= ?", day[0] if day else None),
+        ("created_at < ?", day[1] if day else None),
     ]
     for clause, value in filters:
         if value is not None:
@@ -64,29 +69,35 @@ def photos(call: Call) -> Reply:
     return Reply(200, add_photo(call.bureau, call.dealer, registration_id, incoming, now=call.now))
 
 
-def cancel(call: Call) -> Reply:
-    payload = call.json(optional=True)
+def cancel_reason(payload: Any) -> str | None:
+    """The optional ``{"reason": ...}`` body of a cancel (shared by every registration kind)."""
+    if payload is None:
+        return None
+    errors = []
     reason: str | None = None
-    if payload is not None:
-        errors = []
-        if not isinstance(payload, dict):
-            errors.append(body_not_object())
-        else:
-            errors += [unknown_field(name) for name in payload if name != "reason"]
-            raw = payload.get("reason")
-            if raw is not None and (not isinstance(raw, str) or len(raw) > 200):
-                errors.append(
-                    violation(
-                        "reason",
-                        "field.type",
-                        "reason is text of at most 200 characters.",
-                        "reason 应为不超过 200 字的文本。",
-                    )
+    if not isinstance(payload, dict):
+        errors.append(body_not_object())
+    else:
+        errors += [unknown_field(name) for name in payload if name != "reason"]
+        raw = payload.get("reason")
+        if raw is not None and (not isinstance(raw, str) or len(raw) > 200):
+            errors.append(
+                violation(
+                    "reason",
+                    "field.type",
+                    "reason is text of at most 200 characters.",
+                    "reason 应为不超过 200 字的文本。",
                 )
-            elif isinstance(raw, str):
-                reason = raw.strip() or None
-        if errors:
-            raise ProblemError("validation.failed", errors=errors)
+            )
+        elif isinstance(raw, str):
+            reason = raw.strip() or None
+    if errors:
+        raise ProblemError("validation.failed", errors=errors)
+    return reason
+
+
+def cancel(call: Call) -> Reply:
+    reason = cancel_reason(call.json(optional=True))
     doc = cancel_registration(
         call.bureau, call.dealer, call.path_params["registration_id"], reason, now=call.now
     )
