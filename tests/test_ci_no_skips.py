@@ -59,9 +59,12 @@ def test_the_readme_and_ci_install_the_same_system_packages() -> None:
     blocks = readme.split("```bash\n")[1:3]
     test_command = blocks[1].split("```")[0].strip()
     assert test_command.startswith("bash scripts/install-test-deps.sh && ")
-    assert test_command.endswith("python -m pytest")
+    assert test_command.endswith("python -X warn_default_encoding -m pytest")
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
-    assert "bash scripts/install-test-deps.sh" in ci and "CI=true python -m pytest" in ci
+    assert (
+        "bash scripts/install-test-deps.sh" in ci
+        and "CI=true python -X warn_default_encoding -m pytest" in ci
+    )
     script = ROOT / "scripts" / "install-test-deps.sh"
     text = script.read_text("utf-8")
     assert all(f"missing+=({name})" in text for name in PACKAGES)
