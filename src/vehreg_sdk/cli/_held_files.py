@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ..bulk.result import BulkResult
+
 #: Windows' ERROR_SHARING_VIOLATION and ERROR_LOCK_VIOLATION
 _IN_USE = {32, 33}
 
@@ -42,6 +44,30 @@ def write_or_report_held(
         f"[yellow]无法写入 {name}：文件正被其他程序占用。请先在 Excel 中关闭 {short}。[/]"
     )
     return None
+
+
+def write_reports(console: Console, file: Path, result: BulkResult) -> list[Path]:
+    """The results file and (when rows failed) the rows to fix, beside ``file`` and in its
+    format; returns those that another program held open (not written)."""
+    from rich.markup import escape
+
+    suffix = ".xlsx" if file.suffix.lower() == ".xlsx" else ".csv"
+    held: list[Path] = []
+    target = file.with_name(f"{file.stem}.result{suffix}")
+    if write_or_report_held(console, target, result.write_results) is None:
+        held.append(target)
+    else:
+        console.print(f"Results 结果: {escape(str(target))}")
+    if result.counts.not_registered:
+        target = file.with_name(f"{file.stem}.rejected{suffix}")
+        if write_or_report_held(console, target, result.export_rejected) is None:
+            held.append(target)
+        else:
+            console.print(
+                f"Rows to fix 需修改的行: {escape(str(target))}"
+                "  (fix them and submit that file 修改后提交该文件)"
+            )
+    return held
 
 
 def explain_rewrite(console: Console, held: list[Path], command: str) -> None:

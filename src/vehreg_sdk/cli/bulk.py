@@ -349,7 +349,7 @@ def _report(
 
     from ..bulk.console import print_result
     from ..bulk.readers import open_sheet
-    from ._held_files import explain_rewrite, write_or_report_held
+    from ._held_files import explain_rewrite, write_reports
 
     names: dict[int, str] = {}
     with open_sheet(file) as sheet:
@@ -358,24 +358,7 @@ def _report(
                 break
             names[row.row_number] = row.values.get("owner_name", "")
     print_result(console, result, names)
-    suffix = ".xlsx" if file.suffix.lower() == ".xlsx" else ".csv"
-    held: list[Path] = []  # open in Excel: reported, written by a rerun (see _held_files)
-    target = file.with_name(f"{file.stem}.result{suffix}")
-    results = write_or_report_held(console, target, result.write_results)
-    if results is None:
-        held.append(target)
-    else:
-        console.print(f"Results 结果: {escape(str(results))}")
-    if result.counts.not_registered:
-        target = file.with_name(f"{file.stem}.rejected{suffix}")
-        rejected = write_or_report_held(console, target, result.export_rejected)
-        if rejected is None:
-            held.append(target)
-        else:
-            console.print(
-                f"Rows to fix 需修改的行: {escape(str(rejected))}"
-                "  (fix them and submit that file 修改后提交该文件)"
-            )
+    held = write_reports(console, file, result)  # a file Excel holds open is named
     if labels is not None and result.counts.registered:
         _labels(console, result, labels)
     if not result.complete:
