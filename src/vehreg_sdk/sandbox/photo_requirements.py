@@ -2,7 +2,7 @@
 
 ``GET /v1/photo-requirements`` serves it, and the reviews (e-bike and car)
 read their required kinds from it, so the contract and the review cannot
-disagree. E-bike kinds follow the real deployment (shared/domain.md §2.3);
+disagree. E-bike kinds follow the real deployment (docs/domain.md §2.3);
 car kinds what a 4S station files for a new car (invoice, insurance, owner's
 ID, VIN rubbing, vehicle photo, plate fitted). Lianyungang's exact list is
 not confirmed [U] (domain §12 q. 3): change it here.

@@ -8,7 +8,7 @@ from ._base import WireModel
 
 
 class CarCertificate(WireModel):
-    """One car's 合格证 (shared/domain.md §7.4), found by its number or its VIN.
+    """One car's 合格证 (docs/domain.md §7.4), found by its number or its VIN.
 
     ``energy_type`` (ICE, HEV, PHEV, EREV, BEV, FCEV) decides the plate kind: GA 24's
     fuel code ``O`` covers hybrids with and without a plug, so ``fuel_type`` cannot.

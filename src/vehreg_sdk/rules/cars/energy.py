@@ -1,6 +1,6 @@
 """Energy type, size class and the plate kind they decide (GA 36-2018, GA 24).
 
-shared/domain.md §3.1 and §7.3 [M]: GA 24's fuel code ``O`` (混合动力) covers
+docs/domain.md §3.1 and §7.3 [M]: GA 24's fuel code ``O`` (混合动力) covers
 hybrids that get ordinary blue plates (HEV) and plug-in or range-extended ones
 that get new-energy plates, so the fuel code alone cannot decide the plate;
 the certificate's energy type does. New-energy plates go to BEV, PHEV, EREV

@@ -1,6 +1,6 @@
 """Choosing a car's plate number (选号): the local rules of a draw and of a self-composed number.
 
-shared/domain.md §8 [S/U]: a random draw offers at least 5 candidates (102号令);
+docs/domain.md §8 [S/U]: a random draw offers at least 5 candidates (102号令);
 自编自选 follows local coding rules. How many draws a vehicle gets per day,
 how many letters a self-composed number may hold and which combinations are
 reserved are local rules [U]: :class:`PlateSelectionRules` is configuration.

@@ -1,6 +1,6 @@
 """车辆购置税 (vehicle purchase tax): what should be due for a car, from its invoice.
 
-shared/domain.md §6 [M]: 10 % of the price excluding VAT (13 %), so
+docs/domain.md §6 [M]: 10 % of the price excluding VAT (13 %), so
 ``base = price × 100 / 113`` where the invoice gives no price excluding VAT.
 New-energy passenger cars: exempt up to ¥30,000 for invoices dated
 2024-01-01 … 2025-12-31, halved with a ¥15,000 cap for 2026-01-01 …

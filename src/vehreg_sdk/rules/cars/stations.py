@@ -1,6 +1,6 @@
 """What a registration service station (登记服务站) at a 4S store may do, and where the rest goes.
 
-shared/domain.md §8 [M] and §7.5 [M/U]: a station at a dealer typically
+docs/domain.md §8 [M] and §7.5 [M/U]: a station at a dealer typically
 registers non-operating small and mini passenger cars; key vehicles (重点车辆)
 never qualify and go to the vehicle office (车管所) or ask for an on-site
 inspection (上门查验); the Lianyungang scope is unconfirmed [U], so
