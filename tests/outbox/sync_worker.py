@@ -5,6 +5,9 @@ can kill it at a random point *of the sync itself*. ``--fake-log FILE`` uses
 a fake bureau that appends each create's Idempotency-Key to FILE instead of
 sending anything. ``--kill-after-posts N`` kills the process (SIGKILL) right after
 its Nth registration POST was answered, before the answer is recorded.
+``--wait-for-go`` makes it wait, after ``ready``, for a line on stdin before it syncs:
+a start barrier, so several workers start syncing together and none can drain the
+outbox while the others are still importing.
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ def main() -> int:
     parser.add_argument("--deadline", type=float, default=120.0)
     parser.add_argument("--worker-id")
     parser.add_argument("--kill-after-posts", type=int, default=0)
+    parser.add_argument("--wait-for-go", action="store_true")
     args = parser.parse_args()
 
     from vehreg_sdk.outbox import Outbox
@@ -96,6 +100,8 @@ def main() -> int:
         args.db, lease_seconds=args.lease, retry_base_seconds=0.05, retry_max_seconds=0.2
     )
     print("ready", flush=True)
+    if args.wait_for_go:
+        sys.stdin.readline()
     end = time.monotonic() + args.deadline
     while True:
         report = outbox.sync(client, worker_id=args.worker_id)
