@@ -39,9 +39,11 @@ def test_two_syncs_and_the_bridge_share_one_outbox(tmp_path: Path) -> None:
         with Outbox(db) as box:
             for n, code in enumerate(codes[:QUEUED_FIRST]):
                 box.enqueue(demo_registration_body(code, store, index=n))
-        # The sync processes start first and say "ready" once their outbox is open: the
-        # bridge's own worker (every 0.1 s) would otherwise take every queued item while
-        # they are still importing on a loaded machine, and the test would prove nothing.
+        # The sync processes start first, say "ready" once their outbox is open and then
+        # wait at a start barrier (a line on stdin) until the bridge runs too: otherwise
+        # the bridge's own worker (every 0.1 s) or the first sync process could take every
+        # queued item while the other is still importing on a loaded machine, and the
+        # test would prove nothing.
         workers = [
             subprocess.Popen(
                 [
@@ -51,9 +53,11 @@ def test_two_syncs_and_the_bridge_share_one_outbox(tmp_path: Path) -> None:
                     str(db),
                     *bureau.worker_args(),
                     "--until-done",
+                    "--wait-for-go",
                     "--worker-id",
                     f"sync-{n}",
                 ],
+                stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 text=True,
@@ -73,6 +77,10 @@ def test_two_syncs_and_the_bridge_share_one_outbox(tmp_path: Path) -> None:
         config = vehreg_pos_bridge.BridgeConfig(sync_interval_s=0.1)
         token = "concurrency-token"
         with vehreg_pos_bridge.BridgeServer(till, token=token, config=config) as bridge:
+            for worker in workers:
+                assert worker.stdin is not None
+                worker.stdin.write("go\n")
+                worker.stdin.close()
             headers = {"Authorization": f"Bearer {token}"}
 
             def post(n: int) -> int:
