@@ -126,10 +126,11 @@ def test_stdout_nobody_reads_times_out() -> None:
     """``vehreg ... | lp -o raw`` with ``lp`` stuck: the pipe fills and the write blocks."""
     read_end, write_end = os.pipe()
     stream = os.fdopen(write_end, "wb", buffering=0)
+    job = b"x" * (4 << 20)  # built before the clock starts: only send() is timed
     started = time.monotonic()
     try:
         with pytest.raises(PrinterUnavailableError) as info:
-            StreamTransport(stream, timeout=0.3).send(b"x" * (4 << 20))
+            StreamTransport(stream, timeout=0.3).send(job)
         assert time.monotonic() - started < 2
         assert info.value.target == "stdout"
     finally:
