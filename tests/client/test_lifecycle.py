@@ -23,8 +23,9 @@ def _fd_count() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-def _settled_fd_count(limit: int, timeout: float = 3.0) -> int:
-    """Server-side sockets close a moment after the client's; wait for them."""
+def _settled_fd_count(limit: int, timeout: float = 30.0) -> int:
+    """Server-side sockets close a moment after the client's; wait for them (on a loaded
+    machine that moment can be seconds: the time-out is a hang guard, not a measurement)."""
     deadline = time.monotonic() + timeout
     count = _fd_count()
     while count > limit and time.monotonic() < deadline:
@@ -51,10 +52,19 @@ def test_construction_makes_no_pool_and_imports_no_resource() -> None:
         " 'vehreg_sdk.types', 'keyring') if m in sys.modules]\n"
         "print(','.join(loaded) + '|' + str(elapsed))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    loaded, elapsed = out.stdout.strip().split("|")
-    assert loaded == ""
-    assert float(elapsed) < 0.05  # the benchmark holds it to 5 ms; keep CI noise out
+    # Best of three fresh processes: a loaded machine can deschedule one construction for
+    # longer than the bound (noise only ever adds time), a slow construction fails all three.
+    timings = []
+    for _ in range(3):
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        loaded, elapsed = out.stdout.strip().split("|")
+        assert loaded == ""
+        timings.append(float(elapsed))
+        if timings[-1] < 0.05:
+            break
+    assert min(timings) < 0.05, timings  # the benchmark holds it to 5 ms; keep CI noise out
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
