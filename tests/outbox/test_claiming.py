@@ -19,11 +19,11 @@ def test_three_processes_take_each_item_once(tmp_path: Path) -> None:
     log = tmp_path / "sent.log"
     with Outbox(db) as box:
         ids = [box.enqueue(sale_payload(n)).local_id for n in range(150)]
+    gate = tmp_path / "start"
     command = [sys.executable, str(WORKER), "--db", str(db), "--fake-log", str(log)]
     workers = [
         subprocess.Popen(
-            [*command, "--until-done", "--wait-for-go"],
-            stdin=subprocess.PIPE,
+            [*command, "--until-done", "--start-file", str(gate)],
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -35,10 +35,7 @@ def test_three_processes_take_each_item_once(tmp_path: Path) -> None:
     for worker in workers:
         assert worker.stdout is not None
         assert worker.stdout.readline().strip() == "ready"
-    for worker in workers:
-        assert worker.stdin is not None
-        worker.stdin.write("go\n")
-        worker.stdin.flush()  # communicate() below closes it
+    gate.touch()
     for worker in workers:
         out, _ = worker.communicate(timeout=120)
         assert worker.returncode == 0, out

@@ -45,6 +45,7 @@ def test_curl_walkthrough_reaches_approved(tmp_path: Path) -> None:
     assert "plate token signature OK" in result.stdout
     assert "is approved (plate 苏G" in result.stdout
     assert "ebike_registration.approved" in result.stdout
+    assert "car registration vr_" in result.stdout and "and car L" in result.stdout
 
 
 #: what the Java and C# signers print without arguments (docs/api/signing.md)
@@ -94,7 +95,7 @@ def test_java_signer_matches_the_worked_examples_and_the_bureau(tmp_path: Path) 
     assert "DEPRECATED" not in live.stdout
 
 
-# CI installs Mono (.ci/run: mono-mcs, mono-runtime), so this runs there.
+# scripts/install-test-deps.sh installs Mono (mono-mcs, mono-runtime) for the README and CI.
 @pytest.mark.skipif(
     not (shutil.which("mcs") and shutil.which("mono")), reason="needs Mono (mono-mcs, mono-runtime)"
 )

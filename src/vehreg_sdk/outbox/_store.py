@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..privacy import masked_logger
-from ..types import EbikeRegistrationCreate
-from . import _db
+from ..types import EbikeRegistrationCreate, VehicleRegistrationCreate
+from . import _db, _kinds
 from ._location import check_outbox_location
 from ._models import (
     HistoryEntry,
@@ -86,7 +86,7 @@ class Outbox:
     @_db.guarded
     def enqueue(
         self,
-        registration: EbikeRegistrationCreate | Mapping[str, Any],
+        registration: EbikeRegistrationCreate | VehicleRegistrationCreate | Mapping[str, Any],
         *,
         photos: Sequence[PhotoInput] = (),
         dedupe_key: str | None = None,
@@ -96,8 +96,10 @@ class Outbox:
     ) -> OutboxItem:
         """Queue a sale and return once it is on disk (fsync'd), with its new ``local_id``.
 
-        ``registration`` is validated as :class:`~vehreg_sdk.types.EbikeRegistrationCreate`
-        (the domain rules run; a bad sale raises ``pydantic.ValidationError``).
+        ``registration`` is validated as :class:`~vehreg_sdk.types.EbikeRegistrationCreate`,
+        or as :class:`~vehreg_sdk.types.VehicleRegistrationCreate` for a car (a body with
+        ``plate`` and ``invoice``); the domain rules run; a bad sale raises
+        ``pydantic.ValidationError``. Items are keyed by (kind, vehicle code or VIN).
         ``dedupe_key`` (a POS sale id, a file hash) makes the call idempotent: a
         second enqueue with the same key returns the first item with
         ``replayed=True``. A vehicle code that already has a live item raises
@@ -115,14 +117,19 @@ class Outbox:
     @_db.guarded
     def enqueue_many(
         self,
-        registrations: Sequence[EbikeRegistrationCreate | Mapping[str, Any]],
+        registrations: Sequence[
+            EbikeRegistrationCreate | VehicleRegistrationCreate | Mapping[str, Any]
+        ],
         *,
         dedupe_keys: Sequence[str | None] | None = None,
         metas: Sequence[Mapping[str, Any] | None] | None = None,
         source: str = "api",
         actor: str = "clerk",
+        photos: Sequence[Sequence[PhotoInput]] | None = None,
     ) -> builtins.list[OutboxItem]:
         """Queue several sales **all or nothing**, in one fsync'd transaction.
+
+        ``photos[i]`` are sale ``i``'s photos, prepared as by :meth:`enqueue`.
 
         Each sale is handled as by :meth:`enqueue` (``dedupe_keys[i]`` and ``metas[i]``
         are its key and meta): a key seen before gives back that item with
@@ -138,9 +145,12 @@ class Outbox:
         # A known key is a replay: its sale is not validated again (keys are never removed,
         # so one found now is still there inside the transaction).
         known = {key for key in keys if key is not None and self.find(dedupe_key=key)}
+        pictures = list(photos) if photos is not None else [()] * count
+        if len(pictures) != count:
+            raise ValueError("photos needs one entry per registration")
         prepared = [
-            None if key in known else _NewItem.make(registration, ())
-            for registration, key in zip(registrations, keys, strict=True)
+            None if key in known else _NewItem.make(registration, shots)
+            for registration, key, shots in zip(registrations, keys, pictures, strict=True)
         ]
         with self._write() as conn:  # one transaction: a failure rolls every row back
             items = [
@@ -179,18 +189,19 @@ class Outbox:
                 return replace(existing, replayed=True)
         if new is None:
             raise ItemNotFound(f"dedupe key {dedupe_key}")
-        vehicle_code = new.model.vehicle.vehicle_code
+        vehicle_code = new.kind.business_key(new.model)
         live = conn.execute(
-            "SELECT local_id FROM items WHERE vehicle_code = ? AND status != 'rejected'",
-            (vehicle_code,),
+            "SELECT local_id FROM items WHERE kind = ? AND vehicle_code = ?"
+            " AND status != 'rejected'",
+            (new.kind.name, vehicle_code),
         ).fetchone()
         if live is not None:
             raise VehicleAlreadyQueued(vehicle_code, live["local_id"])
         now = self.now()
         conn.execute(
             "INSERT INTO items (local_id, store_id, vehicle_code, payload, status, dedupe_key,"
-            " source, meta, next_attempt_at, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
+            " source, meta, next_attempt_at, created_at, updated_at, kind)"
+            " VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
             (
                 new.local_id,
                 new.model.store_id,
@@ -202,6 +213,7 @@ class Outbox:
                 now,
                 now,
                 now,
+                new.kind.name,
             ),
         )
         for seq, kind, filename, content_type, data in new.files:
@@ -330,7 +342,7 @@ class Outbox:
     def amend(
         self,
         local_id: str,
-        registration: EbikeRegistrationCreate | Mapping[str, Any],
+        registration: EbikeRegistrationCreate | VehicleRegistrationCreate | Mapping[str, Any],
         *,
         actor: str = "clerk",
     ) -> OutboxItem:
@@ -340,13 +352,11 @@ class Outbox:
         is sent under a new revision of the key (``<local_id>.r<n>``); the
         bureau's one-live-registration-per-vehicle rule still guards it.
         """
-        model = (
-            registration
-            if isinstance(registration, EbikeRegistrationCreate)
-            else EbikeRegistrationCreate.model_validate(dict(registration))
-        )
+        kind, model = _kinds.validate(registration)
         with self._write() as conn:
             item = self._get(conn, local_id)
+            if kind.name != item.kind:
+                raise InvalidTransition(local_id, item.status, f"amend with a {kind.name} sale")
             if item.status != ItemStatus.NEEDS_ATTENTION:
                 raise InvalidTransition(local_id, item.status, "amend")
             if model.client_reference is None:
@@ -359,17 +369,18 @@ class Outbox:
                     " revision = revision + 1 WHERE local_id = ?",
                     (
                         _db.dumps(model.model_dump(mode="json", exclude_none=True)),
-                        model.vehicle.vehicle_code,
+                        kind.business_key(model),
                         model.store_id,
                         local_id,
                     ),
                 )
             except sqlite3.IntegrityError:
                 other = conn.execute(
-                    "SELECT local_id FROM items WHERE vehicle_code = ? AND status != 'rejected'",
-                    (model.vehicle.vehicle_code,),
+                    "SELECT local_id FROM items WHERE kind = ? AND vehicle_code = ?"
+                    " AND status != 'rejected'",
+                    (kind.name, kind.business_key(model)),
                 ).fetchone()
-                raise VehicleAlreadyQueued(model.vehicle.vehicle_code, other["local_id"]) from None
+                raise VehicleAlreadyQueued(kind.business_key(model), other["local_id"]) from None
             self._set_status(
                 conn, item, ItemStatus.QUEUED, actor, "amended", next_attempt_at=self.now()
             )
@@ -469,28 +480,25 @@ class _NewItem:
     """A sale validated and made ready to insert: its new local id, JSON body and photos."""
 
     local_id: str
-    model: EbikeRegistrationCreate
+    model: Any  # the kind's request model
     payload: dict[str, Any]
     files: builtins.list[tuple[int, str, str, str, bytes]]
+    kind: _kinds.RegistrationKind = _kinds.EBIKE
 
     @classmethod
     def make(
         cls,
-        registration: EbikeRegistrationCreate | Mapping[str, Any],
+        registration: EbikeRegistrationCreate | VehicleRegistrationCreate | Mapping[str, Any],
         photos: Sequence[PhotoInput],
     ) -> _NewItem:
-        model = (
-            registration
-            if isinstance(registration, EbikeRegistrationCreate)
-            else EbikeRegistrationCreate.model_validate(dict(registration))
-        )
+        kind, model = _kinds.validate(registration)
         local_id = str(uuid.uuid4())
         if model.client_reference is None:
             # Lets sync recognise its own registration in a 409 vehicle.already_registered.
             model = model.model_copy(update={"client_reference": local_id})
         payload = model.model_dump(mode="json", exclude_none=True)
         files = [read_photo(seq, photo) for seq, photo in enumerate(photos)]
-        return cls(local_id, model, payload, files)
+        return cls(local_id, model, payload, files, kind)
 
 
 class _LockedTransaction:
