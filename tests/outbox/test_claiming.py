@@ -26,6 +26,7 @@ def test_three_processes_take_each_item_once(tmp_path: Path) -> None:
             [*command, "--until-done", "--start-file", str(gate)],
             stdout=subprocess.PIPE,
             text=True,
+            encoding="utf-8",
         )
         for _ in range(3)
     ]
@@ -39,7 +40,7 @@ def test_three_processes_take_each_item_once(tmp_path: Path) -> None:
     for worker in workers:
         out, _ = worker.communicate(timeout=120)
         assert worker.returncode == 0, out
-    sent = Counter(log.read_text().split())
+    sent = Counter(log.read_text(encoding="utf-8").split())
     assert set(sent) == set(ids)
     assert max(sent.values()) == 1, [k for k, n in sent.items() if n > 1]
     with Outbox(db) as box:

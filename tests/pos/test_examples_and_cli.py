@@ -39,6 +39,7 @@ def test_the_node_example_queues_and_follows_a_sale(till: Till, tmp_path: Path) 
             env=env,
             capture_output=True,
             text=True,
+            encoding="utf-8",
             timeout=60,
         )
     assert done.returncode == 0, done.stderr
