@@ -19,15 +19,24 @@ def test_three_processes_take_each_item_once(tmp_path: Path) -> None:
     log = tmp_path / "sent.log"
     with Outbox(db) as box:
         ids = [box.enqueue(sale_payload(n)).local_id for n in range(150)]
+    gate = tmp_path / "start"
+    command = [sys.executable, str(WORKER), "--db", str(db), "--fake-log", str(log)]
     workers = [
         subprocess.Popen(
-            [sys.executable, str(WORKER), "--db", str(db), "--fake-log", str(log), "--until-done"],
+            [*command, "--until-done", "--start-file", str(gate)],
             stdout=subprocess.PIPE,
             text=True,
             encoding="utf-8",
         )
         for _ in range(3)
     ]
+    # A start barrier: every worker has imported and opened the outbox before any syncs.
+    # Without it, on a loaded machine the first worker drained all 150 items while the
+    # others were still importing, and "the work was shared" failed for no fault of claim().
+    for worker in workers:
+        assert worker.stdout is not None
+        assert worker.stdout.readline().strip() == "ready"
+    gate.touch()
     for worker in workers:
         out, _ = worker.communicate(timeout=120)
         assert worker.returncode == 0, out

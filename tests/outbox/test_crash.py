@@ -43,7 +43,9 @@ def _spawn(db: Path, bureau: CountingSandbox, *extra: str) -> subprocess.Popen[s
     )
 
 
-def _wait_ready(proc: subprocess.Popen[str], timeout: float = 30.0) -> bool:
+def _wait_ready(proc: subprocess.Popen[str], timeout: float = 120.0) -> bool:
+    """The worker said ``ready`` (``timeout`` only guards against a hang: importing can take
+    many seconds on a loaded machine)."""
     assert proc.stdout is not None
     ready, _, _ = select.select([proc.stdout], [], [], timeout)
     return bool(ready) and proc.stdout.readline().strip() == "ready"
