@@ -9,6 +9,9 @@ fell due, so state is right even after a restart. Outcomes, in this order:
 3. invoice number ending ``0098``: ``rejected`` (final; the plate is revoked);
 4. otherwise ``approved`` (final).
 
+A script stored with the sandbox-only test helper
+(:mod:`~vehreg_sdk.sandbox.review_script`) overrides all of these once.
+
 A returned registration goes back to ``awaiting_review`` once every photo kind
 named in the reasons has been uploaded again.
 """
@@ -22,6 +25,7 @@ from .auth import Dealer
 from .bureau import Bureau
 from .clock import rfc3339
 from .registrations import OPEN_STATUSES, invalid_state, load, new_id, save
+from .review_script import take_script
 from .uploads import IncomingFile, insert_upload
 
 #: Photo kinds a registration needs before it can be approved (domain.md §2.3).
@@ -47,6 +51,9 @@ _KIND_ZH = {
     "motor_code_photo": "电机编码照片",
     "plate_fitted": "带牌车辆照片",
 }
+
+#: Every photo kind the bureau knows (required ones and optional ones).
+PHOTO_KINDS: tuple[str, ...] = tuple(_KIND_ZH)
 
 
 def decide(doc: dict[str, Any], review_round: int) -> tuple[str, list[dict[str, Any]]]:
@@ -111,7 +118,8 @@ def sweep(bureau: Bureau, now: float) -> int:
                 continue  # another worker got there first
             review_round = int(row["review_round"]) + 1
             doc = json.loads(row["doc"])
-            outcome, reasons = decide(doc, review_round)
+            scripted = take_script(conn, registration_id)
+            outcome, reasons = scripted or decide(doc, review_round)
             doc["status"] = outcome
             doc["review"] = {"outcome": outcome, "reasons": reasons, "reviewed_at": rfc3339(now)}
             retakes = sorted({r["photo_kind"] for r in reasons if r["photo_kind"]})
