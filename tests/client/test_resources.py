@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +79,6 @@ def test_list_auto_pages(respx_mock: respx.MockRouter, client: VehregClient) -> 
 
 @respx.mock(base_url=BASE_URL)
 def test_registration_list_filters(respx_mock: respx.MockRouter, client: VehregClient) -> None:
-    from datetime import date
-
     route = respx_mock.get("/v1/ebike-registrations").respond(
         200, json=envelope([registration_json()])
     )
@@ -92,8 +91,39 @@ def test_registration_list_filters(respx_mock: respx.MockRouter, client: VehregC
     params = route.calls[0].request.url.params
     assert params["status"] == "plate_assigned"
     assert params["store_id"] == "st_1"
-    assert params["created_gte"] == "2024-05-01"
+    assert params["created_gte"] == "2024-05-01T00:00:00+08:00"  # an Asia/Shanghai day
     assert "created_lt" not in params
+
+
+@pytest.mark.parametrize(
+    ("argument", "sent"),
+    [
+        (date(2026, 11, 26), "2026-11-26T00:00:00+08:00"),
+        ("2026-11-26", "2026-11-26T00:00:00+08:00"),
+        (datetime(2026, 11, 26, 7, 30, tzinfo=UTC), "2026-11-26T07:30:00+00:00"),
+        (datetime(2026, 11, 26, 7, 30), "2026-11-26T07:30:00+08:00"),  # naive: Shanghai time
+        ("2026-11-26T00:00:00Z", "2026-11-26T00:00:00Z"),
+    ],
+)
+@respx.mock(base_url=BASE_URL)
+def test_list_dates_mean_asia_shanghai_days(
+    respx_mock: respx.MockRouter, client: VehregClient, argument: datetime | date | str, sent: str
+) -> None:
+    route = respx_mock.get("/v1/ebike-registrations").respond(200, json=envelope([]))
+    list(client.ebike_registrations.list(created_gte=argument, created_lt=argument))
+    params = route.calls[0].request.url.params
+    assert params["created_gte"] == sent and params["created_lt"] == sent
+
+
+@respx.mock(base_url=BASE_URL)
+def test_list_created_on_is_a_business_day(
+    respx_mock: respx.MockRouter, client: VehregClient
+) -> None:
+    route = respx_mock.get("/v1/ebike-registrations").respond(200, json=envelope([]))
+    late_utc = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)  # 01:00 on the 26th in Shanghai
+    for argument in (date(2026, 11, 26), "2026-11-26", late_utc):
+        list(client.ebike_registrations.list(created_on=argument))
+    assert [c.request.url.params["created_on"] for c in route.calls] == ["2026-11-26"] * 3
 
 
 @respx.mock(base_url=BASE_URL)

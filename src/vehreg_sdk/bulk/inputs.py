@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..rules._violation import Violation
+from ..rules.references import is_valid_client_reference, validate_client_reference
 from .columns import COLUMNS_BY_KEY, normalize_header
 from .parse import (
     ParsedRow,
@@ -138,6 +139,7 @@ def _nested_keys(data: Mapping[str, Any]) -> dict[str, str]:
     return {
         "vehicle_code": str(vehicle.get("vehicle_code") or ""),
         "owner_id_number": str(owner.get("id_number") or ""),
+        "client_reference": str(data.get("client_reference") or ""),
     }
 
 
@@ -228,6 +230,13 @@ def _nested(
                  v.severity, None)
         for v in violations
     ]  # fmt: skip
+    reference = data.get("client_reference")
+    if reference not in (None, "") and not is_valid_client_reference(reference):
+        issues += [
+            RowIssue(number, "client_reference", v.field, v.code, v.message, v.message_zh,
+                     "error", mask_value("client_reference", ascii(str(reference)[:80])[1:-1]))
+            for v in validate_client_reference(reference)
+        ]  # fmt: skip
     keys = _nested_keys(data)
     for issue in duplicates(number, keys):
         issue.value = mask_value(issue.column, keys.get(issue.column or ""))

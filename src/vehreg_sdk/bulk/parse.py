@@ -21,6 +21,7 @@ from typing import Any, Final
 
 from ..rules._violation import Violation
 from ..rules.config import DEFAULT_CONFIG, RuleConfig
+from ..rules.references import is_valid_client_reference, validate_client_reference
 from .cells import CHOICES, EXCEL_NUMBER, column_of, mask_value, parse_date, yuan_to_fen
 from .checks import RowRules
 from .columns import COLUMNS_BY_KEY
@@ -212,6 +213,8 @@ class RowParser:
             if price_fen is None:
                 row.issue("price_yuan", "cell.price", "Not an amount in yuan (at most 2 decimals).",
                           "不是有效的金额（元，最多两位小数）。")  # fmt: skip
+        if v["client_reference"] and not is_valid_client_reference(v["client_reference"]):
+            _bad_reference(row)
         for key, label_en, label_zh in _REQUIRED_TEXT:
             if not v[key]:
                 row.issue(
@@ -312,6 +315,19 @@ def parse_values(
     return RowParser(on=on, catalogue=catalogue, config=config).parse(row_number, values, numeric)
 
 
+def _bad_reference(row: _Row) -> None:
+    """The 参考号 breaks the bureau's rule: reported at its cell, the text shown escaped."""
+    text = row.values["client_reference"]
+    for found in validate_client_reference(text, "client_reference"):
+        # ascii() shows a line break, a bidi override or a full-width digit as an escape,
+        # so the report neither hides it nor lets it reorder the line it is printed on.
+        shown = mask_value("client_reference", ascii(text[:80])[1:-1])
+        row.issues.append(
+            RowIssue(row.row_number, "client_reference", "client_reference", found.code,
+                     found.message, found.message_zh, "error", shown)
+        )  # fmt: skip
+
+
 def _certified(entry: Mapping[str, Any] | None, name: str, default: Any) -> Any:
     value = entry.get(name) if entry is not None else None
     return default if value is None else value
@@ -355,7 +371,9 @@ def derive_reference(item: Mapping[str, Any], fingerprint: str | None = None) ->
 
 
 def _reference(vehicle: Mapping[str, Any], fingerprint: str) -> str:
-    code = str(vehicle.get("vehicle_code", "")).strip()[:20] or "row"
+    code = str(vehicle.get("vehicle_code", "")).strip()[:20]
+    if not is_valid_client_reference(code):
+        code = "row"  # a derived key follows the bureau's rule too (printable ASCII)
     return f"{code}-{fingerprint[:16]}"
 
 

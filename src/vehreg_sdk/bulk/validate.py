@@ -2,9 +2,9 @@
 
 Two streamed passes over the file, so 100,000 rows never sit in memory:
 
-1. the duplicate scan reads only the vehicle code and the owner's ID number of
-   every row and remembers the rows that share one (a 15-digit code and an ID
-   per row: about 24 MB for 100,000 rows);
+1. the duplicate scan reads only the vehicle code, the owner's ID number and
+   the 参考号 (``client_reference``) of every row and remembers the rows that
+   share one (a 15-digit code and an ID per row: about 24 MB for 100,000 rows);
 2. the row pass parses and checks each row (:class:`~.parse.RowParser`) and
    adds the duplicate issues found in pass 1 to *every* row involved, so the
    first occurrence is held back too: which of two rows with one vehicle code
@@ -39,8 +39,15 @@ Severity = Literal["error", "warning"]
 KEPT_ISSUES = 200
 
 
+#: The key kinds of the finder: the column each one reads.
+_COLUMNS = {"v": "vehicle_code", "o": "owner_id_number", "r": "client_reference"}
+
+
 class DuplicateFinder:
-    """Remembers vehicle codes and owner ID numbers; reports rows that share one.
+    """Remembers vehicle codes, owner ID numbers and 参考号; reports rows that share one.
+
+    Two rows with one 参考号 (``client_reference``) are an error: the bureau keeps
+    one outcome per reference, so the second row would only get the first one's.
 
     Fed row by row (:meth:`see`), it knows only *later* occurrences; after a
     full pass :meth:`issues_for` also names the first one.
@@ -48,8 +55,8 @@ class DuplicateFinder:
 
     def __init__(self, *, owner_severity: Severity = "error") -> None:
         self.owner_severity = owner_severity
-        # Keys are "v\0<vehicle code>" and "o\0<ID number>": flat strings, not tuples,
-        # to keep 100,000 rows' worth small.
+        # Keys are "v\0<vehicle code>", "o\0<ID number>" and "r\0<reference>": flat
+        # strings, not tuples, to keep 100,000 rows' worth small.
         self._first: dict[str, int] = {}
         self._groups: dict[str, list[int]] = {}
         self._rows: dict[int, list[str]] = {}
@@ -59,11 +66,16 @@ class DuplicateFinder:
     def see(self, row_number: int, values: Mapping[str, str]) -> list[RowIssue]:
         """Record a row; the issues it has against rows seen before it."""
         return self.see_codes(
-            row_number, values.get("vehicle_code", ""), values.get("owner_id_number", "")
+            row_number,
+            values.get("vehicle_code", ""),
+            values.get("owner_id_number", ""),
+            values.get("client_reference", ""),
         )
 
-    def see_codes(self, row_number: int, vehicle_code: str, id_number: str) -> list[RowIssue]:
-        """:meth:`see` with the two texts given directly (the duplicate scan's fast path)."""
+    def see_codes(
+        self, row_number: int, vehicle_code: str, id_number: str, reference: str = ""
+    ) -> list[RowIssue]:
+        """:meth:`see` with the texts given directly (the duplicate scan's fast path)."""
         self.rows_seen += 1
         first_of = self._first
         found: list[RowIssue] = []
@@ -78,6 +90,12 @@ class DuplicateFinder:
             if first == row_number:
                 continue
             found.append(self._repeat(key, first, row_number, text))
+        if reference:
+            # A reference is compared exactly as the bureau compares it: as given.
+            key = "r\0" + reference
+            first = first_of.setdefault(key, row_number)
+            if first != row_number:
+                found.append(self._repeat(key, first, row_number, reference))
         return found
 
     def _repeat(self, key: str, first: int, row_number: int, text: str) -> RowIssue:
@@ -97,7 +115,7 @@ class DuplicateFinder:
         out: list[RowIssue] = []
         for key in self._rows.get(row_number, ()):
             others = [n for n in self._groups[key] if n != row_number]
-            column = "vehicle_code" if key[0] == "v" else "owner_id_number"
+            column = _COLUMNS[key[0]]
             out.append(self._issue(row_number, key, others, values.get(column) or key[2:]))
         return out
 
@@ -106,13 +124,13 @@ class DuplicateFinder:
         return row_number in self._rows
 
     def duplicate_row_numbers(self) -> list[int]:
-        """Every row that shares a vehicle code or ID number with another, in order."""
+        """Every row that shares a vehicle code, ID number or 参考号 with another, in order."""
         return sorted(self._rows)
 
     def holds_back(self, row_number: int) -> bool:
         """Whether this row's duplicates are errors (it is not sent), not only warnings."""
         keys = self._rows.get(row_number, ())
-        return any(key[0] == "v" or self.owner_severity == "error" for key in keys)
+        return any(key[0] != "o" or self.owner_severity == "error" for key in keys)
 
     @property
     def duplicate_rows(self) -> int:
@@ -127,6 +145,14 @@ class DuplicateFinder:
                 f"该整车编码在第 {shown} 行重复出现；一辆车只能登记一次。",
                 "error", mask_value("vehicle_code", raw),
             )  # fmt: skip
+        if key[0] == "r":
+            return RowIssue(
+                row_number, "client_reference", "client_reference", "file.duplicate_reference",
+                f"The same 参考号 (client reference) is also on row {shown}; give each row its "
+                "own, or leave it empty to derive one from the row.",
+                f"该参考号在第 {shown} 行重复出现；每行的参考号应唯一，留空则按行内容自动生成。",
+                "error", mask_value("client_reference", raw),
+            )  # fmt: skip
         return RowIssue(
             row_number, "owner_id_number", "owner.id_number", "file.duplicate_id_number",
             f"The same owner ID number is also on row {shown}; check that it is not a copy error.",
@@ -136,14 +162,19 @@ class DuplicateFinder:
 
 
 def find_duplicates(path: str | Path, *, owner_severity: Severity = "error") -> DuplicateFinder:
-    """Pass 1: scan a sheet for shared vehicle codes and ID numbers (streamed)."""
+    """Pass 1: scan a sheet for shared vehicle codes, ID numbers and 参考号 (streamed)."""
     finder = DuplicateFinder(owner_severity=owner_severity)
     with open_sheet(path) as sheet:
         see = finder.see_codes
-        for number, (code, id_number) in sheet.scan(("vehicle_code", "owner_id_number")):
-            # Blank rows are not yielded; a row with neither code is broken, and the row
-            # pass reports it. Either way ``rows_seen`` ends equal to the rows checked.
-            see(number, code, id_number)
+        # Blank rows are not yielded; a row with neither code is broken, and the row
+        # pass reports it. Either way ``rows_seen`` ends equal to the rows checked.
+        if "client_reference" in sheet.keys:
+            wanted = ("vehicle_code", "owner_id_number", "client_reference")
+            for number, (code, id_number, reference) in sheet.scan(wanted):
+                see(number, code, id_number, reference)
+        else:
+            for number, (code, id_number) in sheet.scan(("vehicle_code", "owner_id_number")):
+                see(number, code, id_number)
     return finder
 
 

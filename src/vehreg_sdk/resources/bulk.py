@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Unpack
 
 import httpx
 
-from .._errors import ConflictError
+from .._errors import ConflictError, LocalValidationError
 from .._logging import logger
 from .._pagination import AsyncPaginator, SyncCursorPage, page_params
 from .._types import RequestOptions
@@ -48,7 +48,37 @@ _PARSE = model_parser(EbikeRegistrationBatch)
 
 
 def _items(items: Sequence[Any]) -> list[Any]:
-    return [i.model_dump(mode="json") if hasattr(i, "model_dump") else dict(i) for i in items]
+    """The items as JSON objects; their ``client_reference`` checked first, with no network call.
+
+    Raises :class:`~vehreg_sdk.LocalValidationError` for a reference that breaks the
+    rule (:func:`vehreg_sdk.rules.validate_client_reference`) or repeats in the batch,
+    as the bureau would (``batch.reference_invalid``, ``batch.duplicate_reference``).
+    """
+    import dataclasses
+
+    from ..rules import Violation, validate_client_reference
+
+    out = [i.model_dump(mode="json") if hasattr(i, "model_dump") else dict(i) for i in items]
+    errors: list[Violation] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(out):
+        field = f"items.{index}.client_reference"
+        reference = item.get("client_reference")
+        invalid = validate_client_reference(reference, field)
+        errors += [dataclasses.replace(v, code="batch.reference_invalid") for v in invalid]
+        if invalid or not isinstance(reference, str):
+            continue
+        if reference in seen:
+            errors.append(Violation(
+                "batch.duplicate_reference", field,
+                f"client_reference repeats item {seen[reference]}.",
+                f"client_reference 与第 {seen[reference]} 个条目重复。",
+            ))  # fmt: skip
+        else:
+            seen[reference] = index
+    if errors:
+        raise LocalValidationError(errors)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final, Unpack
 
+from .._dates import shanghai_day, shanghai_instant
 from .._errors import ConflictError, WaitTimeoutError
 from .._pagination import AsyncPaginator, SyncCursorPage, page_params
 from .._types import FileInput, PollOptions, RequestOptions
@@ -51,6 +52,22 @@ def _wait_plan(
 ) -> tuple[frozenset[str], float, float]:
     wanted = frozenset(str(getattr(s, "value", s)) for s in until)
     return wanted, max(poll_interval, 0.01), max(max_poll_interval, poll_interval)
+
+
+def _list_params(
+    *,
+    created_gte: datetime | date | str | None,
+    created_lt: datetime | date | str | None,
+    created_on: date | str | None,
+    **params: Any,
+) -> dict[str, Any]:
+    """The query of ``list()``: dates and datetimes as the bureau reads them (``_dates``)."""
+    return page_params(
+        created_gte=None if created_gte is None else shanghai_instant(created_gte),
+        created_lt=None if created_lt is None else shanghai_instant(created_lt),
+        created_on=None if created_on is None else shanghai_day(created_on),
+        **params,
+    )
 
 
 def _status(registration: EbikeRegistration) -> str:
@@ -116,14 +133,20 @@ class EbikeRegistrations(SyncAPIResource):
         store_id: str | None = None,
         created_gte: datetime | date | str | None = None,
         created_lt: datetime | date | str | None = None,
+        created_on: date | str | None = None,
         limit: int | None = None,
         cursor: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> SyncCursorPage[EbikeRegistration]:
-        """The dealer's registrations, newest first; iterating walks every page."""
-        params = page_params(
+        """The dealer's registrations, newest first; iterating walks every page.
+
+        ``created_on`` is a business day (Asia/Shanghai). ``created_gte``/``created_lt``
+        are instants: a ``date`` means that day's 00:00 in Asia/Shanghai, an aware
+        ``datetime`` is sent as it is, a naive one is read as Asia/Shanghai time.
+        """
+        params = _list_params(
             status=status, store_id=store_id, created_gte=created_gte, created_lt=created_lt,
-            limit=limit, cursor=cursor,
+            created_on=created_on, limit=limit, cursor=cursor,
         )  # fmt: skip
         page: SyncCursorPage[EbikeRegistration] = self._page(
             PATH, EbikeRegistration, params, options
@@ -235,14 +258,15 @@ class AsyncEbikeRegistrations(AsyncAPIResource):
         store_id: str | None = None,
         created_gte: datetime | date | str | None = None,
         created_lt: datetime | date | str | None = None,
+        created_on: date | str | None = None,
         limit: int | None = None,
         cursor: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[EbikeRegistration]:
         """``async for r in client.ebike_registrations.list(...)`` walks every page."""
-        params = page_params(
+        params = _list_params(
             status=status, store_id=store_id, created_gte=created_gte, created_lt=created_lt,
-            limit=limit, cursor=cursor,
+            created_on=created_on, limit=limit, cursor=cursor,
         )  # fmt: skip
         paginator: AsyncPaginator[EbikeRegistration] = self._page(
             PATH, EbikeRegistration, params, options

@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import review, webhooks
+from . import idempotency, review, webhooks
 from .bureau import DEFAULT_PLATE_CAPACITY, DEFAULT_PLATE_FORMAT, Bureau, Settings
 from .clock import Clock
 from .endpoint import new_request_id, problem_response
@@ -100,6 +100,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+def _purge_expired_keys(bureau: Bureau) -> None:
+    with bureau.db.write() as conn:
+        idempotency.purge_expired(conn, bureau.clock(), bureau.settings.idempotency_ttl)
+
+
 def _temporary_db() -> Path:
     directory = Path(tempfile.mkdtemp(prefix="vehreg-sandbox-"))
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
@@ -118,6 +123,7 @@ def create_app(
     webhook_backoff: float = 1.0,
     webhook_max_attempts: int = 6,
     key_seed: bytes | None = None,
+    idempotency_ttl: float = 24 * 3600.0,
 ) -> Starlette:
     """The sandbox bureau as an ASGI app (Starlette); its state is ``app.state.bureau``.
 
@@ -131,17 +137,22 @@ def create_app(
     ``webhook_backoff``/``webhook_max_attempts``: delivery retries wait
     ``backoff * 2**(n-1)`` seconds. ``key_seed``: derive the bureau's Ed25519
     key from these bytes instead of generating one for the database.
+    ``idempotency_ttl``: seconds an idempotency record is kept before it is
+    purged (default 24 h).
     """
     if review_delay < 0:
         raise ValueError("review_delay must be >= 0")
     if "{serial" not in plate_format:
         raise ValueError("plate_format must contain {serial}")
+    if not idempotency_ttl > 0:
+        raise ValueError("idempotency_ttl must be > 0 seconds")
     settings = Settings(
         review_delay=review_delay,
         plate_format=plate_format,
         plate_capacity=plate_capacity,
         webhook_backoff=webhook_backoff,
         webhook_max_attempts=webhook_max_attempts,
+        idempotency_ttl=idempotency_ttl,
     )
     bureau = Bureau(
         Path(db_path) if db_path is not None else _temporary_db(),
@@ -167,6 +178,7 @@ def create_app(
 
         bureau.attach(asyncio.get_running_loop())
         await anyio.to_thread.run_sync(webhooks.release_stuck, bureau)
+        await anyio.to_thread.run_sync(_purge_expired_keys, bureau)
         # Work left from before a restart: due reviews and undelivered events.
         bureau.review_due_in(0.0)
         bureau.events_created()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,8 @@ class Settings:
     webhook_backoff: float = 1.0
     webhook_max_attempts: int = 6
     webhook_timeout: float = 5.0
+    #: Seconds an idempotency record is kept, then purged (24 h).
+    idempotency_ttl: float = 24 * 3600.0
 
 
 class Bureau:
@@ -65,6 +68,8 @@ class Bureau:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._timers: set[asyncio.TimerHandle] = set()
+        #: Set on shutdown: the batch worker stops after the item in hand.
+        self.closed = threading.Event()
         #: Set by the app factory: what runs when reviews are due / events await delivery.
         self.review_job: Callable[[], Awaitable[None]] | None = None
         self.delivery_job: Callable[[], Awaitable[None]] | None = None
@@ -116,6 +121,8 @@ class Bureau:
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """Remember the loop serving requests, so worker threads can schedule onto it."""
         self._loop = loop
+        self.closed.clear()
+        self.db.reopen()
 
     def review_due_in(self, delay: float) -> None:
         """Run the review sweep after ``delay`` seconds (thread-safe)."""
@@ -160,7 +167,8 @@ class Bureau:
             logger.exception("sandbox background job failed")
 
     async def aclose(self) -> None:
-        """Cancel timers and running jobs (on shutdown)."""
+        """Cancel timers and running jobs, stop the batch worker (on shutdown)."""
+        self.closed.set()
         for handle in list(self._timers):
             handle.cancel()
         self._timers.clear()

@@ -290,7 +290,9 @@ def _authenticated(
             return _run_handler(endpoint, call)
         key = idempotency.check_key(call.headers.get(idempotency.HEADER))
         print_ = idempotency.fingerprint(call.method, raw_path, _canonical_body(endpoint, call))
-        stored = idempotency.begin(bureau.db, call.caller.id, key, print_, call.now)
+        stored = idempotency.begin(
+            bureau.db, call.caller.id, key, print_, call.now, ttl=bureau.settings.idempotency_ttl
+        )
     except ProblemError as problem:
         return _encode_problem(problem, call.request_id)
     if stored is not None:

@@ -1,5 +1,11 @@
 """Idempotency keys: the same key and the same request replay the first answer for 24 hours.
 
+The period is the bureau's ``idempotency_ttl`` (default :data:`IDEMPOTENCY_WINDOW_S`,
+24 h; ``create_app(idempotency_ttl=...)``). An expired record is not only
+ignored but deleted: every keyed ``POST`` first purges all records older than
+the period (any dealer's), and so does the bureau when it starts. The stored
+first answer may hold masked personal data; it is kept no longer than promised.
+
 Keys are scoped per dealer. A key is *reserved* (state ``pending``) before the
 handler runs, so a concurrent duplicate gets 409 ``idempotency.in_progress``
 instead of running twice; a reservation older than :data:`PENDING_LEASE_S`
@@ -17,11 +23,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 from dataclasses import dataclass
 
 from .problems import ProblemError
 from .storage import Database
 
+#: The default period (seconds) an idempotency record is kept: 24 hours.
 IDEMPOTENCY_WINDOW_S = 24 * 3600
 PENDING_LEASE_S = 60.0
 HEADER = "Idempotency-Key"
@@ -66,23 +74,33 @@ def canonical_json(raw: bytes) -> bytes:
         return raw
 
 
-def begin(db: Database, dealer_id: str, key: str, print_: str, now: float) -> StoredResponse | None:
+def purge_expired(conn: sqlite3.Connection, now: float, ttl: float) -> int:
+    """Delete every record older than ``ttl`` seconds (inside the caller's transaction)."""
+    return conn.execute("DELETE FROM idempotency WHERE created_at < ?", (now - ttl,)).rowcount
+
+
+def begin(
+    db: Database,
+    dealer_id: str,
+    key: str,
+    print_: str,
+    now: float,
+    *,
+    ttl: float = IDEMPOTENCY_WINDOW_S,
+) -> StoredResponse | None:
     """Reserve ``key`` for this request, or return the stored answer to replay.
 
-    Raises 409 ``idempotency.conflict`` when the key was used for another
-    request, and 409 ``idempotency.in_progress`` while the first is running.
+    Records older than ``ttl`` seconds are purged first. Raises 409
+    ``idempotency.conflict`` when the key was used for another request, and
+    409 ``idempotency.in_progress`` while the first is running.
     """
     with db.write() as conn:
+        purge_expired(conn, now, ttl)
         row = conn.execute(
             "SELECT fingerprint, state, status, content_type, body, created_at "
             "FROM idempotency WHERE dealer_id = ? AND key = ?",
             (dealer_id, key),
         ).fetchone()
-        if row is not None and row["created_at"] < now - IDEMPOTENCY_WINDOW_S:
-            conn.execute(
-                "DELETE FROM idempotency WHERE dealer_id = ? AND key = ?", (dealer_id, key)
-            )
-            row = None
         if row is None:
             conn.execute(
                 "INSERT INTO idempotency (dealer_id, key, fingerprint, state, created_at) "

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from starlette.datastructures import QueryParams
 
 from ..rules._violation import Violation
-from .clock import parse_rfc3339
+from .clock import parse_rfc3339, parse_shanghai_day
 from .problems import ProblemError, violation
 
 DEFAULT_LIMIT = 20
@@ -101,6 +101,7 @@ class QueryReader:
         return raw
 
     def timestamp(self, name: str) -> float | None:
+        """An RFC 3339 date-time *with* its offset (``Z`` or ``+08:00``), as epoch seconds."""
         raw = self.params.get(name)
         if raw is None or raw == "":
             return None
@@ -110,8 +111,27 @@ class QueryReader:
             self._bad(
                 name,
                 "query.datetime",
-                "An RFC 3339 date-time, e.g. 2026-11-26T08:00:00+08:00.",
-                "应为 RFC 3339 时间，例如 2026-11-26T08:00:00+08:00。",
+                f"{name} is an RFC 3339 date-time with its offset, e.g. "
+                "2026-11-26T00:00:00+08:00 (send + as %2B); for a whole business day "
+                "use created_on=YYYY-MM-DD.",
+                f"{name} 应为带时区偏移的 RFC 3339 时间，例如 2026-11-26T00:00:00+08:00"
+                "（+ 号请写成 %2B）；按营业日查询请用 created_on=YYYY-MM-DD。",
+            )
+            return None
+
+    def shanghai_day(self, name: str) -> tuple[float, float] | None:
+        """An Asia/Shanghai date ``YYYY-MM-DD``, as the ``[start, end)`` of that day."""
+        raw = self.params.get(name)
+        if raw is None or raw == "":
+            return None
+        try:
+            return parse_shanghai_day(raw)
+        except (ValueError, OverflowError):
+            self._bad(
+                name,
+                "query.date",
+                f"{name} is a business date (Asia/Shanghai), YYYY-MM-DD, e.g. 2026-11-26.",
+                f"{name} 应为营业日期（北京时间），格式 YYYY-MM-DD，例如 2026-11-26。",
             )
             return None
 

@@ -8,7 +8,12 @@ checkpoint and fsync the WAL every time. Writes run in
 live registration per vehicle code) is a partial UNIQUE index, so even racing
 processes get exactly one winner.
 
-No personal data is stored: the owner is kept only in its masked form.
+Personal data: a registration keeps the owner only in masked form. A batch
+item's request body (the unmasked owner) is kept only until the item is
+processed. Every connection runs with ``secure_delete``, so a purged or
+overwritten value is zeroed in the file rather than left in free space, and
+:meth:`Database.checkpoint` truncates the write-ahead log that may still hold
+the old page images.
 """
 
 from __future__ import annotations
@@ -62,6 +67,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
     created_at   REAL NOT NULL,
     PRIMARY KEY (dealer_id, key)
 );
+CREATE INDEX IF NOT EXISTS idempotency_by_age ON idempotency (created_at);
 CREATE TABLE IF NOT EXISTS uploads (
     seq          INTEGER PRIMARY KEY AUTOINCREMENT,
     id           TEXT NOT NULL UNIQUE,
@@ -155,6 +161,7 @@ class Database:
         self.path = path
         self._idle: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._closed = False
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = self._connect()
         try:
@@ -182,6 +189,8 @@ class Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA busy_timeout = 30000")
+        # Deleted and overwritten content is zeroed, not left readable in free space.
+        conn.execute("PRAGMA secure_delete = ON")
         return conn
 
     def _acquire(self) -> sqlite3.Connection:
@@ -195,17 +204,36 @@ class Database:
             conn.close()
             return
         with self._lock:
-            if len(self._idle) < self.POOL_SIZE:
+            if not self._closed and len(self._idle) < self.POOL_SIZE:
                 self._idle.append(conn)
                 return
         conn.close()
 
     def close(self) -> None:
-        """Close the idle connections (the file can then be deleted, also on Windows)."""
+        """Close the idle connections (the file can then be deleted, also on Windows).
+
+        Connections in use are closed when they are given back.
+        """
         with self._lock:
             idle, self._idle = self._idle, []
+            self._closed = True
         for conn in idle:
             conn.close()
+
+    def reopen(self) -> None:
+        """Pool connections again after :meth:`close` (a server started a second time)."""
+        with self._lock:
+            self._closed = False
+
+    def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the file and truncate it to zero bytes.
+
+        Waits (up to the busy timeout) for readers of older snapshots. True when
+        the log was emptied; False when a reader kept it (the next call retries).
+        """
+        with self.read() as conn:
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        return int(busy) == 0
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from ._base import WireModel
+from ..rules.references import validate_client_reference
+from ._base import WireModel, raise_first_error
+
+
+def _client_reference(value: Any) -> Any:
+    # The raw value, before any stripping: a trailing CR/LF is refused, not trimmed away.
+    if value is not None:
+        raise_first_error(validate_client_reference(value))
+    return value
+
+
+ClientReference = Annotated[
+    str, StringConstraints(strip_whitespace=False), BeforeValidator(_client_reference)
+]
+"""``client_reference``: 1 to 255 printable ASCII characters, taken as given (never stripped).
+
+The one rule of every route (:func:`vehreg_sdk.rules.validate_client_reference`);
+a refusal is ``reference.invalid`` with both languages.
+"""
 
 
 class FieldError(WireModel):

@@ -14,7 +14,9 @@ from ..rules._text import normalize, normalize_code
 from ..rules.codes import _DIGITS_15, _MOTOR_CODE
 from ..rules.people import _ALWAYS_PAST, _MOBILE, _RESIDENT_ID, _id_facts
 from ._base import InputModel, WireModel, raise_first_error
+from ._strict import JsonBool, JsonInt, JsonNumber
 from .catalogue import BatteryChemistry
+from .common import ClientReference
 
 if TYPE_CHECKING:
     from .certificates import EbikeCertificate
@@ -96,15 +98,15 @@ FINAL_STATUSES = frozenset(
 class MeasuredValues(InputModel):
     """Values measured at the till (实测值); compared with the certificate and the legal limits."""
 
-    max_speed_kmh: float | None = Field(default=None, ge=0, le=200)
-    mass_kg: float | None = Field(default=None, ge=0, le=500)
-    length_mm: int | None = Field(default=None, ge=0, le=5000)
-    width_mm: int | None = Field(default=None, ge=0, le=3000)
-    height_mm: int | None = Field(default=None, ge=0, le=3000)
-    wheel_centre_distance_mm: int | None = Field(default=None, ge=0, le=5000)
-    saddle_height_mm: int | None = Field(default=None, ge=0, le=3000)
-    saddle_length_mm: int | None = Field(default=None, ge=0, le=3000)
-    pedals: bool | None = None
+    max_speed_kmh: JsonNumber | None = Field(default=None, ge=0, le=200)
+    mass_kg: JsonNumber | None = Field(default=None, ge=0, le=500)
+    length_mm: JsonInt | None = Field(default=None, ge=0, le=5000)
+    width_mm: JsonInt | None = Field(default=None, ge=0, le=3000)
+    height_mm: JsonInt | None = Field(default=None, ge=0, le=3000)
+    wheel_centre_distance_mm: JsonInt | None = Field(default=None, ge=0, le=5000)
+    saddle_height_mm: JsonInt | None = Field(default=None, ge=0, le=3000)
+    saddle_length_mm: JsonInt | None = Field(default=None, ge=0, le=3000)
+    pedals: JsonBool | None = None
 
 
 class EbikeVehicle(InputModel):
@@ -115,8 +117,8 @@ class EbikeVehicle(InputModel):
     product_model: _Normalised = Field(min_length=1, max_length=64)
     color: _Normalised = Field(min_length=1, max_length=16)
     battery_chemistry: BatteryChemistry = BatteryChemistry.LITHIUM
-    battery_voltage_v: float = Field(default=48, gt=0, le=1000)
-    battery_capacity_ah: float = Field(default=20, gt=0, le=1000)
+    battery_voltage_v: JsonNumber = Field(default=48, gt=0, le=1000)
+    battery_capacity_ah: JsonNumber = Field(default=20, gt=0, le=1000)
     measured: MeasuredValues | None = None
 
     @field_validator("vehicle_code", mode="before")
@@ -175,7 +177,7 @@ class Guardian(InputModel):
     id_number: str = Field(max_length=64)
     mobile: str = Field(max_length=32)
     relationship: str = Field(default="parent", max_length=32)
-    consent: bool = False
+    consent: JsonBool = False
     """The guardian's recorded consent, required for an owner under 14 (PIPL art. 31)."""
 
     @model_validator(mode="after")
@@ -250,7 +252,8 @@ class Sale(InputModel):
     invoice_number: _Normalised = Field(min_length=1, max_length=32)
     invoice_date: date
     """An Asia/Shanghai business date."""
-    price_fen: int = Field(ge=0, le=100_000_000)
+    price_fen: JsonInt = Field(ge=0, le=100_000_000)
+    """Integer fen (分): a JSON number, never ``true`` or ``"329900"``."""
     clerk_id: _Normalised = Field(min_length=1, max_length=64)
 
     _code = field_validator("invoice_number", "clerk_id", mode="before")(_code_field)
@@ -264,7 +267,8 @@ class EbikeRegistrationCreate(InputModel):
     owner: Owner
     sale: Sale
     uploads: list[str] = Field(default_factory=list, max_length=20)
-    client_reference: str | None = Field(default=None, max_length=255)
+    client_reference: ClientReference | None = None
+    """Your own reference (a POS sale id): 1 to 255 printable ASCII characters, or None."""
 
 
 # --------------------------------------------------------------------------- responses

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,23 @@ CSV_COLUMNS = [
     "sale.price_fen",
     "sale.clerk_id",
 ]
+
+
+#: CSV cells are text; these columns are numbers in the contract (a JSON number, never text).
+_INTEGER_COLUMNS = frozenset({"sale.price_fen"})
+_NUMBER_COLUMNS = frozenset({"vehicle.battery_voltage_v", "vehicle.battery_capacity_ah"})
+_INTEGER = re.compile(r"[0-9]{1,15}")
+_NUMBER = re.compile(r"[0-9]{1,9}(\.[0-9]{1,9})?")
+
+
+def _typed(column: str, text: str) -> Any:
+    """A numeric column's cell as a number; anything else (or a non-number) stays text,
+    so the validation names the field and says it must be a number."""
+    if column in _INTEGER_COLUMNS and _INTEGER.fullmatch(text):
+        return int(text)
+    if column in _NUMBER_COLUMNS and _NUMBER.fullmatch(text):
+        return float(text) if "." in text else int(text)
+    return text
 
 
 class MalformedFile(Exception):
@@ -110,10 +128,11 @@ def _parse_csv(text: str) -> list[dict[str, Any]]:
             if value == "":
                 continue
             target = sale
-            *parents, leaf = key.strip().split(".")
+            column = key.strip()
+            *parents, leaf = column.split(".")
             for parent in parents:
                 target = target.setdefault(parent, {})
-            target[leaf] = value
+            target[leaf] = _typed(column, value)
         if sale:
             sales.append(sale)
     if not sales:

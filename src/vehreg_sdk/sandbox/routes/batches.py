@@ -9,9 +9,10 @@ counts, ``GET …/items`` each item's registration and plate or its errors.
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from typing import Any
 
+from ...rules.references import validate_client_reference
 from ...types.ebike_registration_batches import MAX_BATCH_ITEMS
 from ..batches import batch_doc, ensure_schema, item_doc, kick, store_batch
 from ..endpoint import Call, Endpoint, Reply
@@ -19,7 +20,6 @@ from ..pagination import QueryReader, page_envelope
 from ..problems import ProblemError, json_object, violation
 from ..registrations import new_id
 
-_REFERENCE = re.compile(r"[\x20-\x7e]{1,255}")
 _ITEM_STATUSES = ("queued", "registered", "rejected", "failed")
 _TOP_LEVEL = ("store_id", "items")
 
@@ -51,12 +51,10 @@ def _check_envelope(payload: Any) -> tuple[str, list[dict[str, Any]]]:
             continue
         reference = item.get("client_reference")
         field = f"items.{index}.client_reference"
-        if not isinstance(reference, str) or not _REFERENCE.fullmatch(reference):
-            errors.append(
-                violation(field, "batch.reference_invalid",
-                          "client_reference is 1 to 255 printable ASCII characters.",
-                          "client_reference 应为 1 至 255 个可打印 ASCII 字符。")
-            )  # fmt: skip
+        invalid = validate_client_reference(reference, field)
+        if invalid or not isinstance(reference, str):
+            # The rule of every route; the code this route has always answered with.
+            errors += [dataclasses.replace(v, code="batch.reference_invalid") for v in invalid]
         elif reference in seen:
             errors.append(
                 violation(field, "batch.duplicate_reference",

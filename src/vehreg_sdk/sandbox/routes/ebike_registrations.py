@@ -28,12 +28,15 @@ def retrieve(call: Call) -> Reply:
 
 
 def list_registrations(call: Call) -> Reply:
-    """Newest first; filters ``status``, ``store_id``, ``created_gte``, ``created_lt``."""
+    """Newest first; filters ``status``, ``store_id``, ``created_gte``/``created_lt``
+    (RFC 3339 instants with an offset) and ``created_on`` (an Asia/Shanghai date);
+    together they intersect."""
     query = QueryReader(call.query)
     limit, before = query.limit(), query.cursor()
     status = query.choice("status", STATUSES)
     store_id = query.text("store_id")
     created_gte, created_lt = query.timestamp("created_gte"), query.timestamp("created_lt")
+    day = query.shanghai_day("created_on")
     query.check()
     clauses, params = ["dealer_id = ?"], [call.dealer.id]
     filters: list[tuple[str, Any]] = [
@@ -42,6 +45,8 @@ def list_registrations(call: Call) -> Reply:
         ("store_id = ?", store_id),
         ("created_at >= ?", created_gte),
         ("created_at < ?", created_lt),
+        ("created_at >= ?", day[0] if day else None),
+        ("created_at < ?", day[1] if day else None),
     ]
     for clause, value in filters:
         if value is not None:
