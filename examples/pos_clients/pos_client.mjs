@@ -80,6 +80,7 @@ for (let round = 0; round < 3; round++) {
   if (item.status !== "returned") break;
   for (const reason of item.review.reasons) console.log(`退回：${reason.photo_kind} ${reason.message_zh}`);
   for (const kind of item.retake_kinds) await sendPhoto(localId, kind, photos);
+  item = await follow(localId, (i) => i.status !== "returned"); // the retakes reach the bureau
 }
 if (item.plate_must_be_returned) console.log("复核未通过，号牌已作废，请向顾客收回号牌。");
 console.log(JSON.stringify({ local_id: localId, status: item.status, plate_number: item.plate_number }));

@@ -61,7 +61,11 @@ def follow_view(item: OutboxItem) -> dict[str, Any]:
     status = str(item.status)
     return {
         "review": {"outcome": review.get("outcome"), "reasons": reasons} if review else None,
-        "retake_kinds": sorted({r["photo_kind"] for r in reasons if r.get("photo_kind")})
+        # A retake already queued is not asked for again (it waits for the sync worker).
+        "retake_kinds": sorted(
+            {r["photo_kind"] for r in reasons if r.get("photo_kind")}
+            - {a.kind for a in item.attachments if a.pending}
+        )
         if status == "returned"
         else [],
         "plate_must_be_returned": status == "rejected" and bool(item.plate_number),
