@@ -70,9 +70,9 @@ def queue_photo(outbox: Outbox, local_id: str, photo: PhotoInput, actor: str) ->
         ).fetchone()
         seq, kind, filename, content_type, data = read_photo(int(row[0]), photo)
         conn.execute(
-            "INSERT INTO attachments (local_id, seq, kind, filename, content_type, data, stage)"
-            " VALUES (?, ?, ?, ?, ?, ?, 'registration')",
-            (local_id, seq, kind, filename, content_type, data),
+            "INSERT INTO attachments (local_id, seq, kind, filename, content_type, data, stage,"
+            " sha256) VALUES (?, ?, ?, ?, ?, ?, 'registration', ?)",
+            (local_id, seq, kind, filename, content_type, data, hashlib.sha256(data).hexdigest()),
         )
         outbox._history(conn, local_id, actor, item.status, item.status, "photo_queued", kind)
         return outbox._get(conn, local_id)

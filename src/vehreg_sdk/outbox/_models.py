@@ -260,6 +260,20 @@ class OutboxItem:
         review = data.get("review")
         return review if isinstance(review, dict) else None
 
+    def retake_kinds(self) -> list[str]:
+        """After ``returned``: the photo kinds the review asks for again, less those already
+        queued (they wait for ``sync``)."""
+        if self.status != ItemStatus.RETURNED:
+            return []
+        reasons = (self.review() or {}).get("reasons") or []
+        wanted = {r["photo_kind"] for r in reasons if isinstance(r, dict) and r.get("photo_kind")}
+        return sorted(wanted - {a.kind for a in self.attachments if a.pending})
+
+    @property
+    def plate_must_be_returned(self) -> bool:
+        """The review refused the sale after the plate was issued: the plate is revoked."""
+        return self.status == ItemStatus.REJECTED and bool(self.plate_number)
+
     @property
     def idempotency_key(self) -> str:
         """The key sent to the bureau: the local id (suffixed ``.r<n>`` after an amendment)."""

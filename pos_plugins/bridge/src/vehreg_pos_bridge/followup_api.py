@@ -58,17 +58,10 @@ def follow_view(item: OutboxItem) -> dict[str, Any]:
     """What the clerk and the POS need after the plate: the review's answer and the photos."""
     review = item.review()
     reasons = list((review or {}).get("reasons") or [])
-    status = str(item.status)
     return {
         "review": {"outcome": review.get("outcome"), "reasons": reasons} if review else None,
-        # A retake already queued is not asked for again (it waits for the sync worker).
-        "retake_kinds": sorted(
-            {r["photo_kind"] for r in reasons if r.get("photo_kind")}
-            - {a.kind for a in item.attachments if a.pending}
-        )
-        if status == "returned"
-        else [],
-        "plate_must_be_returned": status == "rejected" and bool(item.plate_number),
+        "retake_kinds": item.retake_kinds(),
+        "plate_must_be_returned": item.plate_must_be_returned,
         "photos": [
             {
                 "seq": a.seq,
@@ -79,7 +72,7 @@ def follow_view(item: OutboxItem) -> dict[str, Any]:
             for a in item.attachments
         ],
         "cancellation_reason": (item.registration_data or {}).get("cancellation", {}).get("reason")
-        if status == "cancelled"
+        if item.status == "cancelled"
         else None,
     }
 
