@@ -8,6 +8,9 @@
 # Steps: find a sellable bike by its certificate -> upload the till photos ->
 # register the sale (plate at once) -> verify the plate token offline ->
 # upload the plate-fitted photo -> wait for "approved" -> read the events.
+# Then a new car at a 4S registration station (steps 10-16): its certificate ->
+# the purchase tax (paid through the sandbox's test helper) -> a draw of plate
+# numbers and a choice -> the registration -> the plate -> "approved".
 #
 # Environment: VEHREG_BASE_URL, VEHREG_APP_KEY, VEHREG_APP_SECRET (defaults: the
 # sandbox's first demo dealer on 127.0.0.1:8780). Needs no jq: the JSON fields it
@@ -231,5 +234,98 @@ expect 200 "reading events"
 grep -o '"type": *"ebike_registration\.[a-z_]*"' "$WORK/response" | sed 's/.*"\(ebike[^"]*\)"/\1/' | tail -n 3
 
 [ "$status" = approved ] || exit 1
+echo "e-bike done: $VEHICLE_CODE registered with plate $PLATE, approved."
+
+# ---------------------------------------------------------------- a new car (新车登记)
+
+say "10. A car's certificate of conformity (合格证) by its number"
+# Sandbox certificate numbers: W + WMI + model (2) + year (2) + serial (6); model 00 is a
+# petrol sedan by the fictional maker LHY. A random serial keeps reruns apart.
+CAR_SERIAL=$(( (RANDOM % 60) + 1 ))
+for year in 25 26; do
+  call GET "$(printf '/v1/certificates/cars/WLHY00%s%06d' "$year" "$CAR_SERIAL")" "$EMPTY" ""
+  [ "$STATUS" = 200 ] && break
+done
+expect 200 "reading the car certificate"
+cp "$WORK/response" "$WORK/car"
+VIN="$(json_str vin "$WORK/car")"
+CERTIFICATE_NUMBER="$(json_str certificate_number "$WORK/car")"
+echo "car $VIN: $(json_str brand "$WORK/car") $(json_str model "$WORK/car"), \
+$(json_str vehicle_type "$WORK/car"), $(json_str energy_type "$WORK/car")"
+
+say "11. The purchase tax (车辆购置税): unpaid, so the buyer pays (sandbox test helper)"
+call GET "/v1/purchase-tax/$VIN" "$EMPTY" ""
+expect 200 "reading the tax record"
+echo "tax office: $(json_str status "$WORK/response")"
+printf '{"price_fen": 12980000, "invoice_date": "%s"}' "$INVOICE_DATE" > "$WORK/pay.json"
+call POST "/v1/test-helpers/purchase-tax/$VIN/pay" "$WORK/pay.json" "application/json" "$(new_key)"
+expect 200 "paying the tax"
+echo "tax office: $(json_str status "$WORK/response"), paid $(json_num paid_fen "$WORK/response") fen"
+
+say "12. Draw plate numbers (选号) and reserve one"
+printf '{"vin": "%s", "plate_kind": "02"}' "$VIN" > "$WORK/draw.json"
+call POST /v1/plate-selections "$WORK/draw.json" "application/json" "$(new_key)"
+expect 201 "drawing plate numbers"
+SELECTION_ID="$(json_str id "$WORK/response")"
+CAR_PLATE="$(grep -o '"candidates": *\["[^"]*"' "$WORK/response" | sed 's/.*\["//; s/"$//')"
+echo "candidates: $(grep -o '"candidates": *\[[^]]*\]' "$WORK/response")"
+printf '{"number": "%s"}' "$CAR_PLATE" > "$WORK/choose.json"
+call POST "/v1/plate-selections/$SELECTION_ID/choose" "$WORK/choose.json" "application/json" "$(new_key)"
+expect 200 "reserving $CAR_PLATE"
+echo "reserved $CAR_PLATE until $(json_str reserved_until "$WORK/response")"
+
+say "13. Upload the station photos"
+CAR_UPLOADS=""
+for kind in invoice insurance_policy id_front vin_rubbing vehicle_photo; do
+  multipart_photo "$kind" "$WORK/form"
+  call POST /v1/uploads "$WORK/form" "multipart/form-data; boundary=$BOUNDARY" "$(new_key)"
+  expect 201 "uploading $kind"
+  CAR_UPLOADS="${CAR_UPLOADS:+$CAR_UPLOADS,}\"$(json_str id "$WORK/response")\""
+done
+
+say "14. Register the car (submitted; the station inspects it, then assigns the plate)"
+INSURANCE_END="$(TZ=UTC-8 date -d '+364 days' +%F 2>/dev/null || TZ=UTC-8 date -v+364d +%F)"
+cat > "$WORK/car.json" <<JSON
+{"store_id": "$STORE_ID",
+ "vehicle": {"vin": "$VIN", "certificate_number": "$CERTIFICATE_NUMBER", "vehicle_type": "K33",
+             "use_nature": "A", "fuel_type": "A", "energy_type": "ICE"},
+ "owner": {"kind": "person", "name": "钱海燕", "id_type": "A", "id_number": "32070619920101011X",
+           "mobile": "19900000001", "address": "江苏省连云港市海州区演示路 2 号"},
+ "invoice": {"number": "CAR$(date +%s)", "date": "$INVOICE_DATE", "price_fen": 12980000},
+ "insurance": {"policy_number": "PDZA$(date +%s)", "starts_on": "$INVOICE_DATE", "ends_on": "$INSURANCE_END"},
+ "plate": {"kind": "02", "source": "selection", "selection_id": "$SELECTION_ID"},
+ "uploads": [$CAR_UPLOADS]}
+JSON
+call POST /v1/vehicle-registrations "$WORK/car.json" "application/json" "$(new_key)"
+expect 201 "registering the car"
+CAR_ID="$(json_str id "$WORK/response")"
+echo "registration $CAR_ID: $(json_str status "$WORK/response"), safety test $(json_str safety_test "$WORK/response")"
+
+wait_for() {  # wait_for REGISTRATION_PATH STATUS...
+  local target="$1"; shift
+  local deadline=$(( $(date +%s) + WAIT_SECONDS ))
+  while :; do
+    call GET "$target" "$EMPTY" ""
+    expect 200 "reading $target"
+    status="$(json_str status "$WORK/response")"
+    for wanted in "$@" rejected; do [ "$status" = "$wanted" ] && return 0; done
+    [ "$(date +%s)" -ge "$deadline" ] && { echo "still $status after ${WAIT_SECONDS}s" >&2; exit 1; }
+    sleep 1
+  done
+}
+
+say "15. The plate is assigned"
+wait_for "/v1/vehicle-registrations/$CAR_ID" plate_assigned
+echo "plate $(json_str plate_number "$WORK/response") with its plate token"
+
+say "16. Fit the plates, upload the photo, wait for the review"
+multipart_photo plate_fitted "$WORK/form"
+call POST "/v1/vehicle-registrations/$CAR_ID/photos" "$WORK/form" \
+  "multipart/form-data; boundary=$BOUNDARY" "$(new_key)"
+expect 200 "uploading the plate-fitted photo"
+wait_for "/v1/vehicle-registrations/$CAR_ID" approved returned
+echo "car registration $CAR_ID is $status"
+
+[ "$status" = approved ] || exit 1
 echo
-echo "done: $VEHICLE_CODE registered with plate $PLATE, approved."
+echo "done: $VEHICLE_CODE registered with plate $PLATE, and car $VIN with plate $CAR_PLATE, approved."

@@ -32,14 +32,22 @@ if TYPE_CHECKING:
 
     from ._raw_clients import AsyncVehregClientWithRawResponse, VehregClientWithRawResponse
     from .resources.bulk import AsyncBulk, Bulk
+    from .resources.car_certificates import AsyncCarCertificates, CarCertificates
     from .resources.catalogue import AsyncCatalogue, Catalogue
     from .resources.certificates import AsyncCertificates, Certificates
     from .resources.ebike_registrations import AsyncEbikeRegistrations, EbikeRegistrations
     from .resources.events import AsyncEvents, Events
     from .resources.keys import AsyncKeys, Keys
+    from .resources.photo_requirements import AsyncPhotoRequirements, PhotoRequirements
+    from .resources.plate_selections import AsyncPlateSelections, PlateSelections
     from .resources.plate_status import AsyncPlateStatusResource, PlateStatusResource
+    from .resources.purchase_tax import AsyncPurchaseTaxResource, PurchaseTaxResource
     from .resources.stores import AsyncStores, Stores
     from .resources.uploads import AsyncUploads, Uploads
+    from .resources.vehicle_registrations import (
+        AsyncVehicleRegistrations,
+        VehicleRegistrations,
+    )
     from .resources.webhook_endpoints import AsyncWebhookEndpoints, WebhookEndpoints
 
 __all__ = ["AsyncVehregClient", "VehregClient"]
@@ -293,6 +301,36 @@ class VehregClient(_ClientBase[SyncKernel]):
 
         return Bulk(self)
 
+    @cached_property
+    def photo_requirements(self) -> PhotoRequirements:
+        from .resources.photo_requirements import PhotoRequirements
+
+        return PhotoRequirements(self)
+
+    @cached_property
+    def car_certificates(self) -> CarCertificates:
+        from .resources.car_certificates import CarCertificates
+
+        return CarCertificates(self)
+
+    @cached_property
+    def purchase_tax(self) -> PurchaseTaxResource:
+        from .resources.purchase_tax import PurchaseTaxResource
+
+        return PurchaseTaxResource(self)
+
+    @cached_property
+    def plate_selections(self) -> PlateSelections:
+        from .resources.plate_selections import PlateSelections
+
+        return PlateSelections(self)
+
+    @cached_property
+    def vehicle_registrations(self) -> VehicleRegistrations:
+        from .resources.vehicle_registrations import VehicleRegistrations
+
+        return VehicleRegistrations(self)
+
 
 class AsyncVehregClient(_ClientBase[AsyncKernel]):
     """The async client: the same surface with ``await``; ``async with`` closes its pool."""
@@ -403,3 +441,33 @@ class AsyncVehregClient(_ClientBase[AsyncKernel]):
         from .resources.bulk import AsyncBulk
 
         return AsyncBulk(self)
+
+    @cached_property
+    def photo_requirements(self) -> AsyncPhotoRequirements:
+        from .resources.photo_requirements import AsyncPhotoRequirements
+
+        return AsyncPhotoRequirements(self)
+
+    @cached_property
+    def car_certificates(self) -> AsyncCarCertificates:
+        from .resources.car_certificates import AsyncCarCertificates
+
+        return AsyncCarCertificates(self)
+
+    @cached_property
+    def purchase_tax(self) -> AsyncPurchaseTaxResource:
+        from .resources.purchase_tax import AsyncPurchaseTaxResource
+
+        return AsyncPurchaseTaxResource(self)
+
+    @cached_property
+    def plate_selections(self) -> AsyncPlateSelections:
+        from .resources.plate_selections import AsyncPlateSelections
+
+        return AsyncPlateSelections(self)
+
+    @cached_property
+    def vehicle_registrations(self) -> AsyncVehicleRegistrations:
+        from .resources.vehicle_registrations import AsyncVehicleRegistrations
+
+        return AsyncVehicleRegistrations(self)

@@ -49,6 +49,9 @@ __all__ = ["AsyncKernel", "SyncKernel", "retry_delay"]
 RETRY_COUNT_HEADER: Final = "X-Vehreg-Retry-Count"
 IDEMPOTENCY_HEADER: Final = "Idempotency-Key"
 IN_PROGRESS: Final = "idempotency.in_progress"
+#: A car's purchase-tax record has not reached the bureau yet: retried like IN_PROGRESS.
+TAX_PENDING: Final = "tax.pending"
+_RETRYABLE_CONFLICTS: Final = frozenset({IN_PROGRESS, TAX_PENDING})
 _RETRY_STATUSES: Final = frozenset({408, 429})
 _RETRYABLE_TRANSPORT: Final = (httpx.NetworkError, httpx.RemoteProtocolError)
 _USER_AGENT: Final = f"vehreg-sdk/{__version__} httpx/{httpx.__version__}"
@@ -117,14 +120,17 @@ def _warn_deprecated_once(response: httpx.Response) -> None:
 
 
 def _should_retry(response: httpx.Response) -> bool:
-    """408, 429, 5xx, and 409 ``idempotency.in_progress``: the bureau is still working on
-    an earlier attempt under the same key, so asking again shortly gets its answer."""
+    """408, 429, 5xx, and 409 ``idempotency.in_progress`` (the bureau is still working on
+    an earlier attempt under the same key) or ``tax.pending`` (the tax office's record is
+    on its way): asking again shortly, under the same key, gets the answer."""
     status = response.status_code
     if status in _RETRY_STATUSES or status >= 500:
         return True
-    if status == 409 and b"idempotency.in_progress" in response.content:
+    if status == 409 and (
+        b"idempotency.in_progress" in response.content or b"tax.pending" in response.content
+    ):
         try:
-            return bool(_json.loads(response.content).get("code") == IN_PROGRESS)
+            return _json.loads(response.content).get("code") in _RETRYABLE_CONFLICTS
         except (ValueError, AttributeError):
             return False
     return False

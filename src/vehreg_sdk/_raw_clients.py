@@ -12,6 +12,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ._client import AsyncVehregClient, VehregClient
+    from .resources.car_certificates import (
+        AsyncCarCertificatesWithRawResponse,
+        CarCertificatesWithRawResponse,
+    )
     from .resources.catalogue import (
         AsyncCatalogueWithRawResponse,
         CatalogueWithRawResponse,
@@ -32,9 +36,21 @@ if TYPE_CHECKING:
         AsyncKeysWithRawResponse,
         KeysWithRawResponse,
     )
+    from .resources.photo_requirements import (
+        AsyncPhotoRequirementsWithRawResponse,
+        PhotoRequirementsWithRawResponse,
+    )
+    from .resources.plate_selections import (
+        AsyncPlateSelectionsWithRawResponse,
+        PlateSelectionsWithRawResponse,
+    )
     from .resources.plate_status import (
         AsyncPlateStatusWithRawResponse,
         PlateStatusWithRawResponse,
+    )
+    from .resources.purchase_tax import (
+        AsyncPurchaseTaxWithRawResponse,
+        PurchaseTaxWithRawResponse,
     )
     from .resources.stores import (
         AsyncStoresWithRawResponse,
@@ -43,6 +59,10 @@ if TYPE_CHECKING:
     from .resources.uploads import (
         AsyncUploadsWithRawResponse,
         UploadsWithRawResponse,
+    )
+    from .resources.vehicle_registrations import (
+        AsyncVehicleRegistrationsWithRawResponse,
+        VehicleRegistrationsWithRawResponse,
     )
     from .resources.webhook_endpoints import (
         AsyncWebhookEndpointsWithRawResponse,
@@ -106,6 +126,42 @@ class VehregClientWithRawResponse:
         from .resources.keys import Keys, KeysWithRawResponse
 
         return KeysWithRawResponse(Keys(self._client, raw=True))
+
+    @cached_property
+    def vehicle_registrations(self) -> VehicleRegistrationsWithRawResponse:
+        from .resources.vehicle_registrations import (
+            VehicleRegistrations,
+            VehicleRegistrationsWithRawResponse,
+        )
+
+        return VehicleRegistrationsWithRawResponse(VehicleRegistrations(self._client, raw=True))
+
+    @cached_property
+    def plate_selections(self) -> PlateSelectionsWithRawResponse:
+        from .resources.plate_selections import PlateSelections, PlateSelectionsWithRawResponse
+
+        return PlateSelectionsWithRawResponse(PlateSelections(self._client, raw=True))
+
+    @cached_property
+    def car_certificates(self) -> CarCertificatesWithRawResponse:
+        from .resources.car_certificates import CarCertificates, CarCertificatesWithRawResponse
+
+        return CarCertificatesWithRawResponse(CarCertificates(self._client, raw=True))
+
+    @cached_property
+    def purchase_tax(self) -> PurchaseTaxWithRawResponse:
+        from .resources.purchase_tax import PurchaseTaxResource, PurchaseTaxWithRawResponse
+
+        return PurchaseTaxWithRawResponse(PurchaseTaxResource(self._client, raw=True))
+
+    @cached_property
+    def photo_requirements(self) -> PhotoRequirementsWithRawResponse:
+        from .resources.photo_requirements import (
+            PhotoRequirements,
+            PhotoRequirementsWithRawResponse,
+        )
+
+        return PhotoRequirementsWithRawResponse(PhotoRequirements(self._client, raw=True))
 
     @cached_property
     def plate_status(self) -> PlateStatusWithRawResponse:
@@ -173,6 +229,53 @@ class AsyncVehregClientWithRawResponse:
         from .resources.keys import AsyncKeys, AsyncKeysWithRawResponse
 
         return AsyncKeysWithRawResponse(AsyncKeys(self._client, raw=True))
+
+    @cached_property
+    def vehicle_registrations(self) -> AsyncVehicleRegistrationsWithRawResponse:
+        from .resources.vehicle_registrations import (
+            AsyncVehicleRegistrations,
+            AsyncVehicleRegistrationsWithRawResponse,
+        )
+
+        return AsyncVehicleRegistrationsWithRawResponse(
+            AsyncVehicleRegistrations(self._client, raw=True)
+        )
+
+    @cached_property
+    def plate_selections(self) -> AsyncPlateSelectionsWithRawResponse:
+        from .resources.plate_selections import (
+            AsyncPlateSelections,
+            AsyncPlateSelectionsWithRawResponse,
+        )
+
+        return AsyncPlateSelectionsWithRawResponse(AsyncPlateSelections(self._client, raw=True))
+
+    @cached_property
+    def car_certificates(self) -> AsyncCarCertificatesWithRawResponse:
+        from .resources.car_certificates import (
+            AsyncCarCertificates,
+            AsyncCarCertificatesWithRawResponse,
+        )
+
+        return AsyncCarCertificatesWithRawResponse(AsyncCarCertificates(self._client, raw=True))
+
+    @cached_property
+    def purchase_tax(self) -> AsyncPurchaseTaxWithRawResponse:
+        from .resources.purchase_tax import (
+            AsyncPurchaseTaxResource,
+            AsyncPurchaseTaxWithRawResponse,
+        )
+
+        return AsyncPurchaseTaxWithRawResponse(AsyncPurchaseTaxResource(self._client, raw=True))
+
+    @cached_property
+    def photo_requirements(self) -> AsyncPhotoRequirementsWithRawResponse:
+        from .resources.photo_requirements import (
+            AsyncPhotoRequirements,
+            AsyncPhotoRequirementsWithRawResponse,
+        )
+
+        return AsyncPhotoRequirementsWithRawResponse(AsyncPhotoRequirements(self._client, raw=True))
 
     @cached_property
     def plate_status(self) -> AsyncPlateStatusWithRawResponse:

@@ -45,6 +45,7 @@ def test_curl_walkthrough_reaches_approved(tmp_path: Path) -> None:
     assert "plate token signature OK" in result.stdout
     assert "is approved (plate 苏G" in result.stdout
     assert "ebike_registration.approved" in result.stdout
+    assert "car registration vr_" in result.stdout and "and car L" in result.stdout
 
 
 #: what the Java and C# signers print without arguments (docs/api/signing.md)

@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from . import _help, bulk, configure, demo, label, outbox, pos, sandbox
+from . import _help, bulk, configure, demo, demo_car, label, outbox, pos, sandbox
 from ._console import make_streams_safe
 from ._failures import EXIT_CODES_HELP, exit_code_for
 
@@ -68,11 +68,13 @@ def _root(
     """vehreg-sdk: register vehicles at the point of sale (苏G). 在销售现场办理车辆登记。"""
 
 
-app.command(
-    "demo",
-    help="Walk one e-bike sale against the embedded sandbox. 演示一次带牌销售。",
+app.add_typer(
+    demo_car.demo_group(demo.demo),
+    name="demo",
+    help="Walk one e-bike sale (or `demo car`: one new car) against the embedded sandbox. "
+    "演示一次带牌销售（或 `demo car`：新车登记）。",
     epilog=EXIT_CODES_HELP,
-)(demo.demo)
+)
 app.command(
     "configure",
     help="Save the bureau settings; the secret in the OS keyring. 配置凭据。",

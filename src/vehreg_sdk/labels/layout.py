@@ -230,13 +230,28 @@ def _barcode(
     # The quiet zones may reach the label's edges (they are blank anyway); only the bars
     # need the printable area. Centred, so both quiet zones get the same share.
     module = min(width // modules_across, mm_to_dots(0.5, dpi))
-    if module < 2 or symbol.width_modules * module > width - 2 * margin:
+    if module < 2 and _narrowest_readable(dpi):
+        # A 17-character VIN needs ~200 modules: on a 50 mm label at 203 dpi only a
+        # 1-dot module fits; 0.125 mm is above the narrowest bar scanners read (5 mil).
+        module = 1
+    if module < 1 or (module < 2 and not _narrowest_readable(dpi)):
+        return None
+    if symbol.width_modules * module > width - 2 * margin:
         return None
     bar_height = mm_to_dots(4.0 if height_mm <= 30 else 5.0, dpi)
     x = (width - symbol.width_modules * module) // 2
     return BarcodeBox(
         x=x, y=height - margin - bar_height, module=module, height=bar_height, symbol=symbol
     )
+
+
+#: The narrowest bar, in mm, printed as a single dot (5 mil, what handheld scanners read).
+MIN_SINGLE_DOT_MODULE_MM = 0.12
+
+
+def _narrowest_readable(dpi: int) -> bool:
+    """Whether one printer dot is wide enough to be a Code 128 module at this resolution."""
+    return 25.4 / dpi >= MIN_SINGLE_DOT_MODULE_MM
 
 
 # --------------------------------------------------------------------------- A4 sheet

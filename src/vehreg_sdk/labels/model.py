@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ._errors import LabelDataError
 
 if TYPE_CHECKING:
-    from ..types import EbikeRegistration, Store
+    from ..types import EbikeRegistration, Store, VehicleRegistration
 
 # China has used UTC+8 without daylight saving since 1991; a fixed offset needs no tz database
 # (Windows has none without the tzdata package).
@@ -35,6 +35,13 @@ class Captions:
     model: Caption = Caption("品牌型号", "Model")
     color: Caption = Caption("颜色", "Colour")
     issue_date: Caption = Caption("日期", "Date")
+
+
+#: The captions of a car's label: the barcode and its line carry the VIN (车辆识别代号).
+CAR_CAPTIONS = Captions(
+    title=Caption("机动车号牌", "Vehicle plate"),
+    vehicle_code=Caption("车辆识别代号", "VIN"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +101,16 @@ class PlateLabel:
 
     @classmethod
     def from_registration(
-        cls, registration: EbikeRegistration, store: Store, *, captions: Captions | None = None
+        cls,
+        registration: EbikeRegistration | VehicleRegistration,
+        store: Store,
+        *,
+        captions: Captions | None = None,
     ) -> PlateLabel:
-        """Build the label of ``registration`` sold at ``store``.
+        """Build the label of ``registration`` (an e-bike's, or a car's) sold at ``store``.
 
+        A car's label carries its VIN where an e-bike's carries the vehicle code (the
+        barcode, on both label sizes) and the car captions (:data:`CAR_CAPTIONS`).
         The issue date is the registration's creation date in Asia/Shanghai. Raises
         :class:`LabelDataError` when the registration has no plate or token yet, or
         belongs to another store.
@@ -114,18 +127,24 @@ class PlateLabel:
                 f"登记 {registration.id} 属于门店 {registration.store_id}，不是 {store.id}",
             )
         vehicle = registration.vehicle
+        car: str | None = getattr(vehicle, "vin", None)
+        code = str(car or getattr(vehicle, "vehicle_code", ""))
+        model = str(
+            (getattr(vehicle, "model", None) if car else getattr(vehicle, "product_model", None))
+            or ""
+        )
         return cls(
             plate_number=registration.plate_number,
             registration_id=registration.id,
             plate_token=registration.plate_token,
             plate_credential=registration.plate_credential,
             store_name=store.name,
-            vehicle_code=vehicle.vehicle_code,
-            product_model=vehicle.product_model,
-            color=vehicle.color,
+            vehicle_code=code,
+            product_model=model,
+            color=vehicle.color or "",
             brand=vehicle.brand,
             issue_date=issue_date_of(registration.created_at),
-            captions=captions or Captions(),
+            captions=captions or (CAR_CAPTIONS if car else Captions()),
         )
 
 

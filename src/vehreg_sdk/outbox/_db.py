@@ -46,12 +46,9 @@ CREATE TABLE IF NOT EXISTS items (
     errors           TEXT NOT NULL DEFAULT '[]',
     last_error_code  TEXT,
     created_at       REAL NOT NULL,
-    updated_at       REAL NOT NULL
+    updated_at       REAL NOT NULL,
+    kind             TEXT NOT NULL DEFAULT 'ebike'
 );
--- One live item per vehicle: a double click or a second till cannot queue a bike twice.
-DROP INDEX IF EXISTS items_live_vehicle;
-CREATE UNIQUE INDEX IF NOT EXISTS items_live_vehicle_v2
-    ON items (vehicle_code) WHERE status NOT IN ('rejected', 'cancelled');
 CREATE INDEX IF NOT EXISTS items_due ON items (status, next_attempt_at);
 CREATE INDEX IF NOT EXISTS items_updated ON items (updated_at);
 CREATE TABLE IF NOT EXISTS attachments (
@@ -187,6 +184,23 @@ def _create_schema(conn: sqlite3.Connection) -> None:
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
         )
+        _key_items_by_kind(conn)
+
+
+def _key_items_by_kind(conn: sqlite3.Connection) -> None:
+    """Items are keyed by (kind, business key): ``vehicle_code`` holds an e-bike's vehicle
+    code or a car's VIN. A file from before cars gets the column (its items are e-bikes)."""
+    columns = {row["name"] for row in conn.execute("PRAGMA table_info(items)")}
+    if "kind" not in columns:
+        conn.execute("ALTER TABLE items ADD COLUMN kind TEXT NOT NULL DEFAULT 'ebike'")
+    # One live item per vehicle: a double click or a second till cannot queue it twice.
+    # A cancelled sale (退货) frees its vehicle too: the index of version 2 says so.
+    conn.execute("DROP INDEX IF EXISTS items_live_vehicle")
+    conn.execute("DROP INDEX IF EXISTS items_live_business_key")
+    conn.execute(
+        "CREATE UNIQUE INDEX IF NOT EXISTS items_live_business_key_v2"
+        " ON items (kind, vehicle_code) WHERE status NOT IN ('rejected', 'cancelled')"
+    )
 
 
 @contextmanager

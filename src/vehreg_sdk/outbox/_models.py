@@ -12,7 +12,7 @@ from .. import privacy
 from .._errors import VehregError
 
 if TYPE_CHECKING:
-    from ..types import EbikeRegistration
+    from ..types import EbikeRegistration, VehicleRegistration
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 """Business dates and local times are Asia/Shanghai (UTC+8, no daylight saving)."""
@@ -244,6 +244,8 @@ class OutboxItem:
     updated_at: datetime
     attachments: tuple[Attachment, ...] = ()
     replayed: bool = False
+    #: ``ebike`` or ``car``; ``vehicle_code`` is then the vehicle code or the VIN.
+    kind: str = "ebike"
 
     @property
     def is_terminal(self) -> bool:
@@ -279,13 +281,14 @@ class OutboxItem:
         """The key sent to the bureau: the local id (suffixed ``.r<n>`` after an amendment)."""
         return self.local_id if self.revision == 0 else f"{self.local_id}.r{self.revision}"
 
-    def registration(self) -> EbikeRegistration | None:
+    def registration(self) -> EbikeRegistration | VehicleRegistration | None:
         """The bureau's registration as recorded by sync (reprint a label offline from it)."""
         if self.registration_data is None:
             return None
-        from ..types import EbikeRegistration
+        from ..types import EbikeRegistration, VehicleRegistration
 
-        return EbikeRegistration.model_validate(self.registration_data)
+        model = VehicleRegistration if self.kind == "car" else EbikeRegistration
+        return model.model_validate(self.registration_data)
 
     def age(self, now: datetime | None = None) -> timedelta:
         return (now or datetime.now(SHANGHAI)) - self.created_at
@@ -297,7 +300,9 @@ class OutboxItem:
     def summary(self, lang: str = "zh") -> dict[str, Any]:
         """A display and log form with the owner's personal data masked."""
         owner = self.payload.get("owner", {})
-        sale = self.payload.get("sale", {})
+        sale = self.payload.get("sale") or {
+            "invoice_number": (self.payload.get("invoice") or {}).get("number")
+        }
         return {
             "local_id": self.local_id,
             "status": str(self.status),

@@ -77,6 +77,7 @@ def item_from_row(conn: sqlite3.Connection, row: sqlite3.Row) -> OutboxItem:
         created_at=_ts(row["created_at"]),  # type: ignore[arg-type]
         updated_at=_ts(row["updated_at"]),  # type: ignore[arg-type]
         attachments=attachments,
+        kind=row["kind"],
     )
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..privacy import masked_logger
-from ..types import EbikeRegistrationCreate
-from . import _db
+from ..types import EbikeRegistrationCreate, VehicleRegistrationCreate
+from . import _db, _kinds
 from ._location import check_outbox_location
 from ._models import (
     TERMINAL_STATUSES,
@@ -87,7 +87,7 @@ class Outbox:
     @_db.guarded
     def enqueue(
         self,
-        registration: EbikeRegistrationCreate | Mapping[str, Any],
+        registration: EbikeRegistrationCreate | VehicleRegistrationCreate | Mapping[str, Any],
         *,
         photos: Sequence[PhotoInput] = (),
         dedupe_key: str | None = None,
@@ -97,8 +97,10 @@ class Outbox:
     ) -> OutboxItem:
         """Queue a sale and return once it is on disk (fsync'd), with its new ``local_id``.
 
-        ``registration`` is validated as :class:`~vehreg_sdk.types.EbikeRegistrationCreate`
-        (the domain rules run; a bad sale raises ``pydantic.ValidationError``).
+        ``registration`` is validated as :class:`~vehreg_sdk.types.EbikeRegistrationCreate`,
+        or as :class:`~vehreg_sdk.types.VehicleRegistrationCreate` for a car (a body with
+        ``plate`` and ``invoice``); the domain rules run; a bad sale raises
+        ``pydantic.ValidationError``. Items are keyed by (kind, vehicle code or VIN).
         ``dedupe_key`` (a POS sale id, a file hash) makes the call idempotent: a
         second enqueue with the same key returns the first item with
         ``replayed=True``. A vehicle code that already has a live item raises
@@ -116,7 +118,9 @@ class Outbox:
     @_db.guarded
     def enqueue_many(
         self,
-        registrations: Sequence[EbikeRegistrationCreate | Mapping[str, Any]],
+        registrations: Sequence[
+            EbikeRegistrationCreate | VehicleRegistrationCreate | Mapping[str, Any]
+        ],
         *,
         dedupe_keys: Sequence[str | None] | None = None,
         metas: Sequence[Mapping[str, Any] | None] | None = None,
@@ -180,19 +184,19 @@ class Outbox:
                 return replace(existing, replayed=True)
         if new is None:
             raise ItemNotFound(f"dedupe key {dedupe_key}")
-        vehicle_code = new.model.vehicle.vehicle_code
+        vehicle_code = new.kind.business_key(new.model)
         live = conn.execute(
-            "SELECT local_id FROM items WHERE vehicle_code = ?"
+            "SELECT local_id FROM items WHERE kind = ? AND vehicle_code = ?"
             " AND status NOT IN ('rejected', 'cancelled')",
-            (vehicle_code,),
+            (new.kind.name, vehicle_code),
         ).fetchone()
         if live is not None:
             raise VehicleAlreadyQueued(vehicle_code, live["local_id"])
         now = self.now()
         conn.execute(
             "INSERT INTO items (local_id, store_id, vehicle_code, payload, status, dedupe_key,"
-            " source, meta, next_attempt_at, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
+            " source, meta, next_attempt_at, created_at, updated_at, kind)"
+            " VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
             (
                 new.local_id,
                 new.model.store_id,
@@ -204,6 +208,7 @@ class Outbox:
                 now,
                 now,
                 now,
+                new.kind.name,
             ),
         )
         for seq, kind, filename, content_type, data in new.files:
@@ -333,7 +338,7 @@ class Outbox:
     def amend(
         self,
         local_id: str,
-        registration: EbikeRegistrationCreate | Mapping[str, Any],
+        registration: EbikeRegistrationCreate | VehicleRegistrationCreate | Mapping[str, Any],
         *,
         actor: str = "clerk",
     ) -> OutboxItem:
@@ -343,13 +348,11 @@ class Outbox:
         is sent under a new revision of the key (``<local_id>.r<n>``); the
         bureau's one-live-registration-per-vehicle rule still guards it.
         """
-        model = (
-            registration
-            if isinstance(registration, EbikeRegistrationCreate)
-            else EbikeRegistrationCreate.model_validate(dict(registration))
-        )
+        kind, model = _kinds.validate(registration)
         with self._write() as conn:
             item = self._get(conn, local_id)
+            if kind.name != item.kind:
+                raise InvalidTransition(local_id, item.status, f"amend with a {kind.name} sale")
             if item.status != ItemStatus.NEEDS_ATTENTION:
                 raise InvalidTransition(local_id, item.status, "amend")
             if model.client_reference is None:
@@ -362,18 +365,18 @@ class Outbox:
                     " revision = revision + 1 WHERE local_id = ?",
                     (
                         _db.dumps(model.model_dump(mode="json", exclude_none=True)),
-                        model.vehicle.vehicle_code,
+                        kind.business_key(model),
                         model.store_id,
                         local_id,
                     ),
                 )
             except sqlite3.IntegrityError:
                 other = conn.execute(
-                    "SELECT local_id FROM items WHERE vehicle_code = ?"
+                    "SELECT local_id FROM items WHERE kind = ? AND vehicle_code = ?"
                     " AND status NOT IN ('rejected', 'cancelled')",
-                    (model.vehicle.vehicle_code,),
+                    (kind.name, kind.business_key(model)),
                 ).fetchone()
-                raise VehicleAlreadyQueued(model.vehicle.vehicle_code, other["local_id"]) from None
+                raise VehicleAlreadyQueued(kind.business_key(model), other["local_id"]) from None
             self._set_status(
                 conn, item, ItemStatus.QUEUED, actor, "amended", next_attempt_at=self.now()
             )
@@ -491,28 +494,25 @@ class _NewItem:
     """A sale validated and made ready to insert: its new local id, JSON body and photos."""
 
     local_id: str
-    model: EbikeRegistrationCreate
+    model: Any  # the kind's request model
     payload: dict[str, Any]
     files: builtins.list[tuple[int, str, str, str, bytes]]
+    kind: _kinds.RegistrationKind = _kinds.EBIKE
 
     @classmethod
     def make(
         cls,
-        registration: EbikeRegistrationCreate | Mapping[str, Any],
+        registration: EbikeRegistrationCreate | VehicleRegistrationCreate | Mapping[str, Any],
         photos: Sequence[PhotoInput],
     ) -> _NewItem:
-        model = (
-            registration
-            if isinstance(registration, EbikeRegistrationCreate)
-            else EbikeRegistrationCreate.model_validate(dict(registration))
-        )
+        kind, model = _kinds.validate(registration)
         local_id = str(uuid.uuid4())
         if model.client_reference is None:
             # Lets sync recognise its own registration in a 409 vehicle.already_registered.
             model = model.model_copy(update={"client_reference": local_id})
         payload = model.model_dump(mode="json", exclude_none=True)
         files = [read_photo(seq, photo) for seq, photo in enumerate(photos)]
-        return cls(local_id, model, payload, files)
+        return cls(local_id, model, payload, files, kind)
 
 
 class _LockedTransaction:

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .. import _errors as errors
 from .. import _procs
 from ..privacy import masked_logger
-from ..types import EbikeRegistration
+from ..types import EbikeRegistration, VehicleRegistration
 from ._db import dumps as _dumps
+from ._kinds import kind_named
 from ._models import ItemStatus, OutboxItem, SyncReport
 from ._redact import exception_summary, mask_values, owner_personal
 from ._redact import frames as _frames
@@ -28,7 +29,10 @@ if TYPE_CHECKING:
 
 logger = masked_logger("vehreg_sdk.outbox")
 
-RegistrationCallback = Callable[[OutboxItem, EbikeRegistration], None]
+Registration = EbikeRegistration | VehicleRegistration
+#: Called with the item and its registration: an ``EbikeRegistration`` or, for an item of
+#: kind ``car``, a ``VehicleRegistration``.
+RegistrationCallback = Callable[[OutboxItem, Any], None]
 
 #: 422 codes no correction at the till can fix: such an item is ``rejected``, not parked.
 FINAL_REJECTION_CODES: frozenset[str] = frozenset(
@@ -59,6 +63,9 @@ class SyncClient(Protocol):
 
     @property
     def ebike_registrations(self) -> Any: ...
+
+    @property
+    def vehicle_registrations(self) -> Any: ...
 
     @property
     def uploads(self) -> Any: ...
@@ -229,21 +236,17 @@ class _Parked(Exception):
         self.status = ItemStatus.REJECTED if final else ItemStatus.NEEDS_ATTENTION
 
 
-def _send(outbox: Outbox, client: SyncClient, item: OutboxItem) -> EbikeRegistration:
+def _send(outbox: Outbox, client: SyncClient, item: OutboxItem) -> Registration:
     """One bureau round for an item; raises ``_RetryLater`` or ``_Parked`` when it cannot finish."""
+    kind = kind_named(item.kind)
+    registrations = getattr(client, kind.resource)  # ebike_ or vehicle_registrations
     try:
         if item.status == ItemStatus.SUBMITTED and item.registration_id:
-            reg: EbikeRegistration = client.ebike_registrations.retrieve(item.registration_id)
+            reg: Registration = registrations.retrieve(item.registration_id)
             return reg
         upload_ids = _upload_attachments(outbox, client, item)
-        payload = item.payload
-        reg = client.ebike_registrations.create(
-            store_id=payload["store_id"],
-            vehicle=payload["vehicle"],
-            owner=payload["owner"],
-            sale=payload["sale"],
-            uploads=[*payload.get("uploads", []), *upload_ids],
-            client_reference=payload.get("client_reference"),
+        reg = registrations.create(
+            **kind.create_kwargs(item.payload, upload_ids),
             idempotency_key=item.idempotency_key,
         )
         return reg
@@ -291,10 +294,11 @@ def _send(outbox: Outbox, client: SyncClient, item: OutboxItem) -> EbikeRegistra
 
 def _adopt_existing(
     client: SyncClient, item: OutboxItem, err: errors.ConflictError
-) -> EbikeRegistration:
+) -> Registration:
     """A 409 for this vehicle: ours (an earlier attempt committed) or someone else's."""
+    registrations = getattr(client, kind_named(item.kind).resource)
     try:
-        existing: EbikeRegistration = client.ebike_registrations.retrieve(err.existing_id)
+        existing: Registration = registrations.retrieve(err.existing_id)
     except (errors.RateLimitError, errors.InternalServerError, errors.APIConnectionError) as exc:
         raise _retry_from(exc) from exc
     except (errors.NotFoundError, errors.PermissionDeniedError) as exc:
@@ -439,7 +443,7 @@ def _park(outbox: Outbox, item: OutboxItem, worker_id: str, parked: _Parked) -> 
 
 
 def _record(
-    outbox: Outbox, item: OutboxItem, worker_id: str, reg: EbikeRegistration
+    outbox: Outbox, item: OutboxItem, worker_id: str, reg: Registration
 ) -> OutboxItem | None:
     """Write the bureau's answer; ``None`` when another worker already recorded it."""
     with outbox._write() as conn:

@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..rules.cars import DEFAULT_CAR_CONFIG, CarRuleConfig
 from . import idempotency, review, webhooks
 from .bureau import DEFAULT_PLATE_CAPACITY, DEFAULT_PLATE_FORMAT, Bureau, Settings
 from .clock import Clock
@@ -40,6 +41,11 @@ ROUTE_MODULES: tuple[str, ...] = (
     "certificates",
     "uploads",
     "ebike_registrations",
+    "photo_requirements",
+    "car_certificates",
+    "purchase_tax",
+    "plate_selections",
+    "vehicle_registrations",
     "events",
     "webhook_endpoints",
     "batches",
@@ -123,6 +129,8 @@ def create_app(
     webhook_backoff: float = 1.0,
     webhook_max_attempts: int = 6,
     key_seed: bytes | None = None,
+    plate_hold_seconds: float = 600.0,
+    car_rules: CarRuleConfig = DEFAULT_CAR_CONFIG,
     idempotency_ttl: float = 24 * 3600.0,
 ) -> Starlette:
     """The sandbox bureau as an ASGI app (Starlette); its state is ``app.state.bureau``.
@@ -137,6 +145,8 @@ def create_app(
     ``webhook_backoff``/``webhook_max_attempts``: delivery retries wait
     ``backoff * 2**(n-1)`` seconds. ``key_seed``: derive the bureau's Ed25519
     key from these bytes instead of generating one for the database.
+    ``plate_hold_seconds``: how long a chosen plate number stays reserved (default 10
+    minutes). ``car_rules``: the car rules (station scope, selection limits, tax relief).
     ``idempotency_ttl``: seconds an idempotency record is kept before it is
     purged (default 24 h).
     """
@@ -152,6 +162,8 @@ def create_app(
         plate_capacity=plate_capacity,
         webhook_backoff=webhook_backoff,
         webhook_max_attempts=webhook_max_attempts,
+        plate_hold_seconds=plate_hold_seconds,
+        car_rules=car_rules,
         idempotency_ttl=idempotency_ttl,
     )
     bureau = Bureau(

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .. import _jws
 from ..privacy import masked_logger
+from ..rules.cars import DEFAULT_CAR_CONFIG, CarRuleConfig
 from .clock import Clock, system_clock
 from .ratelimit import RateLimiter
 from .seed import DEMO_DEALERS
@@ -45,6 +46,10 @@ class Settings:
     webhook_timeout: float = 5.0
     #: Seconds an idempotency record is kept, then purged (24 h).
     idempotency_ttl: float = 24 * 3600.0
+    #: How long a chosen plate number stays reserved before it is freed (选号 hold).
+    plate_hold_seconds: float = 600.0
+    #: The car rules the bureau applies (station scope, selection rules, tax relief).
+    car_rules: CarRuleConfig = DEFAULT_CAR_CONFIG
 
 
 class Bureau:

@@ -176,6 +176,8 @@ class _Outcome:
     headers: dict[str, str]
     #: the body an idempotency record keeps (``body`` unless the reply said otherwise)
     stored_body: bytes | None = None
+    #: A retryable answer (409 ``tax.pending``): not kept under the idempotency key.
+    transient: bool = False
 
 
 async def _serve(endpoint: Endpoint, request: Request) -> Response:
@@ -240,7 +242,11 @@ def _encode(reply: Reply) -> _Outcome:
 
 def _encode_problem(problem: ProblemError, request_id: str) -> _Outcome:
     return _Outcome(
-        problem.status, PROBLEM_CONTENT_TYPE, problem.encoded(request_id), dict(problem.headers)
+        problem.status,
+        PROBLEM_CONTENT_TYPE,
+        problem.encoded(request_id),
+        dict(problem.headers),
+        transient=problem.retryable,
     )
 
 
@@ -303,6 +309,9 @@ def _authenticated(
             {idempotency.REPLAYED_HEADER: "true"},
         )
     outcome = _run_handler(endpoint, call)
+    if outcome.transient:
+        idempotency.release(bureau.db, call.caller.id, key)
+        return outcome
     idempotency.finish(
         bureau.db,
         call.caller.id,

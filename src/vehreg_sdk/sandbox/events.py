@@ -19,12 +19,14 @@ def new_event_id() -> str:
 def record_event(
     conn: sqlite3.Connection, dealer_id: str, registration: dict[str, Any], now: float
 ) -> dict[str, Any]:
-    """Store ``ebike_registration.<status>`` with a snapshot of the registration; queue deliveries.
+    """Store ``<object>.<status>`` (``ebike_registration.approved``,
+    ``vehicle_registration.submitted``) with a snapshot of the registration; queue deliveries.
 
     Runs inside the caller's write transaction, so a status change and its
     event (and its webhook deliveries) commit together or not at all.
     """
-    event_type = EVENT_PREFIX + str(registration["status"])
+    kind = str(registration.get("object") or EVENT_PREFIX.rstrip("."))
+    event_type = f"{kind}.{registration['status']}"
     event = {
         "id": new_event_id(),
         "object": "event",

@@ -134,3 +134,9 @@ def finish(db: Database, dealer_id: str, key: str, response: StoredResponse) -> 
             "WHERE dealer_id = ? AND key = ?",
             (response.status, response.content_type, response.body, dealer_id, key),
         )
+
+
+def release(db: Database, dealer_id: str, key: str) -> None:
+    """Forget ``key`` without storing an answer (a retryable one, like 409 ``tax.pending``)."""
+    with db.write() as conn:
+        conn.execute("DELETE FROM idempotency WHERE dealer_id = ? AND key = ?", (dealer_id, key))

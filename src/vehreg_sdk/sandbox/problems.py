@@ -167,6 +167,60 @@ PROBLEMS: dict[str, ProblemKind] = {
         "This client_reference already registered a different item; use a new reference.",
         "该 client_reference 已用于登记另一条不同的内容，请使用新的参考号。",
     ),
+    "tax.unpaid": ProblemKind(
+        422,
+        "Unprocessable Content",
+        "The purchase tax of this vehicle is not paid. Pay it, then resend the registration "
+        "under a new Idempotency-Key (the old key replays this refusal).",
+        "该车辆购置税尚未缴纳。缴纳后请使用新的 Idempotency-Key 重新提交登记"
+        "（原 Key 将重放本次拒绝）。",
+    ),
+    "tax.pending": ProblemKind(
+        409,
+        "Conflict",
+        "The tax office's record of this vehicle has not arrived yet; retry after the "
+        "indicated delay with the same Idempotency-Key.",
+        "税务机关的完税信息尚未传送到车管所，请按提示稍后使用同一 Idempotency-Key 重试。",
+    ),
+    "station.not_eligible": ProblemKind(
+        422,
+        "Unprocessable Content",
+        "The registration service station cannot register this vehicle; see routing.",
+        "登记服务站不能办理该车辆的注册登记，请按 routing 的指引办理。",
+    ),
+    "vehicle.imported": ProblemKind(
+        422,
+        "Unprocessable Content",
+        "An imported car is registered at the vehicle office with its import papers; see routing.",
+        "进口车辆须持进口凭证到车管所办理注册登记，详见 routing。",
+    ),
+    "owner.not_local": ProblemKind(
+        422,
+        "Unprocessable Content",
+        "The buyer's residence is not in the 苏G area: apply for a temporary plate; see routing.",
+        "购车人住所地不在连云港（苏G）辖区，请申领临时号牌，详见 routing。",
+    ),
+    "plate_selection.not_found": ProblemKind(
+        404, "Not Found", "No such plate selection.", "选号记录不存在。"
+    ),
+    "plate_selection.draw_limit": ProblemKind(
+        422,
+        "Unprocessable Content",
+        "This vehicle has used today's plate draws; try again tomorrow (Asia/Shanghai).",
+        "该车辆今日选号次数已用完，请明天再试（北京时间）。",
+    ),
+    "plate_selection.invalid_state": ProblemKind(
+        409,
+        "Conflict",
+        "The plate selection's status does not allow this action.",
+        "当前选号状态不允许此操作。",
+    ),
+    "plate_number.taken": ProblemKind(
+        409,
+        "Conflict",
+        "This plate number is already reserved or in use; choose another.",
+        "该号牌号码已被预留或使用，请另选号码。",
+    ),
     "internal.error": ProblemKind(
         500, "Internal Server Error", "An unexpected error occurred.", "服务器内部错误。"
     ),
@@ -186,6 +240,7 @@ class ProblemError(Exception):
         errors: Iterable[Violation] = (),
         headers: Mapping[str, str] | None = None,
         extra: Mapping[str, Any] | None = None,
+        retryable: bool = False,
     ) -> None:
         kind = PROBLEMS[code]
         self.code = code
@@ -196,6 +251,9 @@ class ProblemError(Exception):
         self.errors = list(errors)
         self.headers = dict(headers or {})
         self.extra = dict(extra or {})
+        #: A passing condition (409 ``tax.pending``): the answer is not kept under the
+        #: idempotency key, so a retry with the same key is judged again.
+        self.retryable = retryable
         super().__init__(f"{code}: {self.detail}")
 
     def body(self, request_id: str) -> dict[str, Any]:

@@ -21,39 +21,24 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from . import car_review
 from .auth import Dealer
 from .bureau import Bureau
 from .clock import rfc3339
+from .photo_requirements import label_zh, required_kinds, requirements
 from .registrations import OPEN_STATUSES, invalid_state, load, new_id, save
 from .review_script import take_script
 from .uploads import IncomingFile, insert_upload
 
-#: Photo kinds a registration needs before it can be approved (domain.md §2.3).
-REQUIRED_PHOTO_KINDS: tuple[str, ...] = (
-    "id_front",
-    "id_back",
-    "invoice",
-    "certificate",
-    "vehicle_code_rubbing",
-    "vehicle_photo",
-    "plate_fitted",
+#: Photo kinds a registration needs before it can be approved: from the contract's table
+#: (``GET /v1/photo-requirements``), so the two cannot disagree.
+REQUIRED_PHOTO_KINDS: tuple[str, ...] = tuple(required_kinds("ebike"))
+#: Every e-bike photo kind of the contract's table, required or optional (test helper).
+PHOTO_KINDS: tuple[str, ...] = tuple(
+    rule.photo_kind for rule in requirements("ebike") if rule.registration_kind == "ebike"
 )
 RETURN_TRIGGER = "0097"
 REJECT_TRIGGER = "0098"
-
-_KIND_ZH = {
-    "id_front": "身份证明正面",
-    "id_back": "身份证明背面",
-    "invoice": "销售发票",
-    "certificate": "产品合格证",
-    "vehicle_code_rubbing": "整车编码拓印膜",
-    "vehicle_photo": "车辆照片",
-    "motor_code_photo": "电机编码照片",
-    "plate_fitted": "带牌车辆照片",
-}
-
-#: Every photo kind the bureau knows (required ones and optional ones).
-PHOTO_KINDS: tuple[str, ...] = tuple(_KIND_ZH)
 
 
 def decide(doc: dict[str, Any], review_round: int) -> tuple[str, list[dict[str, Any]]]:
@@ -66,7 +51,7 @@ def decide(doc: dict[str, Any], review_round: int) -> tuple[str, list[dict[str, 
                 "code": "photo.missing",
                 "photo_kind": kind,
                 "message": f"The {kind.replace('_', ' ')} photo is missing; upload it.",
-                "message_zh": f"缺少{_KIND_ZH[kind]}，请补拍上传。",
+                "message_zh": f"缺少{label_zh('ebike', kind)}，请补拍上传。",
             }
             for kind in missing
         ]
@@ -127,7 +112,7 @@ def sweep(bureau: Bureau, now: float) -> int:
                 conn, row, doc, now, review_due_at=None, retakes=retakes, review_round=review_round
             )
             reviewed += 1
-    return reviewed
+    return reviewed + car_review.sweep(bureau, now)  # the station's steps for cars
 
 
 def add_photo(

@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .car_storage import CAR_SCHEMA
+
 #: Bump when the schema changes incompatibly; an older file is refused, not corrupted.
 SCHEMA_VERSION = "1"
 
@@ -165,7 +167,8 @@ class Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = self._connect()
         try:
-            conn.executescript(_SCHEMA)  # idempotent: every statement is IF NOT EXISTS
+            # idempotent: every statement is IF NOT EXISTS
+            conn.executescript(_SCHEMA + CAR_SCHEMA)
         finally:
             conn.close()
         with self.write() as conn:

@@ -5,6 +5,7 @@ fields and run the domain rules at construction. Responses keep unknown fields
 and unknown enum values, so an older client keeps working against a newer bureau.
 """
 
+from .car_certificates import CarCertificate
 from .catalogue import BatteryChemistry, CccCertificate, CccState, EbikeModel, EbikeStandard
 from .certificates import EbikeCertificate
 from .common import FieldError, ListEnvelope, Problem
@@ -36,18 +37,38 @@ from .ebike_registrations import (
 )
 from .events import Event, EventType, WebhookEndpoint
 from .keys import Jwks
+from .photo_requirements import PhotoRequirement
+from .plate_selections import PlateSelection, PlateSelectionCreate, PlateSelectionStatus
 from .plate_status import PlateRevocation, PlateStatus
+from .purchase_tax import PurchaseTax, PurchaseTaxStatus
 from .stores import Store
 from .uploads import Upload, UploadKind
+from .vehicle_registrations import (
+    VEHICLE_FINAL_STATUSES,
+    Agent,
+    CarOwner,
+    CarVehicle,
+    Insurance,
+    Invoice,
+    PlateChoice,
+    VehicleRegistration,
+    VehicleRegistrationCreate,
+    VehicleRegistrationStatus,
+)
 
 __all__ = [
     "FINAL_STATUSES",
+    "VEHICLE_FINAL_STATUSES",
+    "Agent",
     "BatchCounts",
     "BatchItem",
     "BatchItemError",
     "BatchItemStatus",
     "BatchStatus",
     "BatteryChemistry",
+    "CarCertificate",
+    "CarOwner",
+    "CarVehicle",
     "CccCertificate",
     "CccState",
     "EbikeCertificate",
@@ -61,15 +82,24 @@ __all__ = [
     "EventType",
     "FieldError",
     "Guardian",
+    "Insurance",
+    "Invoice",
     "Jwks",
     "ListEnvelope",
     "MeasuredValues",
     "Owner",
     "OwnerSummary",
     "Photo",
+    "PhotoRequirement",
+    "PlateChoice",
     "PlateRevocation",
+    "PlateSelection",
+    "PlateSelectionCreate",
+    "PlateSelectionStatus",
     "PlateStatus",
     "Problem",
+    "PurchaseTax",
+    "PurchaseTaxStatus",
     "RegisteredSale",
     "RegisteredVehicle",
     "RegistrationStatus",
@@ -79,6 +109,9 @@ __all__ = [
     "Store",
     "Upload",
     "UploadKind",
+    "VehicleRegistration",
+    "VehicleRegistrationCreate",
+    "VehicleRegistrationStatus",
     "VehicleUse",
     "WebhookEndpoint",
 ]

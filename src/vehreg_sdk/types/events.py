@@ -17,6 +17,15 @@ class EventType:
     REJECTED = "ebike_registration.rejected"
     CANCELLED = "ebike_registration.cancelled"
 
+    CAR_SUBMITTED = "vehicle_registration.submitted"
+    CAR_AWAITING_SAFETY_TEST = "vehicle_registration.awaiting_safety_test"
+    CAR_PLATE_ASSIGNED = "vehicle_registration.plate_assigned"
+    CAR_AWAITING_REVIEW = "vehicle_registration.awaiting_review"
+    CAR_RETURNED = "vehicle_registration.returned"
+    CAR_APPROVED = "vehicle_registration.approved"
+    CAR_REJECTED = "vehicle_registration.rejected"
+    CAR_CANCELLED = "vehicle_registration.cancelled"
+
     ALL: tuple[str, ...] = (
         PLATE_ASSIGNED,
         AWAITING_REVIEW,
@@ -24,6 +33,14 @@ class EventType:
         APPROVED,
         REJECTED,
         CANCELLED,
+        CAR_SUBMITTED,
+        CAR_AWAITING_SAFETY_TEST,
+        CAR_PLATE_ASSIGNED,
+        CAR_AWAITING_REVIEW,
+        CAR_RETURNED,
+        CAR_APPROVED,
+        CAR_REJECTED,
+        CAR_CANCELLED,
     )
 
 

@@ -15,6 +15,13 @@ class UploadKind(StrEnum):
     VEHICLE_PHOTO = "vehicle_photo"
     MOTOR_CODE_PHOTO = "motor_code_photo"
     PLATE_FITTED = "plate_fitted"
+    # cars (4S registration station)
+    VIN_RUBBING = "vin_rubbing"
+    INSURANCE_POLICY = "insurance_policy"
+    AGENT_AUTHORISATION = "agent_authorisation"
+    AGENT_ID = "agent_id"
+    RESIDENCE_PERMIT = "residence_permit"
+    BUSINESS_LICENCE = "business_licence"
 
 
 class Upload(WireModel):

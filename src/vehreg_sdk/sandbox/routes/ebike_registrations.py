@@ -69,29 +69,35 @@ def photos(call: Call) -> Reply:
     return Reply(200, add_photo(call.bureau, call.dealer, registration_id, incoming, now=call.now))
 
 
-def cancel(call: Call) -> Reply:
-    payload = call.json(optional=True)
+def cancel_reason(payload: Any) -> str | None:
+    """The optional ``{"reason": ...}`` body of a cancel (shared by every registration kind)."""
+    if payload is None:
+        return None
+    errors = []
     reason: str | None = None
-    if payload is not None:
-        errors = []
-        if not isinstance(payload, dict):
-            errors.append(body_not_object())
-        else:
-            errors += [unknown_field(name) for name in payload if name != "reason"]
-            raw = payload.get("reason")
-            if raw is not None and (not isinstance(raw, str) or len(raw) > 200):
-                errors.append(
-                    violation(
-                        "reason",
-                        "field.type",
-                        "reason is text of at most 200 characters.",
-                        "reason 应为不超过 200 字的文本。",
-                    )
+    if not isinstance(payload, dict):
+        errors.append(body_not_object())
+    else:
+        errors += [unknown_field(name) for name in payload if name != "reason"]
+        raw = payload.get("reason")
+        if raw is not None and (not isinstance(raw, str) or len(raw) > 200):
+            errors.append(
+                violation(
+                    "reason",
+                    "field.type",
+                    "reason is text of at most 200 characters.",
+                    "reason 应为不超过 200 字的文本。",
                 )
-            elif isinstance(raw, str):
-                reason = raw.strip() or None
-        if errors:
-            raise ProblemError("validation.failed", errors=errors)
+            )
+        elif isinstance(raw, str):
+            reason = raw.strip() or None
+    if errors:
+        raise ProblemError("validation.failed", errors=errors)
+    return reason
+
+
+def cancel(call: Call) -> Reply:
+    reason = cancel_reason(call.json(optional=True))
     doc = cancel_registration(
         call.bureau, call.dealer, call.path_params["registration_id"], reason, now=call.now
     )

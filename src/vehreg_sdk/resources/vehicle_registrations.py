@@ -1,0 +1,319 @@
+"""``client.vehicle_registrations``: new cars at a 4S registration station (登记服务站).
+
+``create`` submits (``submitted``); the station inspects the car, runs the safety test
+where one is required (``awaiting_safety_test``) and assigns the plate
+(``plate_assigned``, with ``plate_number`` and ``plate_token``); the plate-fitted photo
+starts the review (``awaiting_review``), which answers ``approved`` or ``returned``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Final, Unpack
+
+from .._errors import ConflictError, WaitTimeoutError
+from .._pagination import AsyncPaginator, SyncCursorPage, page_params
+from .._types import FileInput, PollOptions, RequestOptions
+from ..types.uploads import UploadKind
+from ..types.vehicle_registrations import VehicleRegistration, VehicleRegistrationStatus
+from . import _car_submit as submit
+from ._base import (
+    AsyncAPIResource,
+    SyncAPIResource,
+    model_parser,
+    segment,
+    to_raw,
+    to_raw_async,
+    to_raw_async_list,
+)
+from ._ebike_submit import should_recover
+from .ebike_registrations import DEFAULT_WAIT_UNTIL, _read_options, _wait_plan
+from .uploads import multipart
+
+__all__ = [
+    "AsyncVehicleRegistrations",
+    "AsyncVehicleRegistrationsWithRawResponse",
+    "VehicleRegistrations",
+    "VehicleRegistrationsWithRawResponse",
+]
+
+PATH: Final = "/v1/vehicle-registrations"
+_PARSE = model_parser(VehicleRegistration)
+Part = Mapping[str, Any] | Any
+
+
+def _status(registration: VehicleRegistration) -> str:
+    return str(getattr(registration.status, "value", registration.status))
+
+
+class VehicleRegistrations(SyncAPIResource):
+    def create(
+        self,
+        *,
+        store_id: str,
+        vehicle: Part,
+        owner: Part,
+        invoice: Part,
+        insurance: Part,
+        plate: Part,
+        agent: Part | None = None,
+        uploads: Sequence[str] = (),
+        client_reference: str | None = None,
+        certificate: Any = None,
+        tax: Any = None,
+        **options: Unpack[RequestOptions],
+    ) -> VehicleRegistration:
+        """Submit a car registration; returns it ``submitted``.
+
+        :func:`vehreg_sdk.rules.check_car_registration` runs first, against
+        ``certificate`` (a :class:`~vehreg_sdk.types.CarCertificate`) and ``tax`` (a
+        :class:`~vehreg_sdk.types.PurchaseTax`) when given; neither is sent. Errors raise
+        :class:`~vehreg_sdk.LocalValidationError` with nothing sent; warnings land in
+        ``result.local_warnings``. One ``Idempotency-Key`` covers every retry; a 409
+        ``tax.pending`` is retried by itself after ``Retry-After``. A 422 ``tax.unpaid``
+        is final for its key: pay, then call again (a new key is made unless you pass one).
+        """
+        fields = submit.request_fields(
+            store_id=store_id, vehicle=vehicle, owner=owner, invoice=invoice,
+            insurance=insurance, plate=plate, agent=agent, uploads=uploads,
+            client_reference=client_reference,
+        )  # fmt: skip
+        request, warnings = submit.build_create(fields, certificate=certificate, tax=tax)
+        body = request.model_dump(mode="json", exclude_none=True)
+        try:
+            result = self._request("POST", PATH, _PARSE, options, json_body=body)
+        except ConflictError as error:
+            if not should_recover(error, "idempotency_key" in options):
+                raise
+            assert error.existing_id is not None
+            found = self.retrieve(error.existing_id, **_read_options(options))
+            existing = found.parse() if self._raw else found  # type: ignore[attr-defined]
+            if not submit.same_registration(existing, request):
+                raise
+            result = found
+        return submit.attach_warnings(result, warnings)  # type: ignore[no-any-return]
+
+    def retrieve(
+        self, registration_id: str, **options: Unpack[RequestOptions]
+    ) -> VehicleRegistration:
+        result: VehicleRegistration = self._request(
+            "GET", f"{PATH}/{segment(registration_id)}", _PARSE, options
+        )
+        return result
+
+    def list(
+        self,
+        *,
+        status: VehicleRegistrationStatus | str | None = None,
+        store_id: str | None = None,
+        vin: str | None = None,
+        created_gte: datetime | date | str | None = None,
+        created_lt: datetime | date | str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SyncCursorPage[VehicleRegistration]:
+        """The dealer's car registrations, newest first; iterating walks every page."""
+        params = page_params(
+            status=status, store_id=store_id, vin=vin, created_gte=created_gte,
+            created_lt=created_lt, limit=limit, cursor=cursor,
+        )  # fmt: skip
+        page: SyncCursorPage[VehicleRegistration] = self._page(
+            PATH, VehicleRegistration, params, options
+        )
+        return page
+
+    def cancel(
+        self, registration_id: str, *, reason: str = "", **options: Unpack[RequestOptions]
+    ) -> VehicleRegistration:
+        """Cancel before approval: frees the VIN and releases the plate number."""
+        result: VehicleRegistration = self._request(
+            "POST",
+            f"{PATH}/{segment(registration_id)}/cancel",
+            _PARSE,
+            options,
+            json_body={"reason": reason},
+        )
+        return result
+
+    def upload_photo(
+        self,
+        registration_id: str,
+        *,
+        kind: UploadKind | str,
+        file: FileInput,
+        **options: Unpack[RequestOptions],
+    ) -> VehicleRegistration:
+        """Add a photo: ``plate_fitted`` once the plates are on, or a retake after ``returned``."""
+        files, data = multipart(kind, file)
+        result: VehicleRegistration = self._request(
+            "POST", f"{PATH}/{segment(registration_id)}/photos", _PARSE, options,
+            files=files, data=data,
+        )  # fmt: skip
+        return result
+
+    def wait(
+        self,
+        registration_id: str,
+        *,
+        until: Collection[VehicleRegistrationStatus | str] = DEFAULT_WAIT_UNTIL,
+        timeout: float = 120.0,
+        poll_interval: float = 0.5,
+        max_poll_interval: float = 5.0,
+        **options: Unpack[PollOptions],
+    ) -> VehicleRegistration:
+        """Poll until the status is one of ``until`` (``{"plate_assigned"}`` for the plate);
+        raises :class:`WaitTimeoutError`. As :meth:`EbikeRegistrations.wait`."""
+        wanted, interval, ceiling = _wait_plan(until, poll_interval, max_poll_interval)
+        deadline = time.monotonic() + timeout
+        while True:
+            registration = self.retrieve(registration_id, **options)
+            if _status(registration) in wanted:
+                return registration
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WaitTimeoutError(
+                    registration_id, _status(registration), timeout, registration
+                )
+            self._client._kernel.sleep(min(interval, remaining))
+            interval = min(interval * 1.5, ceiling)
+
+
+class AsyncVehicleRegistrations(AsyncAPIResource):
+    async def create(
+        self,
+        *,
+        store_id: str,
+        vehicle: Part,
+        owner: Part,
+        invoice: Part,
+        insurance: Part,
+        plate: Part,
+        agent: Part | None = None,
+        uploads: Sequence[str] = (),
+        client_reference: str | None = None,
+        certificate: Any = None,
+        tax: Any = None,
+        **options: Unpack[RequestOptions],
+    ) -> VehicleRegistration:
+        """See :meth:`VehicleRegistrations.create`: the same checks, key and recovery."""
+        fields = submit.request_fields(
+            store_id=store_id, vehicle=vehicle, owner=owner, invoice=invoice,
+            insurance=insurance, plate=plate, agent=agent, uploads=uploads,
+            client_reference=client_reference,
+        )  # fmt: skip
+        request, warnings = submit.build_create(fields, certificate=certificate, tax=tax)
+        body = request.model_dump(mode="json", exclude_none=True)
+        try:
+            result = await self._request("POST", PATH, _PARSE, options, json_body=body)
+        except ConflictError as error:
+            if not should_recover(error, "idempotency_key" in options):
+                raise
+            assert error.existing_id is not None
+            found = await self.retrieve(error.existing_id, **_read_options(options))
+            existing = found.parse() if self._raw else found  # type: ignore[attr-defined]
+            if not submit.same_registration(existing, request):
+                raise
+            result = found
+        return submit.attach_warnings(result, warnings)  # type: ignore[no-any-return]
+
+    async def retrieve(
+        self, registration_id: str, **options: Unpack[RequestOptions]
+    ) -> VehicleRegistration:
+        result: VehicleRegistration = await self._request(
+            "GET", f"{PATH}/{segment(registration_id)}", _PARSE, options
+        )
+        return result
+
+    def list(
+        self,
+        *,
+        status: VehicleRegistrationStatus | str | None = None,
+        store_id: str | None = None,
+        vin: str | None = None,
+        created_gte: datetime | date | str | None = None,
+        created_lt: datetime | date | str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPaginator[VehicleRegistration]:
+        params = page_params(
+            status=status, store_id=store_id, vin=vin, created_gte=created_gte,
+            created_lt=created_lt, limit=limit, cursor=cursor,
+        )  # fmt: skip
+        paginator: AsyncPaginator[VehicleRegistration] = self._page(
+            PATH, VehicleRegistration, params, options
+        )
+        return paginator
+
+    async def cancel(
+        self, registration_id: str, *, reason: str = "", **options: Unpack[RequestOptions]
+    ) -> VehicleRegistration:
+        result: VehicleRegistration = await self._request(
+            "POST",
+            f"{PATH}/{segment(registration_id)}/cancel",
+            _PARSE,
+            options,
+            json_body={"reason": reason},
+        )
+        return result
+
+    async def upload_photo(
+        self,
+        registration_id: str,
+        *,
+        kind: UploadKind | str,
+        file: FileInput,
+        **options: Unpack[RequestOptions],
+    ) -> VehicleRegistration:
+        files, data = multipart(kind, file)
+        result: VehicleRegistration = await self._request(
+            "POST", f"{PATH}/{segment(registration_id)}/photos", _PARSE, options,
+            files=files, data=data,
+        )  # fmt: skip
+        return result
+
+    async def wait(
+        self,
+        registration_id: str,
+        *,
+        until: Collection[VehicleRegistrationStatus | str] = DEFAULT_WAIT_UNTIL,
+        timeout: float = 120.0,  # noqa: ASYNC109 - the whole wait's budget, not one request's
+        poll_interval: float = 0.5,
+        max_poll_interval: float = 5.0,
+        **options: Unpack[PollOptions],
+    ) -> VehicleRegistration:
+        """See :meth:`VehicleRegistrations.wait`."""
+        wanted, interval, ceiling = _wait_plan(until, poll_interval, max_poll_interval)
+        deadline = time.monotonic() + timeout
+        while True:
+            registration = await self.retrieve(registration_id, **options)
+            if _status(registration) in wanted:
+                return registration
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WaitTimeoutError(
+                    registration_id, _status(registration), timeout, registration
+                )
+            await self._client._kernel.sleep(min(interval, remaining))
+            interval = min(interval * 1.5, ceiling)
+
+
+class VehicleRegistrationsWithRawResponse:
+    def __init__(self, resource: VehicleRegistrations) -> None:
+        self.create = to_raw(resource.create)
+        self.retrieve = to_raw(resource.retrieve)
+        self.list = to_raw(resource.list)
+        self.cancel = to_raw(resource.cancel)
+        self.upload_photo = to_raw(resource.upload_photo)
+
+
+class AsyncVehicleRegistrationsWithRawResponse:
+    def __init__(self, resource: AsyncVehicleRegistrations) -> None:
+        self.create = to_raw_async(resource.create)
+        self.retrieve = to_raw_async(resource.retrieve)
+        self.list = to_raw_async_list(resource.list)
+        self.cancel = to_raw_async(resource.cancel)
+        self.upload_photo = to_raw_async(resource.upload_photo)

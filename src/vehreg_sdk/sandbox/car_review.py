@@ -1,0 +1,184 @@
+"""The station's work on a car registration, run by the same sweep as the e-bike review.
+
+Each step happens ``review_delay`` seconds after the one before (0 in tests),
+with deterministic triggers on the invoice number, as for e-bikes:
+
+1. ``submitted``: the inspection (查验) compares the car with its papers.
+   Invoice ending ``0098``: ``rejected`` (the car does not match). Otherwise
+   ``awaiting_safety_test`` when the safety test is required, else ``plate_assigned``.
+2. ``awaiting_safety_test``: the test passes, ``plate_assigned``.
+3. ``plate_assigned`` gets the plate number and the bureau-signed plate token
+   (:func:`.plate_credentials.issue_plate_credentials`, shared with e-bikes); the
+   plate-fitted photo makes it ``awaiting_review``.
+4. The review: a required photo kind missing (``GET /v1/photo-requirements``,
+   kind ``car``) or an invoice ending ``0097`` on the first round: ``returned``;
+   otherwise ``approved``. Retaking every named kind restarts the review.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from .auth import Dealer
+from .bureau import Bureau
+from .clock import rfc3339
+from .photo_requirements import label_zh, required_kinds
+from .plate_credentials import issue_plate_credentials
+from .plate_selections import release
+from .registrations import invalid_state, new_id
+from .uploads import IncomingFile, insert_upload
+from .vehicle_registrations import OPEN_STATUSES, load, save
+
+__all__ = ["add_photo", "sweep"]
+
+RETURN_TRIGGER = "0097"
+REJECT_TRIGGER = "0098"
+
+
+def _facts(doc: dict[str, Any]) -> dict[str, bool]:
+    unit = doc["owner"].get("kind") == "unit"
+    return {"agent": doc.get("agent") is not None, "unit_owner": unit, "person_owner": not unit}
+
+
+def _review(doc: dict[str, Any], review_round: int) -> tuple[str, list[dict[str, Any]]]:
+    present = {photo["kind"] for photo in doc.get("photos", [])}
+    missing = [k for k in required_kinds("car", _facts(doc)) if k not in present]
+    if missing:
+        return "returned", [
+            {
+                "code": "photo.missing",
+                "photo_kind": kind,
+                "message": f"The {kind.replace('_', ' ')} photo is missing; upload it.",
+                "message_zh": f"缺少{label_zh('car', kind)}，请补拍上传。",
+            }
+            for kind in missing
+        ]
+    if str(doc["invoice"]["number"]).endswith(RETURN_TRIGGER) and review_round == 1:
+        return "returned", [
+            {
+                "code": "photo.unreadable",
+                "photo_kind": "invoice",
+                "message": "The invoice photo is unreadable; take it again.",
+                "message_zh": "购车发票照片不清晰，请重新拍摄。",
+            }
+        ]
+    return "approved", []
+
+
+def _advance(bureau: Bureau, conn: sqlite3.Connection, row: sqlite3.Row, now: float) -> None:
+    """One step of one registration, inside the caller's write transaction."""
+    doc: dict[str, Any] = json.loads(row["doc"])
+    status = row["status"]
+    delay = bureau.settings.review_delay
+    if status == "awaiting_review":
+        review_round = int(row["review_round"]) + 1
+        outcome, reasons = _review(doc, review_round)
+        doc["status"] = outcome
+        doc["review"] = {"outcome": outcome, "reasons": reasons, "reviewed_at": rfc3339(now)}
+        retakes = sorted({r["photo_kind"] for r in reasons if r["photo_kind"]})
+        save(conn, row, doc, now, due_at=None, retakes=retakes, review_round=review_round)
+        return
+    if status == "submitted" and str(doc["invoice"]["number"]).endswith(REJECT_TRIGGER):
+        doc["status"] = "rejected"
+        doc["review"] = {
+            "outcome": "rejected",
+            "reasons": [
+                {
+                    "code": "inspection.vehicle_mismatch",
+                    "photo_kind": None,
+                    "message": "The inspection found the car does not match its certificate.",
+                    "message_zh": "查验发现车辆与合格证不符。",
+                }
+            ],
+            "reviewed_at": rfc3339(now),
+        }
+        release(conn, doc.get("selection_id"), now)
+        save(conn, row, doc, now, due_at=None, retakes=[])
+        return
+    if status == "submitted" and doc["safety_test"] == "required":
+        doc["status"] = "awaiting_safety_test"
+        save(conn, row, doc, now, due_at=now + delay, retakes=[])
+        return
+    doc["status"] = "plate_assigned"
+    doc["plate_number"] = row["plate_number"]
+    credentials = issue_plate_credentials(
+        bureau,
+        registration_id=doc["id"],
+        plate=row["plate_number"],
+        store_id=doc["store_id"],
+        issued_at=now,
+        plate_kind=int(doc["plate_kind"]),  # the GA 24.7 code: 02, 52, 01, 51
+        vin=doc["vehicle"]["vin"],
+    )
+    doc["plate_token"] = credentials.plate_token
+    doc["plate_credential"] = credentials.plate_credential
+    save(conn, row, doc, now, due_at=None, retakes=[])
+
+
+def sweep(bureau: Bureau, now: float) -> int:
+    """Take every car registration whose next step is due one step further; how many steps."""
+    done = 0
+    for _ in range(4):  # steps without delay follow each other in one sweep
+        with bureau.db.read() as conn:
+            due = [
+                (row["id"], row["status"])
+                for row in conn.execute(
+                    "SELECT id, status FROM vehicle_registrations WHERE due_at <= ? AND status IN "
+                    "('submitted', 'awaiting_safety_test', 'awaiting_review') "
+                    "ORDER BY due_at LIMIT 100",
+                    (now,),
+                )
+            ]
+        if not due:
+            break
+        for registration_id, status in due:
+            with bureau.db.write() as conn:
+                # Read again under the write lock: another worker may have taken this step.
+                row = conn.execute(
+                    "SELECT * FROM vehicle_registrations WHERE id = ? AND status = ? "
+                    "AND due_at <= ?",
+                    (registration_id, status, now),
+                ).fetchone()
+                if row is None:
+                    continue
+                _advance(bureau, conn, row, now)
+            done += 1
+    return done
+
+
+def add_photo(
+    bureau: Bureau, dealer: Dealer, registration_id: str, incoming: IncomingFile, *, now: float
+) -> dict[str, Any]:
+    """Attach a photo. The plate-fitted photo, or the last requested retake, starts a review."""
+    delay = bureau.settings.review_delay
+    with bureau.db.write() as conn:
+        row = load(conn, dealer, registration_id)
+        status = row["status"]
+        if status not in OPEN_STATUSES:
+            raise invalid_state(status, "given photos", "补充照片")
+        upload = insert_upload(conn, new_id("up"), dealer.id, incoming, now)
+        doc: dict[str, Any] = json.loads(row["doc"])
+        doc["uploads"].append(upload["id"])
+        doc["photos"].append(
+            {"kind": incoming.kind, "upload_id": upload["id"], "added_at": upload["created_at"]}
+        )
+        retakes = [kind for kind in json.loads(row["retakes"]) if kind != incoming.kind]
+        starts_review = (status == "plate_assigned" and incoming.kind == "plate_fitted") or (
+            status == "returned" and not retakes
+        )
+        if starts_review:
+            doc["status"] = "awaiting_review"
+            save(conn, row, doc, now, due_at=now + delay, retakes=[])
+        else:
+            doc["updated_at"] = rfc3339(now)
+            conn.execute(
+                "UPDATE vehicle_registrations SET updated_at = ?, retakes = ?, doc = ? "
+                "WHERE id = ?",
+                (now, json.dumps(retakes), json.dumps(doc, ensure_ascii=False), row["id"]),
+            )
+    if starts_review:
+        bureau.events_created()
+        bureau.review_due_in(delay)
+    return doc

@@ -1,0 +1,86 @@
+"""``/v1/vehicle-registrations``: car registration at a 4S station (create, read, list, photos,
+cancel). The handlers share the e-bike route's pagination, cancel body and upload form."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...types import VehicleRegistrationStatus
+from .. import car_review
+from ..endpoint import Call, Endpoint, Reply
+from ..pagination import QueryReader, page_envelope
+from ..uploads import read_upload_form
+from ..vehicle_registrations import cancel, create_vehicle_registration, load
+from .ebike_registrations import cancel_reason
+
+STATUSES = tuple(status.value for status in VehicleRegistrationStatus)
+
+
+def create(call: Call) -> Reply:
+    return Reply(
+        201, create_vehicle_registration(call.bureau, call.dealer, call.json(), now=call.now)
+    )
+
+
+def retrieve(call: Call) -> Reply:
+    with call.bureau.db.read() as conn:
+        row = load(conn, call.dealer, call.path_params["registration_id"])
+    return Reply(200, json.loads(row["doc"]))
+
+
+def list_registrations(call: Call) -> Reply:
+    """Newest first; filters ``status``, ``store_id``, ``vin``, ``created_gte``, ``created_lt``."""
+    query = QueryReader(call.query)
+    limit, before = query.limit(), query.cursor()
+    status = query.choice("status", STATUSES)
+    store_id, vin = query.text("store_id"), query.text("vin", 64)
+    created_gte, created_lt = query.timestamp("created_gte"), query.timestamp("created_lt")
+    query.check()
+    clauses, params = ["dealer_id = ?"], [call.dealer.id]
+    filters: list[tuple[str, Any]] = [
+        ("seq < ?", before),
+        ("status = ?", status),
+        ("store_id = ?", store_id),
+        ("vin = ?", vin.strip().upper() if vin else None),
+        ("created_at >= ?", created_gte),
+        ("created_at < ?", created_lt),
+    ]
+    for clause, value in filters:
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    with call.bureau.db.read() as conn:
+        rows = conn.execute(
+            f"SELECT seq, doc FROM vehicle_registrations WHERE {' AND '.join(clauses)} "  # noqa: S608
+            "ORDER BY seq DESC LIMIT ?",
+            (*params, limit + 1),
+        ).fetchall()
+    return Reply(200, page_envelope(rows, limit, lambda row: json.loads(row["doc"])))
+
+
+def photos(call: Call) -> Reply:
+    registration_id = call.path_params["registration_id"]
+    with call.bureau.db.read() as conn:
+        load(conn, call.dealer, registration_id)  # 404 before judging the form
+    incoming = read_upload_form(call.form())
+    doc = car_review.add_photo(call.bureau, call.dealer, registration_id, incoming, now=call.now)
+    return Reply(200, doc)
+
+
+def cancel_registration(call: Call) -> Reply:
+    reason = cancel_reason(call.json(optional=True))
+    doc = cancel(
+        call.bureau, call.dealer, call.path_params["registration_id"], reason, now=call.now
+    )
+    return Reply(200, doc)
+
+
+PATH = "/v1/vehicle-registrations"
+ENDPOINTS = [
+    Endpoint("POST", PATH, create, body="json"),
+    Endpoint("GET", PATH, list_registrations),
+    Endpoint("GET", PATH + "/{registration_id}", retrieve),
+    Endpoint("POST", PATH + "/{registration_id}/photos", photos, body="multipart"),
+    Endpoint("POST", PATH + "/{registration_id}/cancel", cancel_registration, body="optional_json"),
+]
