@@ -119,3 +119,14 @@ def test_cancel_once_with_its_reason_and_bad_requests(bridge: Any) -> None:
         f"/sales/{local_id}/photos", data={"kind": "invoice"}, files={"file": ("a.txt", b"hi")}
     )
     assert not_image.status_code == 422 and not_image.json()["errors"][0]["field"] == "file"
+
+
+def test_photo_requirements_come_from_the_contract(bridge: Any) -> None:
+    http, _ = bridge
+    listed = http.get("/photo-requirements", params={"registration_kind": "ebike"})
+    assert listed.status_code == 200, listed.text
+    rows = listed.json()["data"]
+    required = [r["photo_kind"] for r in rows if r["required"]]
+    assert [*TILL_KINDS, "plate_fitted"] == required
+    assert {r["photo_kind"]: r["label_zh"] for r in rows}["plate_fitted"] == "带牌车辆照片"
+    assert http.get("/photo-requirements", params={"registration_kind": "boat"}).status_code == 400

@@ -51,7 +51,46 @@ def routes() -> list[Route]:
     return [
         Route("/sales/{local_id}/photos", add_photo, methods=["POST"]),
         Route("/sales/{local_id}/cancel", cancel_sale, methods=["POST"]),
+        Route("/photo-requirements", photo_requirements, methods=["GET"]),
     ]
+
+
+#: The bureau's photo requirements as last seen, per registration kind: the clerk page lists
+#: its photo steps from these, and still can when the bureau is unreachable.
+_REQUIREMENTS: dict[str, list[dict[str, Any]]] = {}
+
+
+@signed_in(unsafe=False)
+async def photo_requirements(request: Request, state: BridgeState, actor: str) -> Response:
+    """``GET /v1/photo-requirements`` of the bureau, cached (the contract's list, not ours)."""
+    kind = request.query_params.get("registration_kind", "ebike")
+    if kind not in ("ebike", "car"):
+        return problem(400, "query.invalid", "registration_kind: ebike or car",
+                       "registration_kind 应为 ebike 或 car")  # fmt: skip
+    fresh = None
+    if not state.worker.known_offline():
+        fresh = await run_in_threadpool(_ask_requirements, state, kind)
+        state.worker.mark(fresh is not None)
+    if fresh is not None:
+        _REQUIREMENTS[kind] = fresh
+    cached = _REQUIREMENTS.get(kind)
+    if cached is None:
+        return problem(
+            503,
+            "bureau.unreachable",
+            "The bureau is unreachable and its photo list is not known yet",
+            "无法连接车管所，暂时无法获取所需照片清单",
+        )
+    return JSONResponse({"object": "list", "data": cached, "offline": fresh is None})
+
+
+def _ask_requirements(state: BridgeState, kind: str) -> list[dict[str, Any]] | None:
+    try:
+        rows = state.till.interactive_client.photo_requirements.list(registration_kind=kind)
+    except Exception as exc:  # offline, or an older bureau: the cache (if any) answers
+        logger.info("bridge: photo requirements unavailable: %s", type(exc).__name__)
+        return None
+    return [row.model_dump(mode="json") for row in rows]
 
 
 def follow_view(item: OutboxItem) -> dict[str, Any]:

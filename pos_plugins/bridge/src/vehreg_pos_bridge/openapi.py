@@ -203,6 +203,16 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _sale_response("queued again")},
                 },
             },
+            "/photo-requirements": {
+                "get": {
+                    "summary": "The bureau's photo requirements (registration_kind=ebike|car), "
+                    "cached for when it is unreachable",
+                    "responses": {
+                        "200": {"description": "{object: list, data: [...], offline}"},
+                        "503": _problem("unreachable and never seen"),
+                    },
+                },
+            },
             "/sales/{local_id}/photos": {
                 "parameters": [_LOCAL_ID],
                 "post": {
