@@ -196,9 +196,13 @@ def _key_items_by_kind(conn: sqlite3.Connection) -> None:
     # One live item per vehicle: a double click or a second till cannot queue it twice.
     # A cancelled sale (退货) frees its vehicle too: the index of version 2 says so.
     conn.execute("DROP INDEX IF EXISTS items_live_vehicle")
-    conn.execute("DROP INDEX IF EXISTS items_live_business_key")
+    found = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'items_live_business_key'"
+    ).fetchone()
+    if found is not None and "cancelled" not in str(found[0]):
+        conn.execute("DROP INDEX items_live_business_key")  # made before cancellations
     conn.execute(
-        "CREATE UNIQUE INDEX IF NOT EXISTS items_live_business_key_v2"
+        "CREATE UNIQUE INDEX IF NOT EXISTS items_live_business_key"
         " ON items (kind, vehicle_code) WHERE status NOT IN ('rejected', 'cancelled')"
     )
 

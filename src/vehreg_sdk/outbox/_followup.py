@@ -47,6 +47,18 @@ _RETRYABLE = (errors.RateLimitError, errors.InternalServerError, errors.APIConne
 assert {str(s) for s in FOLLOWED_STATUSES} == {"plate_assigned", "awaiting_review", "returned"}
 
 
+#: The states the event feed may set: the review's and the cancellation.
+_REVIEW_STATES = frozenset(
+    {
+        ItemStatus.AWAITING_REVIEW,
+        ItemStatus.RETURNED,
+        ItemStatus.APPROVED,
+        ItemStatus.REJECTED,
+        ItemStatus.CANCELLED,
+    }
+)
+
+
 class CancelReasonInvalid(OutboxError):
     """A cancellation (退货) needs its reason: 1 to 200 characters."""
 
@@ -276,6 +288,8 @@ def _apply_event(outbox: Outbox, event_id: str, doc: dict[str, Any], report: Syn
             to = ItemStatus(str(doc.get("status")))
         except ValueError:
             return  # a state a newer bureau added: the next known one will come
+        if to not in _REVIEW_STATES:
+            return  # states before the plate are sync's own (a car's ``submitted``...)
         item = outbox._get(conn, row["local_id"])
         if to == item.status:
             conn.execute(
