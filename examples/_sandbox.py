@@ -6,7 +6,9 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64  # stands in for a photo from the till's camera
+from vehreg_sdk.testing import SAMPLE_JPEG
+
+JPEG = SAMPLE_JPEG  # a tiny real JPEG standing in for a photo from the till's camera
 TILL_PHOTO_KINDS = (
     "id_front",
     "id_back",

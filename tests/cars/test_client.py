@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.sandbox.conftest import JPEG
 
 from vehreg_sdk import AsyncVehregClient, LocalValidationError, VehregClient, rules
 from vehreg_sdk._errors import UnprocessableEntityError
@@ -24,6 +23,7 @@ from vehreg_sdk.sandbox.car_seed import (
     unused_car_certificates,
 )
 from vehreg_sdk.sandbox.clock import shanghai_date
+from vehreg_sdk.testing import SAMPLE_JPEG as JPEG
 from vehreg_sdk.types import PurchaseTax, VehicleRegistration
 
 STORE = DEMO_DEALERS[0].store_ids[0]

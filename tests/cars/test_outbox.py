@@ -16,6 +16,7 @@ from vehreg_sdk.sandbox import DEMO_DEALERS, SandboxServer
 from vehreg_sdk.sandbox.car_catalogue import model_of
 from vehreg_sdk.sandbox.car_seed import demo_car_registration_body, unused_car_certificates
 from vehreg_sdk.sandbox.clock import shanghai_date
+from vehreg_sdk.testing import SAMPLE_JPEG
 
 
 class Clock:
@@ -49,7 +50,7 @@ def test_a_car_goes_through_the_outbox_to_its_plate(tmp_path: Path, client: Vehr
     )
     clock = Clock()
     with Outbox(tmp_path / "shop.db", clock=clock) as outbox:
-        item = outbox.enqueue(body, photos=[("vin_rubbing", b"\xff\xd8\xff\xe0" + b"\0" * 64)])
+        item = outbox.enqueue(body, photos=[("vin_rubbing", SAMPLE_JPEG)])
         assert item.kind == "car" and item.vehicle_code == certificate["vin"]
         with pytest.raises(VehicleAlreadyQueued):
             outbox.enqueue(body)  # one live item per (car, VIN)

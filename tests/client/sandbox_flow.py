@@ -10,8 +10,9 @@ import httpx
 
 from vehreg_sdk import _signing
 from vehreg_sdk.sandbox import seed
+from vehreg_sdk.testing import SAMPLE_JPEG
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+JPEG = SAMPLE_JPEG  # a real JPEG: uploads are decoded to be prepared
 #: every kind the review needs before the plate-fitted photo
 TILL_PHOTO_KINDS = (
     "id_front",

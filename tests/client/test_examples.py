@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("uvicorn")
-
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
@@ -20,6 +18,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
         ("ebike_sale.py", [], "review: approved"),
         ("ebike_sale_async.py", [], "event ebike_registration.approved"),
         ("webhook_receiver.py", ["--demo"], "ebike_registration.approved"),
+        ("phone_photo.py", [], "metadata and GPS removed"),
         ("plate_revocation.py", [], "revoked: cancelled"),
     ],
 )

@@ -9,8 +9,6 @@ from typing import Any
 import httpx
 import pytest
 
-pytest.importorskip("uvicorn")
-
 from vehreg_sdk import (
     AsyncVehregClient,
     ConflictError,

@@ -23,7 +23,7 @@ def _fd_count() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-def _settled_fd_count(limit: int, timeout: float = 3.0) -> int:
+def _settled_fd_count(limit: int, timeout: float = 30.0) -> int:
     """Server-side sockets close a moment after the client's; wait for them."""
     deadline = time.monotonic() + timeout
     count = _fd_count()
@@ -41,20 +41,17 @@ def loopback() -> Iterator[LoopbackServer]:
 
 def test_construction_makes_no_pool_and_imports_no_resource() -> None:
     code = (
-        "import sys, time\n"
+        "import sys\n"
         "from vehreg_sdk import VehregClient\n"
-        "t = time.perf_counter()\n"
         "c = VehregClient(base_url='https://bureau.test', app_key='k', app_secret='s')\n"
-        "elapsed = time.perf_counter() - t\n"
         "assert c._kernel.pool._client is None\n"
         "loaded = [m for m in ('pydantic', 'vehreg_sdk.resources.ebike_registrations',"
         " 'vehreg_sdk.types', 'keyring') if m in sys.modules]\n"
-        "print(','.join(loaded) + '|' + str(elapsed))\n"
+        "print(','.join(loaded))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    loaded, elapsed = out.stdout.strip().split("|")
-    assert loaded == ""
-    assert float(elapsed) < 0.05  # the benchmark holds it to 5 ms; keep CI noise out
+    assert out.stdout.strip() == ""
+    # How fast construction is (target < 5 ms) is bench/bench_client.py's job, not a test's.
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")

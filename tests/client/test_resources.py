@@ -13,10 +13,11 @@ import respx
 
 from vehreg_sdk import AsyncVehregClient, VehregClient, WaitTimeoutError
 from vehreg_sdk._pagination import AsyncCursorPage
+from vehreg_sdk.testing import SAMPLE_JPEG, SAMPLE_PNG
 
 from .conftest import BASE_URL, registration_json
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+JPEG = SAMPLE_JPEG  # a real JPEG: uploads are decoded to be prepared
 
 
 def envelope(data: list[dict[str, Any]], next_cursor: str | None = None) -> dict[str, Any]:
@@ -191,8 +192,10 @@ def test_uploads_accept_bytes_paths_files_and_tuples(
     client.uploads.create(kind="id_front", file=photo)
     with photo.open("rb") as fh:
         client.uploads.create(kind="id_front", file=fh)
-    client.uploads.create(kind="id_front", file=("scan.png", b"\x89PNG\r\n\x1a\n....", "image/png"))
+    client.uploads.create(kind="id_front", file=("scan.png", SAMPLE_PNG, "image/png"))
+    client.uploads.create(kind="id_front", file=b"not a photo at all", prepare=False)
     bodies = [call.request.content for call in route.calls]
+    assert b"not a photo at all" in bodies[4]  # prepare=False: sent exactly as given
     assert all(b'name="kind"\r\n\r\nid_front' in body for body in bodies)
     assert b'filename="front.jpg"' in bodies[1]
     assert b"Content-Type: image/png" in bodies[3]

@@ -88,7 +88,7 @@ def test_multipart_body_is_signed(respx_mock: respx.MockRouter, client: VehregCl
         "created_at": "2024-05-01T08:00:00Z",
     }
     route = respx_mock.post("/v1/uploads").respond(201, json=upload)
-    client.uploads.create(kind="id_front", file=b"\xff\xd8\xff\xe0abc")
+    client.uploads.create(kind="id_front", file=b"\xff\xd8\xff\xe0abc", prepare=False)
     request = route.calls[0].request
     assert request.headers["Content-Type"].startswith("multipart/form-data; boundary=")
     assert b'name="kind"' in request.content

@@ -10,9 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-pytest.importorskip("uvicorn")
-
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -20,6 +17,7 @@ from vehreg_sdk import VehregClient, _jws, plates
 from vehreg_sdk.cli import app
 from vehreg_sdk.labels import PlateLabel, render
 from vehreg_sdk.sandbox import SandboxServer, seed
+from vehreg_sdk.testing import SAMPLE_JPEG
 from vehreg_sdk.types import EbikeRegistration, EbikeVehicle
 
 from .conftest import OTHER_KEY
@@ -27,7 +25,7 @@ from .decode import decode, with_border
 from .independent import cose_claims
 from .test_transports import FakePrinter
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+JPEG = SAMPLE_JPEG  # a real JPEG: uploads are decoded to be prepared
 TILL_PHOTO_KINDS = (
     "id_front",
     "id_back",

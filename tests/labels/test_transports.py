@@ -68,7 +68,7 @@ def printer() -> Iterator[FakePrinter]:
 
 
 def _wait_for_jobs(printer: FakePrinter, count: int) -> None:
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60  # returns at the event; the bound only guards a hang
     while len(printer.jobs) < count and time.monotonic() < deadline:
         time.sleep(0.01)
 
@@ -77,7 +77,7 @@ def _wait_for_jobs(printer: FakePrinter, count: int) -> None:
 def test_fake_printer_receives_exactly_the_rendered_bytes(
     printer: FakePrinter, label: PlateLabel, fmt: str
 ) -> None:
-    sent = print_label(label, f"tcp://127.0.0.1:{printer.port}", format=fmt, timeout=2)
+    sent = print_label(label, f"tcp://127.0.0.1:{printer.port}", format=fmt, timeout=30)
     _wait_for_jobs(printer, 1)
     assert printer.jobs == [sent] == [render(label, fmt)]
 
@@ -98,10 +98,11 @@ def test_a_big_raster_job_arrives_whole(printer: FakePrinter, label: PlateLabel)
 def test_refused_connection_is_a_typed_error_at_once(label: PlateLabel) -> None:
     with socket.create_server(("127.0.0.1", 0)) as probe:
         port = probe.getsockname()[1]  # closed again below: nothing listens there
-    started = time.monotonic()
     with pytest.raises(PrinterUnavailableError) as info:
-        print_label(label, f"tcp://127.0.0.1:{port}", timeout=2)
-    assert time.monotonic() - started < 2
+        print_label(label, f"tcp://127.0.0.1:{port}", timeout=30)
+    # Refused, not waited out: the reason is the refusal, whatever the machine's load.
+    # (How soon it fails is measured in bench/bench_transports.py.)
+    assert "timed out" not in info.value.reason
     assert info.value.target == f"tcp://127.0.0.1:{port}"
     assert "reprint" in info.value.message and "重新打印" in info.value.message_zh
 
@@ -113,13 +114,11 @@ def test_a_printer_that_stops_reading_times_out(label: PlateLabel) -> None:
     accepted: list[socket.socket] = []
     threading.Thread(target=lambda: accepted.append(server.accept()[0]), daemon=True).start()
     transport = TcpTransport("127.0.0.1", server.getsockname()[1], timeout=0.5)
-    started = time.monotonic()
     try:
         with pytest.raises(PrinterUnavailableError) as info:
             transport.send(b"\0" * (64 * 1024 * 1024))
-        elapsed = time.monotonic() - started
-        assert elapsed < 2.5, elapsed
-        assert "timed out" in info.value.reason
+        # It gave up because of its timeout (the printer never read a byte).
+        assert "timed out after 0.5 s" in info.value.reason
     finally:
         for conn in accepted:
             conn.close()
@@ -161,10 +160,9 @@ def test_a_device_nobody_reads_times_out(tmp_path: Path) -> None:
     """A FIFO with no reader blocks like a printer that is switched off."""
     fifo = tmp_path / "lp0"
     os.mkfifo(fifo)
-    started = time.monotonic()
     with pytest.raises(PrinterUnavailableError) as info:
         DeviceTransport(str(fifo), timeout=0.3).send(b"PRINT 1\r\n")
-    assert time.monotonic() - started < 1.5
+    assert "within 0.3 s" in info.value.reason  # gave up waiting: no reader ever came
     assert info.value.target == f"dev:{fifo}"
     reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # release the blocked writer thread
     time.sleep(0.2)

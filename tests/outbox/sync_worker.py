@@ -4,7 +4,9 @@ It prints ``ready`` once its imports, outbox and client are set up, so a test
 can kill it at a random point *of the sync itself*. ``--fake-log FILE`` uses
 a fake bureau that appends each create's Idempotency-Key to FILE instead of
 sending anything. ``--kill-after-posts N`` kills the process (SIGKILL) right after
-its Nth registration POST was answered, before the answer is recorded.
+its Nth registration POST was answered, before the answer is recorded;
+``--announce-posts`` prints ``posted`` after each answered POST; ``--start-file F``
+waits, after ``ready``, until F exists.
 """
 
 from __future__ import annotations
@@ -64,6 +66,24 @@ class _KillAfterPosts:
         return self._client.ebike_registrations.retrieve(registration_id, **kwargs)
 
 
+class _AnnouncePosts:
+    """The real client, printing ``posted`` after each answered registration POST, so a
+    test can kill the process at a point of the sync that it knows has work in hand."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.uploads = client.uploads
+        self.ebike_registrations = self
+
+    def create(self, **kwargs: Any) -> Any:
+        registration = self._client.ebike_registrations.create(**kwargs)
+        print("posted", flush=True)
+        return registration
+
+    def retrieve(self, registration_id: str, **kwargs: Any) -> Any:
+        return self._client.ebike_registrations.retrieve(registration_id, **kwargs)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
@@ -77,6 +97,8 @@ def main() -> int:
     parser.add_argument("--deadline", type=float, default=120.0)
     parser.add_argument("--worker-id")
     parser.add_argument("--kill-after-posts", type=int, default=0)
+    parser.add_argument("--announce-posts", action="store_true")
+    parser.add_argument("--start-file")
     args = parser.parse_args()
 
     from vehreg_sdk.outbox import Outbox
@@ -92,10 +114,18 @@ def main() -> int:
         )
     if args.kill_after_posts:
         client = _KillAfterPosts(client, args.kill_after_posts)
+    elif args.announce_posts:
+        client = _AnnouncePosts(client)
     outbox = Outbox(
         args.db, lease_seconds=args.lease, retry_base_seconds=0.05, retry_max_seconds=0.2
     )
     print("ready", flush=True)
+    if args.start_file:  # a gate: workers set up at different speeds start syncing together
+        gate, waited = Path(args.start_file), time.monotonic() + args.deadline
+        while not gate.exists():
+            if time.monotonic() > waited:
+                return 4
+            time.sleep(0.01)
     end = time.monotonic() + args.deadline
     while True:
         report = outbox.sync(client, worker_id=args.worker_id)

@@ -30,39 +30,14 @@ pytestmark = pytest.mark.slow
 
 
 def test_two_syncs_and_the_bridge_share_one_outbox(tmp_path: Path) -> None:
-    vehreg_pos_bridge = pytest.importorskip("vehreg_pos_bridge")
+    import vehreg_pos_bridge
+
     db = tmp_path / "shop.db"
+    gate = tmp_path / "start"
     bureau = CountingSandbox(tmp_path / "bureau.db").start()
     store = bureau.dealer.store_ids[0]
     codes = sellable_vehicle_codes(QUEUED_FIRST + THROUGH_BRIDGE, start=6000)
     try:
-        with Outbox(db) as box:
-            for n, code in enumerate(codes[:QUEUED_FIRST]):
-                box.enqueue(demo_registration_body(code, store, index=n))
-        # The sync processes start first and say "ready" once their outbox is open: the
-        # bridge's own worker (every 0.1 s) would otherwise take every queued item while
-        # they are still importing on a loaded machine, and the test would prove nothing.
-        workers = [
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    str(WORKER),
-                    "--db",
-                    str(db),
-                    *bureau.worker_args(),
-                    "--until-done",
-                    "--worker-id",
-                    f"sync-{n}",
-                ],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-            )
-            for n in (1, 2)
-        ]
-        for worker in workers:
-            assert worker.stdout is not None
-            assert worker.stdout.readline().strip() == "ready"
         bridge_outbox = Outbox(db)
         till = Till(
             bridge_outbox,
@@ -73,6 +48,37 @@ def test_two_syncs_and_the_bridge_share_one_outbox(tmp_path: Path) -> None:
         config = vehreg_pos_bridge.BridgeConfig(sync_interval_s=0.1)
         token = "concurrency-token"
         with vehreg_pos_bridge.BridgeServer(till, token=token, config=config) as bridge:
+            workers = [
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        str(WORKER),
+                        "--db",
+                        str(db),
+                        *bureau.worker_args(),
+                        "--until-done",
+                        "--worker-id",
+                        f"sync-{n}",
+                        "--start-file",
+                        str(gate),
+                    ],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    text=True,
+                )
+                for n in (1, 2)
+            ]
+            # The queue is filled, in one transaction, only once both workers are set up
+            # (imports, client, outbox), and they start together: on a loaded machine one
+            # of the three could otherwise drain it before another has started.
+            for worker in workers:
+                assert worker.stdout is not None and worker.stdout.readline().strip() == "ready"
+            with Outbox(db) as box:
+                box.enqueue_many(
+                    [demo_registration_body(code, store, index=n)
+                     for n, code in enumerate(codes[:QUEUED_FIRST])]
+                )  # fmt: skip
+            gate.touch()
             headers = {"Authorization": f"Bearer {token}"}
 
             def post(n: int) -> int:
@@ -85,6 +91,8 @@ def test_two_syncs_and_the_bridge_share_one_outbox(tmp_path: Path) -> None:
             assert statuses == [202] * THROUGH_BRIDGE
             for worker in workers:
                 assert worker.wait(timeout=120) == 0
+                assert worker.stdout is not None
+                worker.stdout.close()
             deadline = time.monotonic() + 60
             while bridge_outbox.counts()[ItemStatus.PLATE_ASSIGNED] < len(codes):
                 assert time.monotonic() < deadline, bridge_outbox.counts()

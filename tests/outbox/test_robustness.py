@@ -17,6 +17,7 @@ from vehreg_sdk._procs import holder_gone, hostname, process_start
 from vehreg_sdk.outbox import ItemStatus, Outbox, OutboxDamaged, export_csv, make_worker_id
 from vehreg_sdk.sandbox import DEMO_DEALERS
 from vehreg_sdk.sandbox.seed import demo_registration_body, sellable_vehicle_codes
+from vehreg_sdk.testing import SAMPLE_JPEG
 
 from .bureau import CountingSandbox
 from .outbox_support import FakeClient, sale_payload
@@ -86,7 +87,7 @@ def test_outbox_files_are_owner_only(tmp_path: Path) -> None:
     folder = shared / "new" / "vehreg-sdk"
     path = folder / "outbox.db"
     with Outbox(path) as box:
-        box.enqueue(sale_payload(1), photos=[("id_front", b"\xff\xd8\xff\xe0" + b"\0" * 64)])
+        box.enqueue(sale_payload(1), photos=[("id_front", SAMPLE_JPEG)])  # a real (tiny) JPEG
         found = {p.name: p.stat().st_mode & 0o777 for p in folder.iterdir()}
         assert found == {"outbox.db": 0o600, "outbox.db-wal": 0o600, "outbox.db-shm": 0o600}
     assert folder.stat().st_mode & 0o777 == 0o700

@@ -19,11 +19,12 @@ from vehreg_sdk.outbox import (
     export_csv,
     status_text,
 )
+from vehreg_sdk.testing import SAMPLE_JPEG, SAMPLE_PNG
 
 from .outbox_support import resident_id, sale_payload
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+PNG = SAMPLE_PNG
+JPEG = SAMPLE_JPEG  # a real JPEG: uploads are decoded to be prepared
 
 
 def test_file_is_wal_with_full_sync(outbox: Outbox) -> None:

@@ -17,10 +17,11 @@ from vehreg_sdk import (
 from vehreg_sdk.outbox import ItemStatus, Outbox, claim
 from vehreg_sdk.outbox._sync import IN_PROGRESS_RETRY_SECONDS
 from vehreg_sdk.rules import Violation
+from vehreg_sdk.testing import SAMPLE_PNG
 
 from .outbox_support import FakeClient, sale_payload, status_error
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+PNG = SAMPLE_PNG  # a real PNG: photos are decoded to be prepared
 
 
 def _mobile_violation() -> Violation:
@@ -40,7 +41,10 @@ def test_online_sale_gets_its_plate(outbox: Outbox) -> None:
     assert events == ["enqueued", "claimed", "accepted", "plate_assigned"]
 
 
-def test_retryable_failures_back_off_and_keep_the_key(outbox: Outbox) -> None:
+def test_retryable_failures_back_off_and_keep_the_key(tmp_path: Path) -> None:
+    # A long backoff, skipped by hand below: with a short one a slow (loaded) machine would
+    # see the item fall due again inside the same sync and retry it twice in one report.
+    outbox = Outbox(tmp_path / "slow.db", retry_base_seconds=60)
     client = FakeClient()
     client.ebike_registrations.outcomes = [
         APIConnectionError(),
@@ -59,6 +63,7 @@ def test_retryable_failures_back_off_and_keep_the_key(outbox: Outbox) -> None:
     assert outbox.get(item.local_id).status == ItemStatus.PLATE_ASSIGNED
     keys = {call["idempotency_key"] for call in client.ebike_registrations.calls}
     assert keys == {item.local_id} and len(client.ebike_registrations.calls) == 4
+    outbox.close()
 
 
 def test_backoff_is_not_retried_early(tmp_path: Path) -> None:

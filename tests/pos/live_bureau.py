@@ -46,11 +46,14 @@ def sale_body(sandbox: SandboxServer, n: int, invoice_number: str | None = None)
 
 
 def jpeg(label: str) -> bytes:
-    """A small real JPEG (decodable) with ``label`` in its comment, via Pillow."""
+    """A small real JPEG (decodable), its colour drawn from ``label``, via Pillow."""
     import io
 
     from PIL import Image
 
+    import hashlib
+
+    seed = hashlib.sha256(label.encode()).digest()  # different pixels per label
     buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (120, 160, 200)).save(buffer, "JPEG", comment=label.encode())
+    Image.new("RGB", (64, 48), (seed[0], seed[1], seed[2])).save(buffer, "JPEG")
     return buffer.getvalue()

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import playwright.sync_api as playwright_api
 import pytest
 
 from vehreg_sdk import VehregClient
@@ -42,7 +43,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
 ]
-playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
 

@@ -204,7 +204,7 @@ def test_watch_queues_and_syncs_until_stopped(tmp_path: Path) -> None:
     )
     runner.start()
     try:
-        deadline = time.time() + 10
+        deadline = time.time() + 60  # each wait ends at its event; this only guards a hang
         while not inbox.exists():
             assert time.time() < deadline
             time.sleep(0.05)
@@ -311,3 +311,32 @@ def test_enqueue_many_rolls_every_row_back(till: Till) -> None:
         sale_payload(31)["vehicle"]["vehicle_code"]
     ]
     assert [h.event for h in till.outbox.history()] == ["enqueued"]
+
+
+def test_photos_in_a_sale_file_are_queued_prepared(folder: HotFolder, till: Till) -> None:
+    """A phone photo (EXIF-turned, with GPS) in the file is queued upright, reduced, clean."""
+    import base64
+
+    from PIL import Image
+
+    from vehreg_sdk.photos import MAX_BYTES
+    from vehreg_sdk.testing.photos import phone_photo
+
+    photo = base64.b64encode(phone_photo((3000, 2000), orientation=6, quality=85)).decode()
+    sale = {**sale_payload(40), "photos": [{"kind": "id_front", "content_base64": photo}]}
+    _drop(folder, "with-photo.json", json.dumps(sale))
+    [outcome] = _poll_twice(folder)
+    assert outcome.outcome == "processed"
+    item = till.outbox.get(outcome.local_ids[0])
+    (attachment,) = item.attachments
+    data = till.outbox.attachment_data(item.local_id, attachment.seq)
+    image = Image.open(io.BytesIO(data))
+    assert attachment.content_type == "image/jpeg" and len(data) <= MAX_BYTES
+    assert image.height > image.width and not image.getexif()
+
+    broken = {**sale_payload(41), "photos": [{"kind": "id_front", "content_base64": "%%"}]}
+    _drop(folder, "bad-photo.json", json.dumps(broken))
+    [refused] = _poll_twice(folder)
+    assert refused.outcome == "rejected"
+    reason = json.loads((folder.rejected / "bad-photo.json.reason.json").read_text("utf-8"))
+    assert reason["errors"][0]["code"] == "photos.invalid" and reason["errors"][0]["message_zh"]

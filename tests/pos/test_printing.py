@@ -106,10 +106,10 @@ def test_a_file_write_that_hangs_times_out(tmp_path: Path, monkeypatch: pytest.M
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", hanging_replace)  # what the transport calls
-    started = time.monotonic()
     with pytest.raises(PrinterUnavailableError) as info:
         FileTransport(tmp_path / "label.tspl", timeout=0.3).send(b"PRINT 1\r\n")
-    assert time.monotonic() - started < 2
+    # It gave up waiting while the write still hung (the share never answered).
+    assert not release.is_set() and "within 0.3 s" in info.value.reason
     assert info.value.target.startswith("file:")
     release.set()
 
@@ -126,11 +126,10 @@ def test_stdout_nobody_reads_times_out() -> None:
     """``vehreg ... | lp -o raw`` with ``lp`` stuck: the pipe fills and the write blocks."""
     read_end, write_end = os.pipe()
     stream = os.fdopen(write_end, "wb", buffering=0)
-    started = time.monotonic()
     try:
         with pytest.raises(PrinterUnavailableError) as info:
             StreamTransport(stream, timeout=0.3).send(b"x" * (4 << 20))
-        assert time.monotonic() - started < 2
+        assert "within 0.3 s" in info.value.reason  # gave up waiting on the full pipe
         assert info.value.target == "stdout"
     finally:
         os.close(read_end)  # the blocked writer gets EPIPE and its thread ends
@@ -141,5 +140,5 @@ def test_stdout_nobody_reads_times_out() -> None:
 
 def test_stdout_still_prints(registration: Any) -> None:
     buffer = io.BytesIO()
-    StreamTransport(buffer, timeout=2).send(b"^XA^XZ")
+    StreamTransport(buffer, timeout=30).send(b"^XA^XZ")
     assert buffer.getvalue() == b"^XA^XZ"

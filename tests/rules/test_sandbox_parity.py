@@ -20,11 +20,8 @@ from typing import Any, cast
 import pytest
 
 from vehreg_sdk.rules import check_ebike_registration, errors_only
-
-sandbox = pytest.importorskip("vehreg_sdk.sandbox.validation")
-seed = pytest.importorskip("vehreg_sdk.sandbox.seed")
-catalogue = pytest.importorskip("vehreg_sdk.sandbox.catalogue")
-problems = pytest.importorskip("vehreg_sdk.sandbox.problems")
+from vehreg_sdk.sandbox import catalogue, problems, seed
+from vehreg_sdk.sandbox import validation as sandbox
 
 TODAY = date(2025, 12, 10)
 
@@ -219,7 +216,6 @@ def test_the_2018_standard_was_sellable_before_the_sell_off() -> None:
 
 @pytest.fixture(scope="module")
 def http_sandbox() -> Iterator[Any]:
-    pytest.importorskip("uvicorn")
     from vehreg_sdk.sandbox import SandboxServer
 
     with SandboxServer(review_delay=0) as server:

@@ -95,7 +95,7 @@ def test_java_signer_matches_the_worked_examples_and_the_bureau(tmp_path: Path) 
     assert "DEPRECATED" not in live.stdout
 
 
-# CI installs Mono (.ci/run: mono-mcs, mono-runtime), so this runs there.
+# scripts/install-test-deps.sh installs Mono (mono-mcs, mono-runtime) for the README and CI.
 @pytest.mark.skipif(
     not (shutil.which("mcs") and shutil.which("mono")), reason="needs Mono (mono-mcs, mono-runtime)"
 )

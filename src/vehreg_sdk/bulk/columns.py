@@ -25,8 +25,10 @@ __all__ = [
     "USES",
     "Column",
     "HeaderError",
+    "column_for_header",
     "match_headers",
     "normalize_header",
+    "own_column",
 ]
 
 
@@ -177,6 +179,22 @@ _HEADER_INDEX: Final[dict[str, str]] = _header_index()
 _OWN_COLUMNS: Final[frozenset[str]] = frozenset(
     normalize_header(name) for name in (*ROW_COLUMN, *ERROR_COLUMN, "错误", "error", "errors")
 )
+
+
+_ROW_HEADERS: Final[frozenset[str]] = frozenset(normalize_header(name) for name in ROW_COLUMN)
+
+
+def column_for_header(text: str) -> str | None:
+    """The column key a header cell names (``整车编码*`` -> ``vehicle_code``), else ``None``."""
+    return _HEADER_INDEX.get(normalize_header(text or ""))
+
+
+def own_column(text: str) -> str | None:
+    """``"row"`` for the 行号 column the SDK's exports add, ``"error"`` for its error column."""
+    norm = normalize_header(text or "")
+    if norm in _ROW_HEADERS:
+        return "row"
+    return "error" if norm in _OWN_COLUMNS else None
 
 
 class HeaderError(VehregError, ValueError):

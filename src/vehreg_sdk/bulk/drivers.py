@@ -35,6 +35,7 @@ from .submitter import (
     no_batch_endpoint,
     single_key,
     single_outcome,
+    split_refused,
 )
 
 if TYPE_CHECKING:
@@ -161,28 +162,49 @@ async def _create_async(client: AsyncVehregClient, store_id: str, pending: Pendi
 async def _batch_async(
     client: AsyncVehregClient, run: Run, chunk: list[Pending]
 ) -> list[JournalRow]:
+    """One chunk as a batch; rows the bureau refuses are rejected alone, the rest resent."""
     options = run.options
-    try:
-        batch = await client.bulk.create_batch(
-            store_id=options.store_id, items=[p.wire() for p in chunk],
-            idempotency_key=batch_key(options.store_id, chunk),
-        )  # fmt: skip
-        interval = options.poll_interval
-        while not batch.is_final:
-            await asyncio.sleep(interval)
-            interval = min(interval * 1.5, options.max_poll_interval)
-            batch = await client.bulk.retrieve_batch(batch.id)
-        items: dict[str, Any] = {}
-        async for item in client.bulk.list_batch_items(batch.id, limit=_ITEMS_PAGE):
-            items[item.client_reference] = item
-    except Exception as exc:
-        if options.mode == "auto" and no_batch_endpoint(exc):
-            raise _SwitchToSingle from exc
-        if is_transient(exc):
-            _stop(run, exc)
-            return failed_rows(chunk, exc)
-        raise
-    return [item_outcome(p, items.get(p.reference), batch.id) for p in chunk]
+    outcomes: list[JournalRow] = []
+    while chunk:
+        try:
+            batch = await client.bulk.create_batch(
+                store_id=options.store_id, items=[p.wire() for p in chunk],
+                idempotency_key=batch_key(options.store_id, chunk),
+            )  # fmt: skip
+            interval = options.poll_interval
+            while not batch.is_final:
+                await asyncio.sleep(interval)
+                interval = min(interval * 1.5, options.max_poll_interval)
+                batch = await client.bulk.retrieve_batch(batch.id)
+            items: dict[str, Any] = {}
+            async for item in client.bulk.list_batch_items(batch.id, limit=_ITEMS_PAGE):
+                items[item.client_reference] = item
+        except Exception as exc:
+            remaining = _after_error(run, chunk, exc, outcomes)
+            if remaining is None:
+                raise
+            chunk = remaining
+            continue
+        return [*outcomes, *(item_outcome(p, items.get(p.reference), batch.id) for p in chunk)]
+    return outcomes
+
+
+def _after_error(
+    run: Run, chunk: list[Pending], exc: Exception, outcomes: list[JournalRow]
+) -> list[Pending] | None:
+    """What is left to send after a batch failed (outcomes added); ``None``: re-raise."""
+    if run.options.mode == "auto" and no_batch_endpoint(exc):
+        raise _SwitchToSingle from exc
+    if is_transient(exc):
+        _stop(run, exc)
+        outcomes.extend(failed_rows(chunk, exc))
+        return []
+    split = split_refused(chunk, exc)
+    if split is None or is_fatal(exc):
+        return None
+    refused, rest = split
+    outcomes.extend(refused)
+    return rest
 
 
 # ------------------------------------------------------------------------------ sync
@@ -257,26 +279,30 @@ def _create_sync(client: VehregClient, store_id: str, pending: Pending) -> Journ
 def _batch_sync(
     client: VehregClient, run: Run, chunk: list[Pending], stop: threading.Event
 ) -> list[JournalRow]:
+    """One chunk as a batch; rows the bureau refuses are rejected alone, the rest resent."""
     options = run.options
-    try:
-        batch = client.bulk.create_batch(
-            store_id=options.store_id, items=[p.wire() for p in chunk],
-            idempotency_key=batch_key(options.store_id, chunk),
-        )  # fmt: skip
-        interval = options.poll_interval
-        while not batch.is_final:
-            if stop.wait(interval):
-                raise InterruptedError("stopped / 已停止")
-            interval = min(interval * 1.5, options.max_poll_interval)
-            batch = client.bulk.retrieve_batch(batch.id)
-        items = {
-            i.client_reference: i for i in client.bulk.list_batch_items(batch.id, limit=_ITEMS_PAGE)
-        }
-    except Exception as exc:
-        if options.mode == "auto" and no_batch_endpoint(exc):
-            raise _SwitchToSingle from exc
-        if is_transient(exc):
-            _stop(run, exc)
-            return failed_rows(chunk, exc)
-        raise
-    return [item_outcome(p, items.get(p.reference), batch.id) for p in chunk]
+    outcomes: list[JournalRow] = []
+    while chunk:
+        try:
+            batch = client.bulk.create_batch(
+                store_id=options.store_id, items=[p.wire() for p in chunk],
+                idempotency_key=batch_key(options.store_id, chunk),
+            )  # fmt: skip
+            interval = options.poll_interval
+            while not batch.is_final:
+                if stop.wait(interval):
+                    raise InterruptedError("stopped / 已停止")
+                interval = min(interval * 1.5, options.max_poll_interval)
+                batch = client.bulk.retrieve_batch(batch.id)
+            items = {
+                i.client_reference: i
+                for i in client.bulk.list_batch_items(batch.id, limit=_ITEMS_PAGE)
+            }
+        except Exception as exc:
+            remaining = _after_error(run, chunk, exc, outcomes)
+            if remaining is None:
+                raise
+            chunk = remaining
+            continue
+        return [*outcomes, *(item_outcome(p, items.get(p.reference), batch.id) for p in chunk)]
+    return outcomes

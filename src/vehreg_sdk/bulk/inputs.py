@@ -165,7 +165,7 @@ def _iterable(
                 yield None, _nested(number, data, parser, duplicates)
                 continue
             source = SourceRow(number, _flat_values(data))
-        parsed = parser.parse(source.row_number, source.values, source.numeric)
+        parsed = parser.parse(source.row_number, source.values, source.numeric, source.merged)
         extra = duplicates(source.row_number, source.values)
         if extra:
             parsed.issues.extend(extra)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final
 
+from ..rules._text import normalize
 from ..rules._violation import Violation
 from ..rules.config import DEFAULT_CONFIG, RuleConfig
 from ..rules.references import is_valid_client_reference, validate_client_reference
@@ -182,15 +183,34 @@ class RowParser:
         return found
 
     def parse(
-        self, row_number: int, values: Mapping[str, str], numeric: frozenset[str] = frozenset()
+        self,
+        row_number: int,
+        values: Mapping[str, str],
+        numeric: frozenset[str] = frozenset(),
+        merged: Mapping[str, str] | None = None,
     ) -> ParsedRow:
-        """One row (``values`` maps column keys to cell text; ``numeric``: XLSX number cells)."""
+        """One row (``values`` maps column keys to cell text; ``numeric``: XLSX number cells).
+
+        ``merged`` maps columns whose empty cell is covered by a merge to the
+        merge's first cell: reported as merged, not as missing.
+        """
         # A sheet with every template column needs no filling in (the common case).
         if isinstance(values, dict) and values.keys() == _EMPTY_ROW.keys():
             v = values
         else:
             v = {**_EMPTY_ROW, **values}
+        # Codes typed with a Chinese input method come full-width (１２３): normalised
+        # first, so the item, its fingerprint and its key are those of the ASCII text.
+        wide = [key for key in _CODE_COLUMNS if not v[key].isascii()]
+        if wide:
+            v = {**v, **{key: normalize(v[key]) for key in wide}}
         row = _Row(row_number, v)
+        for key, anchor in (merged or {}).items():
+            row.issue(key, "cell.merged",
+                      f"This cell is part of merged cells (the value is only in {anchor}); "
+                      "unmerge them and fill in the value on every row.",
+                      f"该单元格属于合并单元格（值只在 {anchor} 中）；"
+                      "请取消合并，并在每一行填写该值。")  # fmt: skip
         for key in ("owner_id_number", "guardian_id_number"):
             raw = v[key]
             if (key in numeric and len(raw) > 15) or (
@@ -216,7 +236,7 @@ class RowParser:
         if v["client_reference"] and not is_valid_client_reference(v["client_reference"]):
             _bad_reference(row)
         for key, label_en, label_zh in _REQUIRED_TEXT:
-            if not v[key]:
+            if not v[key] and (merged is None or key not in merged):
                 row.issue(
                     key, "field.required", f"The {label_en} is required.", f"请填写{label_zh}。"
                 )
@@ -292,6 +312,14 @@ class RowParser:
 
 
 _EMPTY_ROW: Final[dict[str, str]] = dict.fromkeys(COLUMNS_BY_KEY, "")
+#: Columns of codes, numbers and dates, where a full-width character means its ASCII one.
+_CODE_COLUMNS: Final = tuple(
+    key
+    for key in COLUMNS_BY_KEY
+    # The 参考号 is judged as typed (rules.references), so it is not folded here.
+    if key not in ("owner_name", "owner_address", "color", "guardian_name",
+                   "guardian_relationship", "client_reference")
+)  # fmt: skip
 _UPLOAD_SPLIT = re.compile(r"[;；,，\s]+")
 _REQUIRED_TEXT: Final = (
     ("owner_name", "owner's name", "车主姓名"),

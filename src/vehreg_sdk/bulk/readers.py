@@ -19,18 +19,18 @@ same answer. Rows are yielded one at a time; nothing holds the whole file.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Literal
+from typing import IO, Any, Final, Literal
 
-from .._errors import VehregError
-from .columns import HeaderError, match_headers
+from ._csvfile import SheetError, csv_records, sniff
+from ._csvfile import detect_encoding as _detect_encoding
+from ._xlsxmerge import MergedCells, merged_cells
+from .columns import HeaderError, column_for_header, match_headers, own_column
 
 __all__ = [
     "SheetError",
@@ -44,13 +44,10 @@ __all__ = [
 ]
 
 SheetFormat = Literal["csv", "xlsx"]
-_CHUNK = 1 << 20
 #: The sheet the template writes data to; other workbooks use their first sheet.
 DATA_SHEET = "登记表"
-
-
-class SheetError(VehregError, ValueError):
-    """The file cannot be read as a sheet (encoding, format, header); bilingual."""
+#: Rows above the header that may be titles (the school's name, the term, a date).
+MAX_TITLE_ROWS: Final = 5
 
 
 @dataclass(slots=True)
@@ -60,7 +57,8 @@ class SourceRow:
     ``values`` maps column keys to the cell text, stripped; ``numeric`` names
     the columns whose XLSX cell held a number rather than text (Excel keeps only
     15 significant digits of a number, so an 18-digit ID number typed into a
-    General cell has lost digits).
+    General cell has lost digits). ``merged`` maps the columns whose empty cell
+    is covered by a merge to the merge's first cell (``J5``), where its value is.
     """
 
     row_number: int
@@ -68,6 +66,7 @@ class SourceRow:
     numeric: frozenset[str] = field(default_factory=frozenset)
     cells: list[Any] = field(default_factory=list)
     """The row's cells exactly as read (what an export writes back)."""
+    merged: dict[str, str] = field(default_factory=dict)
 
 
 def sheet_format(path: Path) -> SheetFormat:
@@ -83,21 +82,6 @@ def sheet_format(path: Path) -> SheetFormat:
     )
 
 
-def _strictly_decodes(handle: IO[bytes], encoding: str) -> int | None:
-    """``None`` when the rest of ``handle`` decodes strictly, else the first bad byte's offset."""
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
-    offset = 0
-    while True:
-        chunk = handle.read(_CHUNK)
-        try:
-            decoder.decode(chunk, final=not chunk)
-        except UnicodeDecodeError as exc:
-            return offset + max(exc.start, 0)
-        if not chunk:
-            return None
-        offset += len(chunk)
-
-
 def detect_encoding(path: Path) -> str:
     """The text encoding of a CSV file: ``utf-8-sig``, ``utf-16``, ``utf-8`` or ``gb18030``.
 
@@ -105,30 +89,7 @@ def detect_encoding(path: Path) -> str:
     file is neither UTF-8 nor GB18030.
     """
     with path.open("rb") as handle:
-        head = handle.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
-        handle.seek(0)
-        if _strictly_decodes(handle, "utf-8") is None:
-            return "utf-8"
-        handle.seek(0)
-        bad = _strictly_decodes(handle, "gb18030")
-        if bad is None:
-            return "gb18030"
-    raise SheetError(
-        f"{path.name} is neither UTF-8 nor GBK/GB18030 text (bad byte at offset {bad}); "
-        "save it again from Excel as 'CSV UTF-8' or as .xlsx",
-        f"{path.name} 既不是 UTF-8 也不是 GBK/GB18030 文本（第 {bad} 字节无法解码）；"
-        "请在 Excel 中另存为“CSV UTF-8”或 .xlsx",
-    )
-
-
-def _sniff_delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in (",", "\t", ";")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+        return _detect_encoding(handle, path.name)
 
 
 def cell_text(value: Any) -> str:
@@ -156,6 +117,11 @@ class SheetReader:
     Use :func:`open_sheet` as a context manager. Iterating ``rows()`` yields a
     :class:`SourceRow` per non-blank data row; ``raw_rows()`` yields the cells
     exactly as read, which the rejected-rows export writes back.
+
+    Title rows above the header (a school's name merged across the columns)
+    are skipped and listed in ``title_rows``. A file that has a ``行号``
+    column (a rejected-rows export, fixed and submitted again) numbers its
+    rows by it, so reports name the rows of the original file.
     """
 
     def __init__(self, path: Path) -> None:
@@ -164,7 +130,13 @@ class SheetReader:
         self.encoding: str | None = None
         self.delimiter: str = ","
         self.headers: list[str] = []
+        self.keys: list[str | None] = []
         self.header_row: int = 1
+        self.title_rows: list[int] = []
+        #: Indexes of the columns the SDK's own exports add (行号, 错误 error).
+        self.own_columns: list[int] = []
+        self.row_number_column: int | None = None
+        self._merges = MergedCells([])
         self._text: IO[str] | None = None
         self._workbook: Any = None
         self._raw: Iterator[tuple[int, list[Any]]] = iter(())
@@ -173,7 +145,6 @@ class SheetReader:
                 self._open_csv()
             else:
                 self._open_xlsx()
-            self.keys = match_headers(self.headers)
         except HeaderError as exc:
             self.close()
             raise SheetError(
@@ -187,13 +158,9 @@ class SheetReader:
     def _open_csv(self) -> None:
         self.encoding = detect_encoding(self.path)
         self._text = self.path.open("r", encoding=self.encoding, newline="")
-        first = self._text.readline()
-        self.delimiter = _sniff_delimiter(first)
-        self._text.seek(0)
-        reader = csv.reader(self._text, delimiter=self.delimiter)
+        self.delimiter = sniff(self._text)
         # Spreadsheet row numbers count records, not physical lines (a cell may hold a newline).
-        numbered: Iterator[tuple[int, list[Any]]] = enumerate(reader, start=1)
-        self._raw = self._after_header(numbered)
+        self._raw = self._after_header(csv_records(self._text, self.delimiter, self.path.name))
 
     def _open_xlsx(self) -> None:
         try:
@@ -205,27 +172,79 @@ class SheetReader:
             ) from exc
         try:
             self._workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+            names = self._workbook.sheetnames
+            sheet = (
+                self._workbook[DATA_SHEET] if DATA_SHEET in names else self._workbook.worksheets[0]
+            )
+            self._merges = merged_cells(sheet)
         except Exception as exc:
             raise SheetError(
                 f"{self.path.name} is not a readable .xlsx workbook ({type(exc).__name__})",
                 f"{self.path.name} 不是可读取的 .xlsx 工作簿（{type(exc).__name__}）",
             ) from exc
-        names = self._workbook.sheetnames
-        sheet = self._workbook[DATA_SHEET] if DATA_SHEET in names else self._workbook.worksheets[0]
         numbered = enumerate((list(r) for r in sheet.iter_rows(values_only=True)), start=1)
         self._raw = self._after_header(numbered)
 
     def _after_header(
         self, numbered: Iterator[tuple[int, list[Any]]]
     ) -> Iterator[tuple[int, list[Any]]]:
+        """Find the header (skipping title rows above it); the data rows that follow it."""
         for number, cells in numbered:
-            if any(cell_text(c) for c in cells):
-                self.header_row = number
-                self.headers = [cell_text(c) for c in cells]
-                break
+            texts = [cell_text(c) for c in cells]
+            filled = [t for t in texts if t]
+            if not filled:
+                continue
+            try:
+                self.keys = match_headers(texts)
+            except HeaderError:
+                room = len(self.title_rows) < MAX_TITLE_ROWS
+                if room and self._is_title(number, filled, len(texts)):
+                    self.title_rows.append(number)
+                    continue
+                raise
+            self.header_row = number
+            self.headers = texts
+            break
         else:
             raise SheetError(f"{self.path.name} has no header row", f"{self.path.name} 没有表头行")
+        for index, text in enumerate(self.headers):
+            kind = own_column(text)
+            if kind is not None:
+                self.own_columns.append(index)
+            if kind == "row" and self.row_number_column is None:
+                self.row_number_column = index
+        if self.row_number_column is not None:
+            return self._original_numbers(numbered, self.row_number_column)
         return numbered
+
+    def _is_title(self, number: int, filled: list[str], width: int) -> bool:
+        """A row above the header with a line of text, not column names (a merged title)."""
+        if any(column_for_header(text) for text in filled):
+            return False
+        return len(filled) <= 2 or self._merges.spans_row(number, width)
+
+    def _original_numbers(
+        self, numbered: Iterator[tuple[int, list[Any]]], index: int
+    ) -> Iterator[tuple[int, list[Any]]]:
+        """Rows numbered by their ``行号`` cell: the row numbers of the file they came from."""
+        mapped = [i for i, k in enumerate(self.keys) if k is not None]
+        previous = 0
+        for number, cells in numbered:
+            text = cell_text(cells[index]) if index < len(cells) else ""
+            if not text and not _filled(cells, mapped):
+                yield number, cells  # a blank row: skipped by every reader
+                continue
+            if not text.isdigit() or int(text) <= previous:
+                raise SheetError(
+                    f"{self.path.name}: row {number} has 行号 {text!r}; the 行号 column holds the "
+                    "row numbers of the original file, each a number greater than the one above "
+                    "it. Restore it, or delete the whole 行号 column to number the rows as this "
+                    "file shows them",
+                    f"{self.path.name}：第 {number} 行的行号为“{text}”；行号列记录原文件中的行号，"
+                    "应为逐行递增的数字。请恢复该列，或删除整个行号列以按本文件的行号编号",
+                )
+            previous = int(text)
+            yield previous, cells
 
     # -- reading
     def raw_rows(self) -> Iterator[tuple[int, list[Any]]]:
@@ -240,9 +259,12 @@ class SheetReader:
         names = [k for _, k in pairs]
         pick = operator.itemgetter(*[i for i, _ in pairs]) if len(pairs) > 1 else None
         is_csv = self.format == "csv"
+        # A short CSV row (tools omit trailing empty cells) reads as empty cells.
+        filler = "" if is_csv else None
+        merges = self._merges if self.row_number_column is None else None
         for number, cells in self._raw:
             if len(cells) < width:
-                cells = [*cells, *([None] * (width - len(cells)))]
+                cells = [*cells, *([filler] * (width - len(cells)))]
             if is_csv and pick is not None:
                 values = dict(zip(names, map(str.strip, pick(cells)), strict=True))
                 numeric: frozenset[str] = frozenset()
@@ -255,7 +277,13 @@ class SheetReader:
                 )
             if not any(values.values()):
                 continue
-            yield SourceRow(number, values, numeric, cells)
+            merged: dict[str, str] = {}
+            if merges:
+                for index, anchor in merges.covered(number):
+                    key = self.keys[index] if index < width else None
+                    if key is not None and not values[key]:
+                        merged[key] = anchor
+            yield SourceRow(number, values, numeric, cells, merged)
 
     def values_of(self, cells: Sequence[Any]) -> dict[str, str]:
         """The column-key -> text mapping of one row's raw cells."""

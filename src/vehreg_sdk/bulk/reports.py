@@ -67,10 +67,14 @@ class RowsWriter:
         extra_headers: Sequence[str] = ERROR_COLUMN,
         encoding: str | None = "utf-8-sig",
         delimiter: str = ",",
+        drop: Sequence[int] = (),
     ) -> None:
         self.path = path
         self.format = format
-        self.keys = list(keys)
+        # The input's own 行号 and 错误 columns (a resubmitted export) are written afresh.
+        self._drop = frozenset(drop)
+        headers = [h for i, h in enumerate(headers) if i not in self._drop]
+        self.keys = [k for i, k in enumerate(keys) if i not in self._drop]
         self.rows = 0
         path.parent.mkdir(parents=True, exist_ok=True)
         header = [ROW_COLUMN[0], *headers, *extra_headers]
@@ -115,6 +119,7 @@ class RowsWriter:
             extra_headers=extra_headers,
             encoding=_writable_encoding(sheet.encoding) if same else "utf-8-sig",
             delimiter=sheet.delimiter if same else ",",
+            drop=sheet.own_columns,
         )
 
     def add(
@@ -127,6 +132,8 @@ class RowsWriter:
         """One row: its cells as read, its issues (highlighted in XLSX), then ``extra`` cells."""
         self.rows += 1
         tail = list(extra) if extra is not None else [issues_text(issues)]
+        if self._drop:
+            cells = [c for i, c in enumerate(cells) if i not in self._drop]
         padded = list(cells) + [None] * (len(self.keys) - len(cells))
         if self._handle is not None:
             self._csv.writerow([row_number, *("" if c is None else c for c in padded), *tail])

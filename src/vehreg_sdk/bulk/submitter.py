@@ -15,6 +15,7 @@ The journal is only touched from the thread that runs the loop.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from .._errors import (
     RateLimitError,
 )
 from ..rules._violation import Violation
+from ..rules.references import validate_client_reference
 from .inputs import RowStream
 from .journal import Journal, JournalRow
 from .parse import ParsedRow, column_of, item_fingerprint
@@ -118,6 +120,12 @@ class Run:
             self._invalid_row(parsed.row_number, None, [i.to_dict() for i in parsed.issues])
             return None
         reference = str(parsed.item["client_reference"])
+        refused = validate_client_reference(reference)
+        if refused:
+            # The bureau's rule, checked before sending: a bad 参考号 would make the
+            # bureau refuse the whole batch (it is the items' key), so it stops here alone.
+            self._invalid_row(parsed.row_number, None, [violation_dict(v) for v in refused])
+            return None
         if reference in self._seen_references:
             self._invalid_row(parsed.row_number, reference, [_duplicate_reference(reference)])
             return None
@@ -210,8 +218,59 @@ def batch_key(store_id: str, chunk: list[Pending]) -> str:
 
 
 def single_key(pending: Pending) -> str:
-    """A single create's Idempotency-Key: the reference plus the content digest."""
-    return f"bulk-{pending.reference}-{pending.fingerprint[:16]}"[:255]
+    """A single create's Idempotency-Key: a digest of the reference and the content digest.
+
+    A digest, not the reference itself: nothing typed into a cell goes into an
+    HTTP header (the bureau sees the reference in the body, where JSON carries it).
+    """
+    digest = hashlib.sha256(f"{pending.reference}\0{pending.fingerprint}".encode())
+    return "bulk-" + digest.hexdigest()[:48]
+
+
+def split_refused(
+    chunk: list[Pending], exc: BaseException, batch_id: str | None = None
+) -> tuple[list[JournalRow], list[Pending]] | None:
+    """A batch the bureau refused (4xx): the rows it names, rejected alone, and the rest.
+
+    The bureau checks a batch's envelope before it judges any item; an error
+    located at ``items.<n>.…`` is about one row, which is rejected with its
+    column, and the other rows are sent again in a batch of their own. A
+    refusal that names no item rejects the chunk's rows with the bureau's
+    problem, so the run still goes on. ``None``: not a refusal of this kind.
+    """
+    if isinstance(exc, LocalValidationError):  # the client's own check of the batch, same rule
+        found = exc.violations
+    elif isinstance(exc, APIStatusError) and exc.status_code in (400, 413, 422):
+        found = exc.errors
+    else:
+        return None
+    by_index: dict[int, list[dict[str, Any]]] = {}
+    for error in found:
+        match = _ITEM_FIELD.fullmatch(error.field)
+        if match is None or int(match[1]) >= len(chunk):
+            continue
+        field_path = match[2] or ""
+        by_index.setdefault(int(match[1]), []).append(
+            {"field": field_path, "column": column_of(field_path) if field_path else None,
+             "code": error.code, "message": error.message, "message_zh": error.message_zh,
+             "severity": "error"}
+        )  # fmt: skip
+    if not by_index:
+        if not isinstance(exc, APIStatusError):
+            return None
+        errors = problem_errors(exc.code, exc.detail, exc.detail_zh, [])
+        rejected = [JournalRow(p.row_number, p.reference, "rejected", batch_id=batch_id,
+                               errors=errors) for p in chunk]  # fmt: skip
+        return rejected, []
+    rejected = [
+        JournalRow(chunk[i].row_number, chunk[i].reference, "rejected", batch_id=batch_id,
+                   errors=errors)
+        for i, errors in sorted(by_index.items())
+    ]  # fmt: skip
+    return rejected, [p for i, p in enumerate(chunk) if i not in by_index]
+
+
+_ITEM_FIELD = re.compile(r"items\.(\d+)(?:\.(.+))?")
 
 
 def _duplicate_reference(reference: str) -> dict[str, Any]:

@@ -192,7 +192,7 @@ def parsed_rows(
     streaming = duplicates is None
     finder = duplicates or DuplicateFinder()
     for source in rows:
-        parsed = parser.parse(source.row_number, source.values, source.numeric)
+        parsed = parser.parse(source.row_number, source.values, source.numeric, source.merged)
         extra = (
             finder.see(source.row_number, source.values)
             if streaming

@@ -247,6 +247,12 @@ def submit(
     config = _config(under_16)
     on = _business_date(business_date)
     snapshot = _load_catalogue(catalogue)
+    if under_16 == "warning":
+        console.print(
+            "Owners under 16 are sent, flagged; the bureau applies its own rule and may refuse "
+            "them (owner.under_16).\n未满16周岁的车主会提交并标记提示；是否登记由车管所按其规则决定"
+            "（可能以 owner.under_16 退回）。"
+        )
     try:
         _announce_duplicates(console, file, owner_duplicates)
         result = asyncio.run(

@@ -14,10 +14,12 @@ from typing import Annotated
 
 import typer
 
+from ..testing.photos import SAMPLE_JPEG
+
 SHANGHAI = timezone(timedelta(hours=8))  # business dates are Asia/Shanghai dates (no DST)
 
-# A minimal JPEG (SOI + APP0 marker) standing in for a photo from the till's camera.
-_PHOTO = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+# A tiny real JPEG standing in for a photo from the till's camera.
+_PHOTO = SAMPLE_JPEG
 _TILL_PHOTOS = (
     ("id_front", "身份证人像面"),
     ("id_back", "身份证国徽面"),

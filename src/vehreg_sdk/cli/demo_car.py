@@ -18,9 +18,9 @@ from typing import Annotated, Any
 
 import typer
 
+from ..testing.photos import SAMPLE_JPEG
+
 SHANGHAI = timezone(timedelta(hours=8))  # business dates are Asia/Shanghai dates (no DST)
-# A minimal JPEG (SOI + APP0 marker) standing in for a photo from the station's camera.
-_PHOTO = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 _STATION_PHOTOS = (
     ("invoice", "机动车销售统一发票"),
     ("insurance_policy", "交强险保单"),
@@ -157,7 +157,7 @@ def car(
             step(4, "Upload the papers and photos", "上传资料和照片")
             upload_ids = []
             for kind, name_zh in _STATION_PHOTOS:
-                upload = client.uploads.create(kind=kind, file=_PHOTO)
+                upload = client.uploads.create(kind=kind, file=SAMPLE_JPEG)
                 upload_ids.append(upload.id)
                 console.print(f"{name_zh} ({kind}) → {upload.id}")
 
@@ -212,7 +212,7 @@ def car(
 
             step(8, "Fit the plates, photograph, wait for approval", "安装号牌拍照，等待审核")
             client.vehicle_registrations.upload_photo(
-                registration.id, kind="plate_fitted", file=_PHOTO
+                registration.id, kind="plate_fitted", file=SAMPLE_JPEG
             )
             registration = client.vehicle_registrations.wait(registration.id, timeout=20)
             console.print(f"review 审核结果: [bold]{registration.status}[/]")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -124,11 +124,21 @@ def serve(
         int,
         typer.Option(help="Highest plate serial. 号牌序号上限。"),
     ] = DEFAULT_PLATE_CAPACITY,
+    under_16: Annotated[
+        str,
+        typer.Option(
+            "--under-16",
+            help="error|warning: refuse owners under 16, or register them (a campus bureau). "
+            "未满16周岁车主：拒绝或登记。",
+        ),
+    ] = "error",
 ) -> None:
     """Serve the sandbox bureau until Ctrl+C. 运行沙箱车管所。"""
     check_plate_format(plate_format, plate_capacity)
     from ._failures import EXIT_PORT_BUSY, missing_extra, say
 
+    if under_16 not in ("error", "warning"):
+        raise typer.BadParameter("--under-16 is error or warning (应为 error 或 warning)")
     try:
         import uvicorn
 
@@ -141,6 +151,7 @@ def serve(
         rate_limit or None,
         plate_format=plate_format,
         plate_capacity=plate_capacity,
+        rule_config=_rule_config(under_16),
     )
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted connections only
@@ -178,3 +189,12 @@ def serve(
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
+
+
+def _rule_config(under_16: str) -> Any:
+    """The bureau's rules: the SDK's defaults, with owners under 16 a warning if asked."""
+    from ..rules.config import DEFAULT_CONFIG, MinorPolicy
+
+    if under_16 == "error":
+        return DEFAULT_CONFIG
+    return DEFAULT_CONFIG.replace(minor_policy=MinorPolicy(under_16_severity="warning"))

@@ -85,15 +85,13 @@ def replace(item: OutboxItem, **changes: Any) -> OutboxItem:
     return dataclasses.replace(item, **changes)
 
 
-_CONTENT_TYPES = {b"\xff\xd8\xff": ("image/jpeg", ".jpg"), b"\x89PNG": ("image/png", ".png")}
-
-
 def read_photo(seq: int, photo: PhotoInput) -> tuple[int, str, str, str, bytes]:
+    """A photo as the outbox keeps it: prepared for the bureau (upright, reduced, JPEG, no
+    metadata: :func:`vehreg_sdk.photos.prepare_photo`), so no GPS ever sits in the queue."""
+    from ..photos import prepare_photo
+
     kind, source = photo[0], photo[1]
     data = source.read_bytes() if isinstance(source, Path) else bytes(source)
-    content_type, ext = next(
-        (found for magic, found in _CONTENT_TYPES.items() if data.startswith(magic)),
-        ("application/octet-stream", ".bin"),
-    )
     filename = photo[2] if len(photo) > 2 else (source.name if isinstance(source, Path) else "")
-    return seq, kind, filename or f"{kind}{ext}", content_type, data
+    prepared = prepare_photo(data, filename=filename or f"{kind}.jpg")
+    return seq, kind, prepared.filename, prepared.content_type, prepared.data

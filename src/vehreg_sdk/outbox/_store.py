@@ -126,8 +126,11 @@ class Outbox:
         metas: Sequence[Mapping[str, Any] | None] | None = None,
         source: str = "api",
         actor: str = "clerk",
+        photos: Sequence[Sequence[PhotoInput]] | None = None,
     ) -> builtins.list[OutboxItem]:
         """Queue several sales **all or nothing**, in one fsync'd transaction.
+
+        ``photos[i]`` are sale ``i``'s photos, prepared as by :meth:`enqueue`.
 
         Each sale is handled as by :meth:`enqueue` (``dedupe_keys[i]`` and ``metas[i]``
         are its key and meta): a key seen before gives back that item with
@@ -143,9 +146,12 @@ class Outbox:
         # A known key is a replay: its sale is not validated again (keys are never removed,
         # so one found now is still there inside the transaction).
         known = {key for key in keys if key is not None and self.find(dedupe_key=key)}
+        pictures = list(photos) if photos is not None else [()] * count
+        if len(pictures) != count:
+            raise ValueError("photos needs one entry per registration")
         prepared = [
-            None if key in known else _NewItem.make(registration, ())
-            for registration, key in zip(registrations, keys, strict=True)
+            None if key in known else _NewItem.make(registration, shots)
+            for registration, key, shots in zip(registrations, keys, pictures, strict=True)
         ]
         with self._write() as conn:  # one transaction: a failure rolls every row back
             items = [

@@ -244,8 +244,11 @@ class Till:
         metas: Sequence[Mapping[str, Any] | None] | None = None,
         source: str = "api",
         actor: str = "clerk",
+        photos: Sequence[Sequence[PhotoInput]] | None = None,
     ) -> list[OutboxItem]:
         """Check, run ``before_submit`` for, and queue several sales **all or nothing**.
+
+        ``photos[i]`` are sale ``i``'s photos (prepared for the bureau when queued).
 
         A sale whose ``dedupe_keys[i]`` is already known comes back replayed. Every other
         sale is checked first; the first one with errors raises :class:`SaleInvalid` and
@@ -274,7 +277,7 @@ class Till:
         for registration in fresh:
             self.host.before_submit(registration)
         return self.outbox.enqueue_many(
-            batch, dedupe_keys=keys, metas=metas, source=source, actor=actor
+            batch, dedupe_keys=keys, metas=metas, source=source, actor=actor, photos=photos
         )
 
     # ------------------------------------------------------------------ sending

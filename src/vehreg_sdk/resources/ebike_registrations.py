@@ -34,7 +34,7 @@ from ._base import (
     to_raw_async,
     to_raw_async_list,
 )
-from .uploads import multipart
+from .uploads import multipart, multipart_async
 
 if TYPE_CHECKING:
     from ..types.certificates import EbikeCertificate
@@ -169,13 +169,15 @@ class EbikeRegistrations(SyncAPIResource):
         *,
         kind: UploadKind | str,
         file: FileInput,
+        prepare: bool = True,
         **options: Unpack[RequestOptions],
     ) -> EbikeRegistration:
         """Add (or replace) a photo, typically ``plate_fitted`` after the plate is on.
 
         After a ``returned`` review, upload the corrected photos again the same way.
+        The photo is prepared as by ``client.uploads.create`` (``prepare=False``: as it is).
         """
-        files, data = multipart(kind, file)
+        files, data = multipart(kind, file, prepare)
         path = f"{PATH}/{segment(registration_id)}/photos"
         result: EbikeRegistration = self._request(
             "POST", path, _PARSE, options, files=files, data=data
@@ -288,9 +290,10 @@ class AsyncEbikeRegistrations(AsyncAPIResource):
         *,
         kind: UploadKind | str,
         file: FileInput,
+        prepare: bool = True,
         **options: Unpack[RequestOptions],
     ) -> EbikeRegistration:
-        files, data = multipart(kind, file)
+        files, data = await multipart_async(kind, file, prepare)
         path = f"{PATH}/{segment(registration_id)}/photos"
         result: EbikeRegistration = await self._request(
             "POST", path, _PARSE, options, files=files, data=data

@@ -24,6 +24,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..rules.cars import DEFAULT_CAR_CONFIG, CarRuleConfig
+from ..rules.config import DEFAULT_CONFIG, RuleConfig
 from . import idempotency, review, webhooks
 from .bureau import DEFAULT_PLATE_CAPACITY, DEFAULT_PLATE_FORMAT, Bureau, Settings
 from .clock import Clock
@@ -131,6 +132,7 @@ def create_app(
     key_seed: bytes | None = None,
     plate_hold_seconds: float = 600.0,
     car_rules: CarRuleConfig = DEFAULT_CAR_CONFIG,
+    rule_config: RuleConfig | None = None,
     idempotency_ttl: float = 24 * 3600.0,
 ) -> Starlette:
     """The sandbox bureau as an ASGI app (Starlette); its state is ``app.state.bureau``.
@@ -147,6 +149,8 @@ def create_app(
     key from these bytes instead of generating one for the database.
     ``plate_hold_seconds``: how long a chosen plate number stays reserved (default 10
     minutes). ``car_rules``: the car rules (station scope, selection limits, tax relief).
+    ``rule_config``: the bureau's rule settings (default: the SDK's defaults,
+    under which an owner under 16 is refused; a campus bureau may make it a warning).
     ``idempotency_ttl``: seconds an idempotency record is kept before it is
     purged (default 24 h).
     """
@@ -164,6 +168,7 @@ def create_app(
         webhook_max_attempts=webhook_max_attempts,
         plate_hold_seconds=plate_hold_seconds,
         car_rules=car_rules,
+        rule_config=rule_config or DEFAULT_CONFIG,
         idempotency_ttl=idempotency_ttl,
     )
     bureau = Bureau(

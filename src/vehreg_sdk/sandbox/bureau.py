@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from .. import _jws
 from ..privacy import masked_logger
 from ..rules.cars import DEFAULT_CAR_CONFIG, CarRuleConfig
+from ..rules.config import DEFAULT_CONFIG, RuleConfig
 from .clock import Clock, system_clock
 from .ratelimit import RateLimiter
 from .seed import DEMO_DEALERS
@@ -44,6 +45,8 @@ class Settings:
     webhook_backoff: float = 1.0
     webhook_max_attempts: int = 6
     webhook_timeout: float = 5.0
+    #: The bureau's own rule settings (the minimum owner age is a policy: see docs/bulk.md).
+    rule_config: RuleConfig = DEFAULT_CONFIG
     #: Seconds an idempotency record is kept, then purged (24 h).
     idempotency_ttl: float = 24 * 3600.0
     #: How long a chosen plate number stays reserved before it is freed (选号 hold).

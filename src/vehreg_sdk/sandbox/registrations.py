@@ -157,7 +157,8 @@ def create_registration(
     Nothing is written unless it succeeds.
     """
     today = shanghai_date(now)
-    body = validation.parse_registration(payload, today=today)
+    config = bureau.settings.rule_config
+    body = validation.parse_registration(payload, today=today, config=config)
     with bureau.db.read() as conn:
         store = conn.execute(
             "SELECT 1 FROM stores WHERE id = ? AND dealer_id = ?", (body.store_id, dealer.id)
@@ -168,7 +169,7 @@ def create_registration(
                 errors=[violation("store_id", "store.not_found", "No such store.", "门店不存在。")],
             )
         kinds, missing = _uploads(conn, dealer, body.uploads)
-    certificate = validation.check_business(body, today=today, extra=missing)
+    certificate = validation.check_business(body, today=today, extra=missing, config=config)
     stamp = rfc3339(now)
     registration_id = new_id("reg")
     try:

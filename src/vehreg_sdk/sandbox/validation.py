@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from .. import rules
 from ..privacy import masked_logger
 from ..rules import Violation
+from ..rules.config import DEFAULT_CONFIG, RuleConfig
 from ..types import EbikeRegistrationCreate
 from ..types._base import violations_from_pydantic
 from . import catalogue
@@ -77,7 +78,9 @@ def _part(payload: dict[str, Any], name: str) -> Any:
     return value if isinstance(value, dict) else {}
 
 
-def parse_registration(payload: Any, *, today: date) -> EbikeRegistrationCreate:
+def parse_registration(
+    payload: Any, *, today: date, config: RuleConfig = DEFAULT_CONFIG
+) -> EbikeRegistrationCreate:
     """The validated body, or 422 ``validation.failed`` listing every bad field."""
     payload = json_object(payload)
     try:
@@ -89,7 +92,12 @@ def parse_registration(payload: Any, *, today: date) -> EbikeRegistrationCreate:
         certificate = catalogue.certificate_for(code) if isinstance(code, str) else None
         try:
             raw_rules = rules.check_ebike_registration(
-                vehicle, _part(payload, "owner"), _part(payload, "sale"), certificate, on=today
+                vehicle,
+                _part(payload, "owner"),
+                _part(payload, "sale"),
+                certificate,
+                on=today,
+                config=config,
             )
         except Exception:  # the rules promise not to raise; a bug there must not hide the 422
             logger.exception("rules failed on a raw registration body")
@@ -100,7 +108,11 @@ def parse_registration(payload: Any, *, today: date) -> EbikeRegistrationCreate:
 
 
 def check_business(
-    body: EbikeRegistrationCreate, *, today: date, extra: list[Violation] | None = None
+    body: EbikeRegistrationCreate,
+    *,
+    today: date,
+    extra: list[Violation] | None = None,
+    config: RuleConfig = DEFAULT_CONFIG,
 ) -> dict[str, Any]:
     """The certificate of the vehicle, or 422 listing every business violation.
 
@@ -138,7 +150,9 @@ def check_business(
             )
         )
     found += rules.errors_only(
-        rules.check_ebike_registration(vehicle, body.owner, body.sale, certificate, on=today)
+        rules.check_ebike_registration(
+            vehicle, body.owner, body.sale, certificate, on=today, config=config
+        )
     )
     if found or certificate is None:
         codes = {item.code for item in found}

@@ -28,9 +28,12 @@ from .people import (
     fake_resident_id,
     fake_uscc,
 )
+from .photos import SAMPLE_JPEG, SAMPLE_PNG
 
 __all__ = [
     "LIANYUNGANG_AREA_CODES",
+    "SAMPLE_JPEG",
+    "SAMPLE_PNG",
     "fake_address",
     "fake_ccc_number",
     "fake_certificate",

@@ -26,6 +26,7 @@ from vehreg_sdk.outbox import (
     OutboxItem,
     VehicleAlreadyQueued,
 )
+from vehreg_sdk.photos import PhotoError, is_heif
 from vehreg_sdk.pos import SaleInvalid, violation_dicts
 from vehreg_sdk.privacy import masked_logger
 
@@ -292,7 +293,7 @@ async def create_sale(request: Request, state: BridgeState, actor: str) -> Respo
         photos = _photos(data.pop("photos", None) or [])
     except ValueError as exc:
         return problem(
-            422, "photos.invalid", str(exc), "照片数据无效（应为 base64 编码的 JPEG 或 PNG）"
+            422, "photos.invalid", str(exc), "照片数据无效（应为 base64 编码的 JPEG、PNG 或 HEIC）"
         )
     try:
         item = await run_in_threadpool(
@@ -304,6 +305,8 @@ async def create_sale(request: Request, state: BridgeState, actor: str) -> Respo
         return _error(422, exc, errors=violation_dicts(exc.violations))
     except VehicleAlreadyQueued as exc:
         return _error(409, exc, existing_local_id=exc.existing_local_id)
+    except PhotoError as exc:  # prepared when queued: not readable, or HEIC without the extra
+        return problem(422, "photos.invalid", exc.message, exc.message_zh)
     state.worker.wake()
     logger.info("bridge: sale %s queued by %s", item.local_id, actor)
     return JSONResponse(sale_view(item), status_code=200 if item.replayed else 202)
@@ -320,8 +323,8 @@ def _photos(raw: Any) -> list[tuple[str, bytes, str]]:
             data = base64.b64decode(str(entry.get("content_base64", "")), validate=True)
         except (binascii.Error, ValueError) as exc:
             raise ValueError("content_base64 is not valid base64") from exc
-        if not (data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG")):
-            raise ValueError("a photo must be JPEG or PNG")
+        if not (data.startswith((b"\xff\xd8\xff", b"\x89PNG")) or is_heif(data)):
+            raise ValueError("a photo must be JPEG, PNG or HEIC")
         out.append((entry["kind"], data, str(entry.get("filename") or "")))
     return out
 

@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from vehreg_sdk.outbox import CancelReasonInvalid, InvalidTransition, ItemNotFound, OutboxItem
+from vehreg_sdk.photos import PhotoError, is_heif
 from vehreg_sdk.privacy import masked_logger
 
 from .api import _error, _json, problem, sale_view, signed_in
@@ -152,8 +153,10 @@ async def _read_photo(request: Request, state: BridgeState) -> tuple[str, bytes,
             "kind：照片类型无效",
             "kind",
         )
-    if not data.startswith(_IMAGE_MAGIC):
-        return _problem_photo("file: a photo is JPEG or PNG", "file：照片应为 JPEG 或 PNG", "file")
+    if not (data.startswith(_IMAGE_MAGIC) or is_heif(data)):
+        return _problem_photo(
+            "file: a photo is JPEG, PNG or HEIC", "file：照片应为 JPEG、PNG 或 HEIC", "file"
+        )
     return kind, data, filename
 
 
@@ -170,6 +173,8 @@ async def add_photo(request: Request, state: BridgeState, actor: str) -> Respons
         return _error(404, exc)
     except InvalidTransition as exc:
         return _error(409, exc)
+    except PhotoError as exc:  # not a readable photo, or HEIC without the heic extra
+        return _problem_photo(exc.message, exc.message_zh, "file")
     state.worker.wake()
     logger.info("bridge: %s photo queued for %s by %s", photo[0], item.local_id, actor)
     return JSONResponse(sale_view(item), status_code=202)

@@ -54,7 +54,8 @@ def openapi_document() -> dict[str, Any]:
         "photos": {
             "type": "array",
             "items": {"$ref": _REF.format(model="Photo")},
-            "description": "Photos uploaded when the sale is sent (JPEG or PNG, base64).",
+            "description": "Photos uploaded when the sale is sent (JPEG, PNG or HEIC, base64); "
+            "prepared when queued: upright, at most 2560 px and 1.5 MB, no metadata.",
         },
     }
     schemas: dict[str, Any] = {

@@ -20,8 +20,7 @@ from typing import Any
 
 from .files import MalformedFile
 
-PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
-_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG")
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,24 +29,35 @@ class PhotoFile:
     path: Path
 
     def read(self) -> tuple[str, bytes, str]:
+        from vehreg_sdk.photos import PhotoError, prepare_photo
+
         data = self.path.read_bytes()
-        if not data.startswith(_IMAGE_MAGIC):
+        try:  # prepared as every upload path prepares them (upright, reduced, no metadata)
+            prepared = prepare_photo(data, filename=self.path.name)
+        except PhotoError as exc:
             raise MalformedFile(
-                f"photo {self.path.name} is not a JPEG or PNG file",
-                f"照片 {self.path.name} 不是 JPEG 或 PNG 文件",
-            )
-        return self.kind, data, self.path.name
+                f"photo {self.path.name}: {exc.message}", f"照片 {self.path.name}：{exc.message_zh}"
+            ) from exc
+        return self.kind, prepared.data, prepared.filename
 
 
 def listed_photos(inbox: Path, sale: dict[str, Any]) -> list[PhotoFile]:
     """The photo files a sale lists (and takes them out of the sale)."""
-    raw = sale.pop("photos", None)
+    raw = sale.get("photos")
     if raw is None:
         return []
     if not isinstance(raw, list):
         raise MalformedFile("photos must be a list", "photos 应为列表")
+    # Entries with ``file`` are photo files; others (``content_base64``) stay in the sale
+    # for the base64 form that ``POST /sales`` takes too.
+    inline = [e for e in raw if not (isinstance(e, dict) and "file" in e)]
+    files = [e for e in raw if isinstance(e, dict) and "file" in e]
+    if inline:
+        sale["photos"] = inline
+    else:
+        sale.pop("photos")
     out = []
-    for entry in raw:
+    for entry in files:
         kind = entry.get("kind") if isinstance(entry, dict) else None
         name = entry.get("file") if isinstance(entry, dict) else None
         if not isinstance(kind, str) or not isinstance(name, str) or not name.strip():

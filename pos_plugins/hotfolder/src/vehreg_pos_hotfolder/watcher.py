@@ -40,6 +40,7 @@ from vehreg_sdk.outbox import (
     OutboxItem,
     VehicleAlreadyQueued,
 )
+from vehreg_sdk.photos import PhotoError, photos_from_json
 from vehreg_sdk.pos import SaleInvalid, Till, violation_dicts
 from vehreg_sdk.privacy import masked_logger
 
@@ -183,9 +184,15 @@ class HotFolder:
         prepared: list[tuple[int, dict[str, Any], str]] = []
         problems: list[dict[str, Any]] = []
         first_row: dict[str, int] = {}
+        photos: list[list[tuple[str, bytes, str]]] = []
         for row, sale in enumerate(sales, start=1):
             sale = dict(sale)
             reference = sale.pop("pos_reference", None)
+            try:  # as POST /sales takes them; prepared (upright, small, no GPS) when queued
+                photos.append(photos_from_json(sale.pop("photos", None)))
+            except PhotoError as exc:
+                photos.append([])
+                problems.append(_photo_problem(exc, row))
             key = row_key(sale, reference)
             if self.default_store_id and not sale.get("store_id"):
                 sale["store_id"] = self.default_store_id
@@ -220,7 +227,13 @@ class HotFolder:
                 ],
                 source=SOURCE,
                 actor=f"hotfolder:{path.name}",
+                photos=photos,
             )
+        except PhotoError as exc:  # not a readable photo, or HEIC without the heic extra
+            return self._reject(
+                path, data, f"{exc.message}; none of the file's sales was queued",
+                f"{exc.message_zh}；整个文件均未提交", [_photo_problem(exc, None)],
+            )  # fmt: skip
         except SaleInvalid as exc:  # a plugin changed its mind between the check and now
             return self._reject(
                 path, data, exc.message, exc.message_zh, violation_dicts(exc.violations)
@@ -453,3 +466,11 @@ def _sale_result(row: int, item: OutboxItem) -> dict[str, Any]:
         "errors": item.errors,
         "duplicate": item.replayed,
     }
+
+
+def _photo_problem(exc: PhotoError, row: int | None) -> dict[str, Any]:
+    problem: dict[str, Any] = {"field": "photos", "code": "photos.invalid",
+                               "message": exc.message, "message_zh": exc.message_zh}  # fmt: skip
+    if row is not None:
+        problem["row"] = row
+    return problem

@@ -1,0 +1,50 @@
+"""Suite-wide rule: under ``CI=true`` a skipped test fails the run.
+
+A test skipped for want of a system package (chromium, a CJK font, Java, mono,
+node, openssl, curl) or an extra passes green while proving nothing, which is
+how a broken import or a missing package hid before. On a developer machine a
+skip stays a skip (with its reason in the summary, ``-ra``); in CI, where
+``scripts/install-test-deps.sh`` has installed everything, each one is turned
+into a failure that names the reason. Expected failures (``xfail``) are not skips.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+
+
+def _strict() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def _reason(longrepr: Any) -> str:
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2])
+    return str(longrepr)
+
+
+def _fail_skip(report: pytest.TestReport | pytest.CollectReport) -> None:
+    if report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = (
+            f"skipped under CI=true, which fails the run: {_reason(report.longrepr)}\n"
+            "Install what the suite needs with scripts/install-test-deps.sh."
+        )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None]:
+    outcome = yield
+    if _strict():
+        _fail_skip(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None]:
+    outcome = yield
+    if _strict():
+        _fail_skip(outcome.get_result())
