@@ -47,11 +47,10 @@ def sale_body(sandbox: SandboxServer, n: int, invoice_number: str | None = None)
 
 def jpeg(label: str) -> bytes:
     """A small real JPEG (decodable), its colour drawn from ``label``, via Pillow."""
+    import hashlib
     import io
 
     from PIL import Image
-
-    import hashlib
 
     seed = hashlib.sha256(label.encode()).digest()  # different pixels per label
     buffer = io.BytesIO()
