@@ -275,7 +275,7 @@ print(summary.rows, summary.error_rows, elapsed, used,
 def _validate_in_child(sheet: Path, day: str, report: Path, jobs: int) -> dict[str, Any]:
     child = subprocess.run(
         [sys.executable, "-c", VALIDATE_CHILD, str(sheet), day, str(report), str(jobs)],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, encoding="utf-8", check=True,
     )  # fmt: skip
     rows, errors, wall, cpu, own_rss, worker_rss = child.stdout.split()
     return {
@@ -299,7 +299,9 @@ def validation(rows: int, work: Path, repeats: int) -> dict[str, Any]:
     for _ in range(repeats):
         load = os.getloadavg()[0]
         started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            command, capture_output=True, text=True, encoding="utf-8", check=False
+        )
         cli_s = time.perf_counter() - started
         runs.append({
             "load_average": round(load, 2),

@@ -58,7 +58,11 @@ thread.join(10)
 @contextmanager
 def sandbox_process() -> Iterator[str]:
     proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", SERVER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
     )
     assert proc.stdout is not None and proc.stdin is not None
     try:

@@ -264,7 +264,7 @@ def _pytest(paths: list[str], env: dict[str, str]) -> int:
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *_PLUGINS,
          "--hypothesis-seed=0", *paths],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT_S,
+        cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT_S,
     )  # fmt: skip
     return result.returncode
 

@@ -6,6 +6,11 @@ how a broken import or a missing package hid before. On a developer machine a
 skip stays a skip (with its reason in the summary, ``-ra``); in CI, where
 ``scripts/install-test-deps.sh`` has installed everything, each one is turned
 into a failure that names the reason. Expected failures (``xfail``) are not skips.
+
+The tests read the output of the ``python`` processes they start as UTF-8
+(``encoding="utf-8"``). On a Chinese Windows a child's pipes would be code page 936, so
+children write UTF-8 unless a test asks for another encoding itself (the console tests
+set ``PYTHONIOENCODING=gbk`` / ``cp1252`` explicitly).
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from collections.abc import Generator
 from typing import Any
 
 import pytest
+
+os.environ.setdefault("PYTHONIOENCODING", "utf-8")
 
 
 def _strict() -> bool:

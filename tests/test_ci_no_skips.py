@@ -33,7 +33,8 @@ def _run(folder: Path, ci: str | None) -> subprocess.CompletedProcess[str]:
         env["CI"] = ci
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(folder)],
-        capture_output=True, text=True, env=env, cwd=folder, check=False, timeout=120,
+        capture_output=True, text=True, encoding="utf-8", env=env, cwd=folder, check=False,
+        timeout=120,
     )  # fmt: skip
 
 
@@ -58,13 +59,18 @@ def test_the_readme_and_ci_install_the_same_system_packages() -> None:
     blocks = readme.split("```bash\n")[1:3]
     test_command = blocks[1].split("```")[0].strip()
     assert test_command.startswith("bash scripts/install-test-deps.sh && ")
-    assert test_command.endswith("python -m pytest")
+    assert test_command.endswith("python -X warn_default_encoding -m pytest")
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
-    assert "bash scripts/install-test-deps.sh" in ci and "CI=true python -m pytest" in ci
+    assert (
+        "bash scripts/install-test-deps.sh" in ci
+        and "CI=true python -X warn_default_encoding -m pytest" in ci
+    )
     script = ROOT / "scripts" / "install-test-deps.sh"
     text = script.read_text("utf-8")
     assert all(f"missing+=({name})" in text for name in PACKAGES)
     subprocess.run(["bash", "-n", str(script)], check=True)
     # Everything is installed here, so the script has nothing to do (and needs no root).
-    done = subprocess.run(["bash", str(script)], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["bash", str(script)], capture_output=True, text=True, encoding="utf-8", check=False
+    )
     assert done.returncode == 0 and "installing" not in done.stderr, done.stderr

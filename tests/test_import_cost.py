@@ -13,7 +13,9 @@ def test_import_does_not_pull_in_transport_or_models() -> None:
         "heavy = [m for m in heavy if m in sys.modules]; "
         "print(','.join(heavy))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=True
+    )
     assert out.stdout.strip() == ""
 
 
@@ -24,5 +26,7 @@ def test_public_names_resolve_lazily() -> None:
         "assert issubclass(vehreg_sdk.ConflictError, vehreg_sdk.VehregError); "
         "print('ok')"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8"
+    )
     assert out.stdout.strip() == "ok", out.stderr

@@ -80,6 +80,9 @@ def _resolve_options(
             "未配置车管所服务地址：请传入 base_url=、设置环境变量 VEHREG_BASE_URL、"
             "运行 `vehreg configure`，或用 `vehreg sandbox serve` 启动本地沙箱",
         )
+    if found.app_key and not found.app_secret and found.keyring_error is not None:
+        message, message_zh = credentials.keyring_problem_text(found.keyring_error)
+        raise CredentialsError(message, message_zh)
     if not found.app_key or not found.app_secret:
         raise CredentialsError(
             "No app key or app secret: pass app_key= and app_secret=, set VEHREG_APP_KEY and "

@@ -32,6 +32,8 @@ __all__ = [
     "Credentials",
     "config_path",
     "delete",
+    "keyring_failures",
+    "keyring_problem_text",
     "load_config",
     "resolve",
     "save",
@@ -57,6 +59,8 @@ class Credentials:
     app_secret: str | None = field(repr=False)
     #: which source each found value came from, by field name
     sources: dict[str, Source] = field(default_factory=dict)
+    #: the keyring's failure when it was asked for the secret and could not answer
+    keyring_error: BaseException | None = field(default=None, repr=False, compare=False)
 
 
 def config_path() -> Path:
@@ -64,6 +68,11 @@ def config_path() -> Path:
     override = os.environ.get(ENV_CONFIG_DIR)
     if override:
         return Path(override) / "config.json"
+    from ._home import data_home
+
+    home = data_home()
+    if home is not None:  # a machine-wide install (service, scheduled task): see _home
+        return home / "config.json"
     if sys.platform == "win32":
         base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
     elif sys.platform == "darwin":
@@ -84,17 +93,42 @@ def load_config() -> dict[str, str]:
     return {k: str(v) for k, v in data.items() if k in {"base_url", "app_key"} and v}
 
 
-def _keyring_secret(app_key: str) -> str | None:
+def keyring_failures() -> tuple[type[BaseException], ...]:
+    """What a keyring call can raise when the keyring cannot be used.
+
+    ``KeyringError`` covers ``NoKeyringError``, ``InitError`` and ``KeyringLocked``; backends
+    also raise ``RuntimeError`` and ``OSError`` (a Windows Credential Manager that a
+    scheduled task without a stored password, or a service account, cannot open).
+    """
+    from keyring.errors import KeyringError
+
+    return (KeyringError, RuntimeError, OSError)
+
+
+def keyring_problem_text(exc: BaseException) -> tuple[str, str]:
+    """Why the keyring failed and what to do, in English and Chinese (no secret in it)."""
+    name = type(exc).__name__
+    return (
+        f"The OS keyring could not be used ({name}); a scheduled task that does not store "
+        "its account's password, or a service account, has no keyring: set "
+        "VEHREG_APP_SECRET for that program, or run it under an account that ran "
+        "`vehreg configure` (see docs/windows.md)",
+        f"无法使用系统钥匙串（{name}）；未保存账户密码的计划任务或服务账户无法打开钥匙串："
+        "请为该程序设置 VEHREG_APP_SECRET，或以运行过 `vehreg configure` 的账户运行"
+        "（见 docs/windows.md）",
+    )
+
+
+def _keyring_secret(app_key: str) -> tuple[str | None, BaseException | None]:
+    """The saved secret, or ``(None, the failure)`` when the keyring cannot be used."""
+    failures: tuple[type[BaseException], ...] = (ImportError, *keyring_failures())
     try:
         import keyring
-        from keyring.errors import KeyringError
-    except ImportError:  # pragma: no cover - keyring is a dependency
-        return None
-    try:
+
         secret: str | None = keyring.get_password(KEYRING_SERVICE, app_key)
-    except (KeyringError, RuntimeError):
-        return None
-    return secret
+    except failures as exc:
+        return None, exc
+    return secret, None
 
 
 def resolve(
@@ -129,18 +163,19 @@ def resolve(
     found_url = pick("base_url", base_url, ENV_BASE_URL)
     found_key = pick("app_key", app_key, ENV_APP_KEY)
     found_secret = pick("app_secret", app_secret, ENV_APP_SECRET)
+    keyring_error: BaseException | None = None
     if found_secret is None and found_key and use_keyring:
-        found_secret = _keyring_secret(found_key)
+        found_secret, keyring_error = _keyring_secret(found_key)
         if found_secret:
             sources["app_secret"] = "keyring"  # noqa: S105 - a source name
-    return Credentials(found_url, found_key, found_secret, sources)
+    return Credentials(found_url, found_key, found_secret, sources, keyring_error)
 
 
 def save(*, base_url: str, app_key: str, app_secret: str) -> Path:
     """Save the base URL and app key in ``config.json`` (owner-only), then the secret in the
     OS keyring.
 
-    Raises :class:`keyring.errors.KeyringError` (for example ``NoKeyringError`` on a
+    Raises one of :func:`keyring_failures` (for example ``NoKeyringError`` on a
     headless till) when no keyring can take the secret: the settings are saved all the
     same, and the secret must then come from ``VEHREG_APP_SECRET``. The secret is never
     written to a file.
@@ -165,7 +200,6 @@ def save_settings(*, base_url: str, app_key: str) -> Path:
 def delete(app_key: str | None = None) -> bool:
     """Forget the saved secret (of ``app_key``, default the saved one) and the config file."""
     import keyring
-    from keyring.errors import KeyringError
 
     key = app_key or load_config().get("app_key")
     removed = False
@@ -173,7 +207,7 @@ def delete(app_key: str | None = None) -> bool:
         try:
             keyring.delete_password(KEYRING_SERVICE, key)
             removed = True
-        except (KeyringError, RuntimeError):  # nothing saved, or no keyring at all
+        except keyring_failures():  # nothing saved, or no keyring at all
             pass
     path = config_path()
     if path.exists():

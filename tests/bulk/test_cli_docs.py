@@ -99,7 +99,7 @@ def test_example_runs_against_its_embedded_sandbox(tmp_path: Path) -> None:
     env["VEHREG_CONFIG_DIR"] = str(tmp_path)
     done = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "campus_batch.py")],
-        capture_output=True, text=True, timeout=300, env=env,
+        capture_output=True, text=True, encoding="utf-8", timeout=300, env=env,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "registered 57" in done.stdout and "57 labels" in done.stdout

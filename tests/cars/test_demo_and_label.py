@@ -35,6 +35,7 @@ def test_vehreg_demo_car_walks_a_car_to_approved(tmp_path: Path) -> None:
         ],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=120,
         cwd=tmp_path,
     )

@@ -22,6 +22,7 @@ def test_the_14_car_afternoon_passes(tmp_path: Path) -> None:
         [sys.executable, str(EXAMPLES / "car_station_afternoon.py"), "--out", str(out)],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=180,
         env=env,
         cwd=EXAMPLES,

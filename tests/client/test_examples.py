@@ -28,6 +28,7 @@ def test_example_runs(script: str, args: list[str], expected: str) -> None:
         [sys.executable, str(EXAMPLES / script), *args],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=120,
         env=env,
         cwd=EXAMPLES,

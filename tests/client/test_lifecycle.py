@@ -49,7 +49,9 @@ def test_construction_makes_no_pool_and_imports_no_resource() -> None:
         " 'vehreg_sdk.types', 'keyring') if m in sys.modules]\n"
         "print(','.join(loaded))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=True
+    )
     assert out.stdout.strip() == ""
     # How fast construction is (target < 5 ms) is bench/bench_client.py's job, not a test's.
 

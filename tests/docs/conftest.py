@@ -29,6 +29,7 @@ def run_mkdocs(config: Path, site_dir: Path) -> subprocess.CompletedProcess[str]
         ],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=600,
         env=mkdocs_env(),
         cwd=config.parent,

@@ -160,6 +160,7 @@ def test_the_guides_client_certificate_example_runs(guide: Path, pki: Path, gate
         [sys.executable, "example.py"],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=120,
         env=env,
         cwd=pki,

@@ -166,7 +166,7 @@ def test_print_reaches_the_printer_and_verify_reads_the_label(
     assert f"plate / 号牌: {registration.plate_number}" in result.output
     assert "GENUINE / 真品" in result.output
     cached = tmp_path / "config" / "jwks.json"  # beside config.json in VEHREG_CONFIG_DIR
-    assert json.loads(cached.read_text())["keys"]
+    assert json.loads(cached.read_text(encoding="utf-8"))["keys"]
 
 
 def test_verify_with_the_network_off(

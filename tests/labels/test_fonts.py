@@ -64,5 +64,7 @@ def test_importing_labels_loads_no_imaging_or_pdf_library() -> None:
         "print(','.join(m for m in ('PIL', 'fpdf', 'fontTools', 'zxingcpp', 'httpx') "
         "if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=True
+    )
     assert out.stdout.strip() == ""

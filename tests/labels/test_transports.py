@@ -134,7 +134,7 @@ def test_file_transport(tmp_path: Path, label: PlateLabel) -> None:
 
 def test_file_transport_error_is_typed(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
-    blocker.write_text("x")
+    blocker.write_text("x", encoding="utf-8")
     with pytest.raises(PrinterUnavailableError):
         FileTransport(blocker / "label.tspl").send(b"data")
 

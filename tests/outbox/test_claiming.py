@@ -24,13 +24,14 @@ def test_three_processes_take_each_item_once(tmp_path: Path) -> None:
             [sys.executable, str(WORKER), "--db", str(db), "--fake-log", str(log), "--until-done"],
             stdout=subprocess.PIPE,
             text=True,
+            encoding="utf-8",
         )
         for _ in range(3)
     ]
     for worker in workers:
         out, _ = worker.communicate(timeout=120)
         assert worker.returncode == 0, out
-    sent = Counter(log.read_text().split())
+    sent = Counter(log.read_text(encoding="utf-8").split())
     assert set(sent) == set(ids)
     assert max(sent.values()) == 1, [k for k, n in sent.items() if n > 1]
     with Outbox(db) as box:

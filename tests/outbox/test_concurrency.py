@@ -65,6 +65,7 @@ def test_two_syncs_and_the_bridge_share_one_outbox(tmp_path: Path) -> None:
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
                     text=True,
+                    encoding="utf-8",
                 )
                 for n in (1, 2)
             ]

@@ -39,6 +39,7 @@ def _spawn(db: Path, bureau: CountingSandbox, *extra: str) -> subprocess.Popen[s
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        encoding="utf-8",
     )
 
 

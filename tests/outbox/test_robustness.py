@@ -120,6 +120,7 @@ def test_after_a_power_cut_the_till_retakes_its_items_at_once(tmp_path: Path) ->
         [sys.executable, "-c", _CLAIM_AND_DIE, str(path), str(SRC)],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=60,
     )
     assert dead.returncode == -signal.SIGKILL, dead.stderr

@@ -48,7 +48,7 @@ def test_the_node_example_does_the_whole_sale(tmp_path: Path, invoice: str | Non
             done = subprocess.run(
                 ["node", str(ROOT / "examples" / "pos_clients" / "pos_client.mjs"), str(sale),
                  str(photos)],
-                env=env, capture_output=True, text=True, timeout=90,
+                env=env, capture_output=True, text=True, encoding="utf-8", timeout=90,
             )  # fmt: skip
     assert done.returncode == 0, done.stderr
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]

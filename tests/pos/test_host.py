@@ -147,15 +147,18 @@ def test_disabled_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
 def _fake_distribution(tmp_path: Path, name: str, entry: str) -> None:
     dist = tmp_path / f"{name.replace('-', '_')}-1.0.dist-info"
     dist.mkdir()
-    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text(f"[{ENTRY_POINT_GROUP}]\n{entry}\n")
+    (dist / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (dist / "entry_points.txt").write_text(f"[{ENTRY_POINT_GROUP}]\n{entry}\n", encoding="utf-8")
 
 
 def test_entry_point_plugins_load_and_broken_ones_are_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "shop_plugin_ok.py").write_text(
-        "from vehreg_sdk.pos import hookimpl\n@hookimpl\ndef before_submit(sale):\n    pass\n"
+        "from vehreg_sdk.pos import hookimpl\n@hookimpl\ndef before_submit(sale):\n    pass\n",
+        encoding="utf-8",
     )
     _fake_distribution(tmp_path, "shop-plugin-ok", "shop_ok = shop_plugin_ok")
     _fake_distribution(tmp_path, "shop-plugin-broken", "shop_broken = shop_plugin_missing")
@@ -170,7 +173,7 @@ def test_entry_point_plugins_load_and_broken_ones_are_reported(
 
 def test_the_example_plugin_declares_the_entry_point_and_works(till: Till) -> None:
     example = ROOT / "examples" / "pos_plugin_example"
-    meta = tomllib.loads((example / "pyproject.toml").read_text())
+    meta = tomllib.loads((example / "pyproject.toml").read_text(encoding="utf-8"))
     assert ENTRY_POINT_GROUP in meta["project"]["entry-points"]
     sys.path.insert(0, str(example / "src"))
     try:

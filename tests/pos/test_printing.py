@@ -87,7 +87,7 @@ def test_every_target_the_hook_spec_advertises_opens() -> None:
 
 
 def test_a_bare_device_path_prints(registration: Any) -> None:
-    sent = print_label(registration, None, PrinterChoice("/dev/null", format="tspl"))
+    sent = print_label(registration, None, PrinterChoice(os.devnull, format="tspl"))
     assert b"PRINT" in sent
 
 
@@ -116,7 +116,7 @@ def test_a_file_write_that_hangs_times_out(tmp_path: Path, monkeypatch: pytest.M
 
 def test_file_errors_stay_typed(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
-    blocker.write_text("x")
+    blocker.write_text("x", encoding="utf-8")
     with pytest.raises(PrinterUnavailableError):
         FileTransport(blocker / "label.tspl", timeout=2).send(b"data")
 

@@ -37,6 +37,7 @@ def test_curl_walkthrough_reaches_approved(tmp_path: Path) -> None:
             env=env,
             capture_output=True,
             text=True,
+            encoding="utf-8",
             timeout=120,
             check=False,
         )
@@ -77,7 +78,7 @@ def _sandbox_env(sandbox: SandboxServer) -> dict[str, str]:
 def test_java_signer_matches_the_worked_examples_and_the_bureau(tmp_path: Path) -> None:
     source = str(EXAMPLES / "VehregSigner.java")
     offline = subprocess.run(
-        ["java", source], capture_output=True, text=True, timeout=120, check=True
+        ["java", source], capture_output=True, text=True, encoding="utf-8", timeout=120, check=True
     )
     assert offline.stdout.splitlines() == SIGNER_OUTPUT
     with SandboxServer(tmp_path / "java.db") as sandbox:
@@ -86,6 +87,7 @@ def test_java_signer_matches_the_worked_examples_and_the_bureau(tmp_path: Path) 
             env=_sandbox_env(sandbox),
             capture_output=True,
             text=True,
+            encoding="utf-8",
             timeout=120,
             check=True,
         )
@@ -108,12 +110,18 @@ def test_csharp_signer_compiles_matches_the_worked_examples_and_walks_the_bureau
         ["mcs", "-warnaserror+", f"-out:{exe}", *sources],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=180,
         check=False,
     )
     assert built.returncode == 0, built.stdout + built.stderr
     offline = subprocess.run(
-        ["mono", str(exe)], capture_output=True, text=True, timeout=120, check=True
+        ["mono", str(exe)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=True,
     )
     assert offline.stdout.splitlines() == SIGNER_OUTPUT
     with SandboxServer(tmp_path / "csharp.db") as sandbox:
@@ -122,6 +130,7 @@ def test_csharp_signer_compiles_matches_the_worked_examples_and_walks_the_bureau
             env=_sandbox_env(sandbox),
             capture_output=True,
             text=True,
+            encoding="utf-8",
             timeout=180,
             check=False,
         )

@@ -16,6 +16,7 @@ Everything is written row by row (openpyxl write-only mode for XLSX).
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -160,8 +161,15 @@ class RowsWriter:
             self._handle.close()
             self._handle = None
         if self._workbook is not None:
-            self._workbook.save(self.path)
-            self._workbook = None
+            # Saved beside the target, then moved onto it: a report Excel holds open (Windows
+            # refuses the move) or a crash mid-save leaves the last good file, never half one.
+            workbook, self._workbook = self._workbook, None
+            partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")
+            try:
+                workbook.save(partial)
+                os.replace(partial, self.path)
+            finally:
+                partial.unlink(missing_ok=True)
 
 
 def _writable_encoding(encoding: str | None) -> str:

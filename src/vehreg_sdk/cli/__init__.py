@@ -64,8 +64,20 @@ def _root(
         is_eager=True,
         help="Print the SDK and contract versions. 显示 SDK 与接口契约版本。",
     ),
+    data_dir: str | None = typer.Option(
+        None,
+        "--data-dir",
+        envvar="VEHREG_HOME",
+        help="A machine-wide data folder for the outbox, config.json and the bridge token "
+        r"(a service: %ProgramData%\vehreg). 全机共用的数据文件夹。",
+    ),
 ) -> None:
     """vehreg-sdk: register vehicles at the point of sale (苏G). 在销售现场办理车辆登记。"""
+    if data_dir:
+        import os
+
+        # The path helpers read VEHREG_HOME, so the option reaches every command and plugin.
+        os.environ["VEHREG_HOME"] = data_dir
 
 
 app.add_typer(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shlex
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -275,13 +274,16 @@ def submit(
 
 
 def _command(words: list[str], **options: tuple[Any, Any]) -> str:
-    """A shell command line: ``words``, then each option whose value is not its default."""
+    """A command line for this machine's shell (cmd.exe, PowerShell, POSIX): ``words``, then
+    each option whose value is not its default."""
     for name, (value, default) in options.items():
         if value == default:
             continue
         flag = "--" + name.replace("_", "-")
         words += [flag] if value is True else [flag, str(value)]
-    return shlex.join(words)
+    from ._shell import shell_join
+
+    return shell_join(words)
 
 
 def _print_command(console: Console, command: str) -> None:
@@ -347,6 +349,7 @@ def _report(
 
     from ..bulk.console import print_result
     from ..bulk.readers import open_sheet
+    from ._held_files import explain_rewrite, write_reports
 
     names: dict[int, str] = {}
     with open_sheet(file) as sheet:
@@ -355,22 +358,16 @@ def _report(
                 break
             names[row.row_number] = row.values.get("owner_name", "")
     print_result(console, result, names)
-    suffix = ".xlsx" if file.suffix.lower() == ".xlsx" else ".csv"
-    results = result.write_results(file.with_name(f"{file.stem}.result{suffix}"))
-    console.print(f"Results 结果: {escape(str(results))}")
-    if result.counts.not_registered:
-        rejected = result.export_rejected(file.with_name(f"{file.stem}.rejected{suffix}"))
-        console.print(
-            f"Rows to fix 需修改的行: {escape(str(rejected))}"
-            "  (fix them and submit that file 修改后提交该文件)"
-        )
+    held = write_reports(console, file, result)  # a file Excel holds open is named
     if labels is not None and result.counts.registered:
         _labels(console, result, labels)
     if not result.complete:
         console.print(f"[yellow]Stopped early 提前停止: {escape(str(result.stop_reason))}[/]")
         console.print("Resume 继续:")
         _print_command(console, resume)
-    if not result.ok:
+    if held:
+        explain_rewrite(console, held, resume)
+    if not result.ok or held:
         raise typer.Exit(EXIT_ROWS)
 
 

@@ -72,15 +72,13 @@ def configure(
         )
         raise typer.Exit(2)
 
-    from keyring.errors import KeyringError
-
     from ._failures import EXIT_NOT_CONFIGURED
 
     try:
         path = credentials.save(
             base_url=base_url.rstrip("/"), app_key=app_key, app_secret=app_secret
         )
-    except (KeyringError, RuntimeError) as exc:  # no backend, a locked or broken one
+    except credentials.keyring_failures() as exc:  # no backend, a locked or broken one
         path = credentials.config_path()
         typer.echo(
             f"Saved the base URL and app key in {path}. No usable OS keyring "

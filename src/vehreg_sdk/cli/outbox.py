@@ -109,19 +109,86 @@ def status(
 @app.command(
     "sync",
     help="Send what is due to the bureau (safe to run concurrently). 立即提交。\n\n"
-    "Exit codes: 0 every due sale was handled; 1 a sale needs attention (a person must "
-    "correct it); 7 no credentials; 8 sales remain undelivered because the bureau is "
-    "unreachable or did not answer (cron, Task Scheduler: try again later); 5 the outbox "
-    "file is damaged. 退出码：0 已全部处理；1 有销售需人工处理；7 未配置凭据；"
-    "8 车管所无法连接，仍有销售未送达；5 离线队列文件已损坏。",
+    "Exit codes: 0 every due sale was handled (with --every: the loop was stopped by "
+    "Ctrl+C, Ctrl+Break or a service stop); 1 a sale needs attention (a person must "
+    "correct it); 7 no credentials or no usable keyring; 8 sales remain undelivered because "
+    "the bureau is unreachable or did not answer (cron, Task Scheduler: try again later); "
+    "5 the outbox file is damaged. --every N keeps running: one round every N seconds, "
+    "backing off while the bureau is down; it ends only on a stop signal (0), missing "
+    "credentials (7) or a damaged outbox (5). 退出码：0 已全部处理（--every：循环被 Ctrl+C、"
+    "Ctrl+Break 或服务停止正常结束）；1 有销售需人工处理；7 未配置凭据或钥匙串不可用；"
+    "8 车管所无法连接，仍有销售未送达；5 离线队列文件已损坏。--every N 每 N 秒同步一次，"
+    "车管所不可用时逐步延长间隔。",
 )
 def sync(
     db: DbOption = None,
     limit: int | None = typer.Option(None, help="At most this many items."),
+    every: float | None = typer.Option(
+        None,
+        "--every",
+        min=0.1,
+        help="Keep running: sync every this many seconds (a service, a task at boot). "
+        "每隔 N 秒同步一次（作为服务运行）。",
+    ),
+    max_backoff: float = typer.Option(
+        600.0,
+        "--max-backoff",
+        min=0.1,
+        help="With --every: the longest wait while the bureau is down (s). 最长重试间隔（秒）。",
+    ),
 ) -> None:
-    from .._client import VehregClient
+    from .._home import service_account_warning
 
-    with _open(db, missing_exit=EXIT_OK) as outbox, VehregClient() as client:
+    warning = service_account_warning(explicit_outbox=db is not None)
+    if warning:
+        typer.echo(warning, err=True)
+    if every is None:
+        code = _sync_round(db, limit)
+        if code != EXIT_OK:
+            raise typer.Exit(code)
+        return
+    from ._every import run_every
+    from ._failures import exit_code_for
+
+    def one_round() -> int:
+        try:
+            return _sync_round(db, limit, loop_every=every, max_backoff=max_backoff)
+        except typer.Exit as done:
+            return int(done.exit_code)
+        except Exception as exc:  # reported bilingually (as at the root); the loop goes on
+            return exit_code_for(exc, ("outbox", "sync"))
+
+    path = _path(db)
+    typer.echo(f"syncing {path} every {every:g} s / 每 {every:g} 秒同步 {path}", err=True)
+    raise typer.Exit(run_every(one_round, every_s=every, max_backoff_s=max_backoff))
+
+
+def _sync_round(
+    db: Path | None,
+    limit: int | None,
+    *,
+    loop_every: float | None = None,
+    max_backoff: float = 600.0,
+) -> int:
+    """One sync of what is due; prints the counts and returns the exit code.
+
+    In a loop (``loop_every``) a sale's own retry backoff starts at the loop's interval
+    (at most 5 s) and is capped by ``--max-backoff`` too, and a missing file is quiet:
+    nothing has been queued yet.
+    """
+    from .._client import VehregClient
+    from ..outbox import Outbox
+
+    path = _path(db)
+    if not path.exists():
+        if loop_every is None:
+            _say_no_file(path)
+        return EXIT_OK
+    base, cap = (5.0, 600.0) if loop_every is None else (min(5.0, loop_every), max_backoff)
+    with (
+        Outbox(path, retry_base_seconds=base, retry_max_seconds=cap) as outbox,
+        VehregClient() as client,
+    ):
         report = outbox.sync(client, limit=limit)
         # Also those still in their backoff after an earlier run found the bureau down.
         waiting = {
@@ -148,9 +215,10 @@ def sync(
             "销售仍在队列中，之后运行时自动提交。",
             err=True,
         )
-        raise typer.Exit(EXIT_UNREACHABLE)
+        return EXIT_UNREACHABLE
     if report.needs_attention:
-        raise typer.Exit(EXIT_FAILED)
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 @app.command("retry", help="Queue a needs-attention item again now. 重新提交。")

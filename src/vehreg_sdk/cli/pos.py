@@ -43,6 +43,15 @@ def _command(name: str) -> Callable[..., Any]:
     raise typer.Exit(2)
 
 
+def _warn_if_service_account(db: Path | None) -> None:
+    """A service running with per-user folders would use another outbox and token."""
+    from .._home import service_account_warning
+
+    warning = service_account_warning(explicit_outbox=db is not None)
+    if warning:
+        typer.echo(warning, err=True)
+
+
 @app.command("serve", help="Run the local POS bridge (clerk page + JSON API). 启动收银桥接服务。")
 def serve(
     db: DbOption = None,
@@ -66,6 +75,7 @@ def serve(
     ] = None,
 ) -> None:
     run = _command("pos_serve")
+    _warn_if_service_account(db)
     # A bind refused (exit 2), a busy port (exit 9), a damaged outbox (exit 5) or a missing
     # extra (exit 6) ends in one bilingual message: see ``_failures``.
     run(
@@ -91,6 +101,7 @@ def watch(
     sync: bool = typer.Option(True, "--sync/--no-sync", help="Also send to the bureau."),
 ) -> None:
     run = _command("pos_watch")
+    _warn_if_service_account(db)
     run(
         inbox=inbox, outbox_path=db, store_id=store, interval_s=interval, sync=sync, echo=typer.echo
     )

@@ -17,10 +17,16 @@ PhotoInput = tuple[str, bytes | Path] | tuple[str, bytes | Path, str]
 
 
 def default_path() -> Path:
-    """``$VEHREG_OUTBOX``, else the per-user data folder (``%LOCALAPPDATA%`` on Windows)."""
+    """``$VEHREG_OUTBOX``, else ``$VEHREG_HOME/outbox.db``, else the per-user data folder
+    (``%LOCALAPPDATA%`` on Windows)."""
     env = os.environ.get("VEHREG_OUTBOX")
     if env:
         return Path(env)
+    from .._home import data_home
+
+    home = data_home()
+    if home is not None:
+        return home / "outbox.db"
     base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_DATA_HOME")
     root = Path(base) if base else Path.home() / ".local" / "share"
     return root / "vehreg-sdk" / "outbox.db"

@@ -30,6 +30,7 @@ import keyring
 from keyring.errors import KeyringError
 
 from vehreg_sdk import VehregError
+from vehreg_sdk._home import data_home
 from vehreg_sdk.credentials import config_path
 
 #: what a missing, locked or broken keyring raises (NoKeyringError is a RuntimeError too)
@@ -59,7 +60,8 @@ class TokenStore:
     """Where this install's bridge token lives, chosen once per process, in this order:
 
     1. ``$VEHREG_BRIDGE_TOKEN`` when set (rotate by changing the variable and restarting);
-    2. the token file, when an earlier run had to fall back to it (the token stays stable);
+    2. the token file, when an earlier run had to fall back to it (the token stays stable),
+       or when ``VEHREG_HOME`` names a machine-wide data folder (``$VEHREG_HOME/bridge-token``);
     3. the OS keyring (service ``vehreg-sdk``, entry ``pos-bridge-token``);
     4. the token file ``bridge-token`` beside ``config.json``, readable by its owner only
        (0600), chosen automatically with a one-line ``notice`` when no keyring is usable:
@@ -82,7 +84,9 @@ class TokenStore:
     def _choose(self) -> TokenLocation:
         if os.environ.get(ENV_TOKEN):
             return "env"
-        if token_file().is_file():
+        if token_file().is_file() or data_home() is not None:
+            # VEHREG_HOME: a machine-wide install keeps its token in that folder, not in
+            # the keyring of whichever account (service, clerk) happened to start it.
             return "file"
         try:
             keyring.get_password(KEYRING_SERVICE, self.username)
