@@ -3,7 +3,17 @@
 //   var pos = new VehregPosClient(token);          // token: `vehreg pos token`, kept by the POS
 //   var sale = await pos.QueueSaleAsync(saleJson, orderId);
 //   sale = await pos.WaitAsync(sale.LocalId);       // plate_assigned, or still queued if offline
+//   foreach (var kind in VehregPosClient.TillPhotoKinds)  // the photos the review needs
+//       await pos.UploadPhotoAsync(sale.LocalId, kind, $@"C:\pos\photos\{kind}.jpg");
 //   await pos.PrintAsync(sale.LocalId);
+//   // ... the plate is fitted:
+//   await pos.UploadPhotoAsync(sale.LocalId, "plate_fitted", @"C:\pos\photos\plate_fitted.jpg");
+//   sale = await pos.WaitForReviewAsync(sale.LocalId);  // approved | returned | rejected
+//   // returned: retake sale.RetakeKinds (reasons in sale.Review.Reasons[].MessageZh) and
+//   // upload them the same way; the last one restarts the review by itself.
+//   // rejected with sale.PlateMustBeReturned: the plate must be taken back from the customer.
+//   // The customer brings the bike back (退货):
+//   await pos.CancelAsync(sale.LocalId, "顾客退货");
 //
 // The order id goes out as Idempotency-Key: a retry after a timeout returns the same sale.
 // Errors are problem+json with detail_zh and per-field message_zh to show the clerk.
@@ -22,6 +32,22 @@ public sealed class BridgeSale
     [JsonPropertyName("plate_number")] public string? PlateNumber { get; set; }
     [JsonPropertyName("waiting_for_network")] public bool WaitingForNetwork { get; set; }
     [JsonPropertyName("label_url")] public string? LabelUrl { get; set; }
+    [JsonPropertyName("review")] public BridgeReview? Review { get; set; }
+    [JsonPropertyName("retake_kinds")] public string[] RetakeKinds { get; set; } = Array.Empty<string>();
+    [JsonPropertyName("plate_must_be_returned")] public bool PlateMustBeReturned { get; set; }
+}
+
+public sealed class BridgeReview
+{
+    [JsonPropertyName("outcome")] public string? Outcome { get; set; }
+    [JsonPropertyName("reasons")] public BridgeReviewReason[] Reasons { get; set; } = Array.Empty<BridgeReviewReason>();
+}
+
+public sealed class BridgeReviewReason
+{
+    [JsonPropertyName("code")] public string Code { get; set; } = "";
+    [JsonPropertyName("photo_kind")] public string? PhotoKind { get; set; }
+    [JsonPropertyName("message_zh")] public string MessageZh { get; set; } = "";
 }
 
 public sealed class BridgeException : Exception
@@ -35,6 +61,10 @@ public sealed class BridgeException : Exception
 
 public sealed class VehregPosClient : IDisposable
 {
+    /// <summary>The photos the review needs before the plate-fitted photo (e-bikes).</summary>
+    public static readonly string[] TillPhotoKinds =
+        { "id_front", "id_back", "invoice", "certificate", "vehicle_code_rubbing", "vehicle_photo" };
+
     private readonly HttpClient _http;
 
     public VehregPosClient(string token, string baseUrl = "http://127.0.0.1:8790")
@@ -67,6 +97,37 @@ public sealed class VehregPosClient : IDisposable
         }
         return sale;
     }
+
+    /// <summary>One photo as a multipart upload (kind + file): the till photos, the
+    /// plate-fitted photo, and the retakes a returned review names.</summary>
+    public async Task<BridgeSale> UploadPhotoAsync(string localId, string kind, string path)
+    {
+        var form = new MultipartFormDataContent();
+        form.Add(new StringContent(kind), "kind");
+        var file = new ByteArrayContent(await System.IO.File.ReadAllBytesAsync(path));
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        form.Add(file, "file", System.IO.Path.GetFileName(path));
+        return await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/sales/{localId}/photos") { Content = form });
+    }
+
+    /// <summary>Follows the review until approved, returned, rejected or cancelled.</summary>
+    public async Task<BridgeSale> WaitForReviewAsync(string localId, int seconds = 600)
+    {
+        var sale = await GetAsync(localId);
+        for (var i = 0; i < seconds && sale.Status is not ("approved" or "returned" or "rejected" or "cancelled"); i++)
+        {
+            await Task.Delay(1000);
+            sale = await GetAsync(localId);
+        }
+        return sale;
+    }
+
+    /// <summary>Cancels the registration (退货) with its reason; asking twice cancels once.</summary>
+    public Task<BridgeSale> CancelAsync(string localId, string reason) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/sales/{localId}/cancel")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { reason }), Encoding.UTF8, "application/json"),
+        });
 
     public async Task PrintAsync(string localId)
     {

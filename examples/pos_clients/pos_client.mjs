@@ -1,21 +1,35 @@
-// A POS talking to the local vehreg bridge (Node.js 18+, no dependencies).
+// A POS talking to the local vehreg bridge (Node.js 18+, no dependencies): the whole sale.
 //
-//   VEHREG_BRIDGE_TOKEN=$(vehreg pos token) node pos_client.mjs sale.json
+//   VEHREG_BRIDGE_TOKEN=$(vehreg pos token) node pos_client.mjs sale.json photos/
 //
-// Queues the sale (POST /sales, with the POS's own order id as Idempotency-Key, so a
-// retry after a timeout never makes a second sale), then follows it until the plate is
-// assigned, and asks the bridge to print the label.
+// 1. Queues the sale (POST /sales, with the POS's own order id as Idempotency-Key, so a
+//    retry after a timeout never makes a second sale) and follows it to its plate.
+// 2. Sends the photos the review needs as multipart uploads (POST /sales/{id}/photos,
+//    kind + file): photos/<kind>.jpg for id_front, id_back, invoice, certificate,
+//    vehicle_code_rubbing, vehicle_photo. Prints the label.
+// 3. Once the plate is on the bike, sends photos/plate_fitted.jpg the same way.
+// 4. Follows the review: approved | returned | rejected. A returned review names the photo
+//    kinds to retake (review.reasons[].photo_kind, reason in message_zh): the POS retakes
+//    them and uploads them the same way; the last one restarts the review by itself.
+//    (Here the retake is the same file again; a real till asks the clerk for a new photo.)
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 
 const BASE = process.env.VEHREG_BRIDGE_URL ?? "http://127.0.0.1:8790";
 const TOKEN = process.env.VEHREG_BRIDGE_TOKEN;
-const FINAL = new Set(["plate_assigned", "rejected", "needs_attention"]);
+const KINDS = ["id_front", "id_back", "invoice", "certificate", "vehicle_code_rubbing", "vehicle_photo"];
+const REVIEWED = new Set(["approved", "returned", "rejected", "cancelled"]);
 
 async function call(method, path, body, extraHeaders = {}) {
+  const isForm = body instanceof FormData;
   const res = await fetch(BASE + path, {
     method,
-    headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json", ...extraHeaders },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: {
+      Authorization: `Bearer ${TOKEN}`,
+      ...(isForm || body === undefined ? {} : { "Content-Type": "application/json" }),
+      ...extraHeaders,
+    },
+    body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
   });
   const data = await res.json();
   if (!res.ok) {
@@ -26,19 +40,47 @@ async function call(method, path, body, extraHeaders = {}) {
   return data;
 }
 
+async function sendPhoto(localId, kind, folder) {
+  const form = new FormData();
+  form.append("kind", kind);
+  const bytes = await readFile(join(folder, `${kind}.jpg`));
+  form.append("file", new Blob([bytes], { type: "image/jpeg" }), `${kind}.jpg`);
+  return call("POST", `/sales/${localId}/photos`, form);
+}
+
+async function follow(localId, done, seconds = 60) {
+  const deadline = Date.now() + seconds * 1000;
+  let item = await call("GET", `/sales/${localId}`);
+  while (!done(item) && Date.now() < deadline) {
+    if (item.waiting_for_network) console.log("bureau unreachable, the sale is safe in the queue / 网络不可用，已排队");
+    await new Promise((r) => setTimeout(r, 500));
+    item = await call("GET", `/sales/${localId}`);
+  }
+  return item;
+}
+
 const sale = JSON.parse(await readFile(process.argv[2], "utf8"));
+const photos = process.argv[3] ?? ".";
 const orderId = sale.pos_reference ?? `order-${Date.now()}`;
 let item = await call("POST", "/sales", sale, { "Idempotency-Key": orderId });
 console.log(`queued ${item.local_id}: ${item.status_text.zh}`);
+const localId = item.local_id;
 
-const deadline = Date.now() + 60_000;
-while (!FINAL.has(item.status) && Date.now() < deadline) {
-  if (item.waiting_for_network) console.log("bureau unreachable, the sale is safe in the queue / 网络不可用，已排队");
-  await new Promise((r) => setTimeout(r, 1000));
-  item = await call("GET", `/sales/${item.local_id}`);
+item = await follow(localId, (i) => i.plate_number || ["rejected", "needs_attention"].includes(i.status));
+console.log(JSON.stringify({ local_id: localId, status: item.status, plate_number: item.plate_number }));
+if (!item.plate_number) process.exit(1);
+for (const kind of KINDS) await sendPhoto(localId, kind, photos);
+const printed = await call("POST", `/sales/${localId}/print`, {});
+console.log(printed.printed ? `label sent to ${printed.printer}` : `print ${BASE}${printed.label_url}`);
+
+// ... the plate is fitted, then:
+await sendPhoto(localId, "plate_fitted", photos);
+for (let round = 0; round < 3; round++) {
+  item = await follow(localId, (i) => REVIEWED.has(i.status));
+  if (item.status !== "returned") break;
+  for (const reason of item.review.reasons) console.log(`退回：${reason.photo_kind} ${reason.message_zh}`);
+  for (const kind of item.retake_kinds) await sendPhoto(localId, kind, photos);
+  item = await follow(localId, (i) => i.status !== "returned"); // the retakes reach the bureau
 }
-console.log(JSON.stringify({ local_id: item.local_id, status: item.status, plate_number: item.plate_number }));
-if (item.status === "plate_assigned") {
-  const printed = await call("POST", `/sales/${item.local_id}/print`, {});
-  console.log(printed.printed ? `label sent to ${printed.printer}` : `print ${BASE}${printed.label_url}`);
-}
+if (item.plate_must_be_returned) console.log("复核未通过，号牌已作废，请向顾客收回号牌。");
+console.log(JSON.stringify({ local_id: localId, status: item.status, plate_number: item.plate_number }));

@@ -16,40 +16,54 @@ from typer.testing import CliRunner
 from outbox.outbox_support import FakeClient, resident_id, sale_payload
 from vehreg_sdk.cli import app
 from vehreg_sdk.outbox import ItemStatus, Outbox
-from vehreg_sdk.pos import Till
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
-def test_the_node_example_queues_and_follows_a_sale(till: Till, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "invoice", [None, "INV20260097"], ids=["approved", "returned-then-approved"]
+)
+def test_the_node_example_does_the_whole_sale(tmp_path: Path, invoice: str | None) -> None:
     from vehreg_pos_bridge import BridgeConfig, BridgeServer
 
-    sale = tmp_path / "sale.json"
-    sale.write_text(json.dumps({**sale_payload(1), "pos_reference": "ORDER-1"}), encoding="utf-8")
-    with BridgeServer(till, token="node-token", config=BridgeConfig(sync_interval_s=0.2)) as bridge:
-        env = {
-            **os.environ,
-            "VEHREG_BRIDGE_URL": bridge.base_url,
-            "VEHREG_BRIDGE_TOKEN": "node-token",
-        }
-        done = subprocess.run(
-            ["node", str(ROOT / "examples" / "pos_clients" / "pos_client.mjs"), str(sale)],
-            env=env,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=60,
-        )
+    from .live_bureau import TILL_KINDS, jpeg, live_till, sale_body
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for kind in (*TILL_KINDS, "plate_fitted"):
+        (photos / f"{kind}.jpg").write_bytes(jpeg(kind))
+    with live_till(tmp_path) as (till, sandbox):
+        sale = tmp_path / "sale.json"
+        body = {**sale_body(sandbox, 40, invoice), "pos_reference": "ORDER-1"}
+        sale.write_text(json.dumps(body), encoding="utf-8")
+        config = BridgeConfig(sync_interval_s=0.2)
+        with BridgeServer(till, token="node-token", config=config) as bridge:
+            env = {
+                **os.environ,
+                "VEHREG_BRIDGE_URL": bridge.base_url,
+                "VEHREG_BRIDGE_TOKEN": "node-token",
+            }
+            done = subprocess.run(
+                ["node", str(ROOT / "examples" / "pos_clients" / "pos_client.mjs"), str(sale),
+                 str(photos)],
+                env=env, capture_output=True, text=True, encoding="utf-8", timeout=90,
+            )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    last = json.loads([line for line in done.stdout.splitlines() if line.startswith("{")][-1])
-    assert last["status"] == "plate_assigned" and last["plate_number"].startswith("苏G")
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    plated, last = json.loads(lines[0]), json.loads(lines[-1])
+    assert plated["status"] == "plate_assigned" and plated["plate_number"].startswith("苏G")
+    assert last["status"] == "approved"
+    assert ("退回：invoice" in done.stdout) == (invoice is not None)
 
 
 def test_the_csharp_example_uses_the_documented_api() -> None:
     source = (ROOT / "examples" / "pos_clients" / "VehregPosClient.cs").read_text(encoding="utf-8")
-    for needle in ('"/sales"', "Idempotency-Key", "/print", "/session-codes", "detail_zh"):
+    needles = ('"/sales"', "Idempotency-Key", "/print", "/session-codes", "detail_zh",
+               "/photos", "MultipartFormDataContent", '"plate_fitted"', "/cancel",
+               "retake_kinds", "plate_must_be_returned", "WaitForReviewAsync")  # fmt: skip
+    for needle in needles:
         assert needle in source
 
 

@@ -11,8 +11,11 @@
 """
 
 from ._export import export_csv
+from ._followup import CancelReasonInvalid
 from ._location import OutboxOnNetworkPath
 from ._models import (
+    FINAL_STATUSES,
+    FOLLOWED_STATUSES,
     SHANGHAI,
     STATUS_TEXT,
     TERMINAL_STATUSES,
@@ -35,10 +38,13 @@ from ._sync import FINAL_REJECTION_CODES, SyncClient, claim
 __all__ = [
     "DEFAULT_MAX_AGE",
     "FINAL_REJECTION_CODES",
+    "FINAL_STATUSES",
+    "FOLLOWED_STATUSES",
     "SHANGHAI",
     "STATUS_TEXT",
     "TERMINAL_STATUSES",
     "Attachment",
+    "CancelReasonInvalid",
     "HistoryEntry",
     "InvalidTransition",
     "ItemNotFound",

@@ -21,7 +21,7 @@ from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 from .. import _fs
 from ._models import OutboxDamaged
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -145,6 +145,8 @@ def _open(path: Path, busy_timeout_s: float) -> sqlite3.Connection:
             )
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        # Erased photo bytes are overwritten with zeros, not left in free pages.
+        conn.execute("PRAGMA secure_delete = ON")
         _create_schema(conn)
         _check_tables(conn)
     except BaseException:
@@ -159,11 +161,25 @@ def _check_tables(conn: sqlite3.Connection) -> None:
         conn.execute(f"SELECT * FROM {table} ORDER BY rowid DESC LIMIT 1").fetchall()  # noqa: S608
 
 
+#: Columns added after version 1: (table, column, declaration).
+_ADDED_COLUMNS = (
+    ("attachments", "sha256", "TEXT"),
+    ("attachments", "stage", "TEXT NOT NULL DEFAULT 'create'"),
+    ("attachments", "error_code", "TEXT"),
+    ("items", "cancel_reason", "TEXT"),
+    ("items", "cancel_requested_at", "REAL"),
+)
+
+
 def _create_schema(conn: sqlite3.Connection) -> None:
     with transaction(conn):
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 conn.execute(statement)
+        for table, column, declaration in _ADDED_COLUMNS:
+            present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
         conn.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
@@ -178,10 +194,16 @@ def _key_items_by_kind(conn: sqlite3.Connection) -> None:
     if "kind" not in columns:
         conn.execute("ALTER TABLE items ADD COLUMN kind TEXT NOT NULL DEFAULT 'ebike'")
     # One live item per vehicle: a double click or a second till cannot queue it twice.
+    # A cancelled sale (退货) frees its vehicle too: the index of version 2 says so.
     conn.execute("DROP INDEX IF EXISTS items_live_vehicle")
+    found = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'items_live_business_key'"
+    ).fetchone()
+    if found is not None and "cancelled" not in str(found[0]):
+        conn.execute("DROP INDEX items_live_business_key")  # made before cancellations
     conn.execute(
         "CREATE UNIQUE INDEX IF NOT EXISTS items_live_business_key"
-        " ON items (kind, vehicle_code) WHERE status != 'rejected'"
+        " ON items (kind, vehicle_code) WHERE status NOT IN ('rejected', 'cancelled')"
     )
 
 

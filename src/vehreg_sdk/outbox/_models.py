@@ -25,6 +25,13 @@ class ItemStatus(StrEnum):
     rejection the clerk can fix parks the item in ``needs_attention``. A
     retryable failure (network, timeout, 429, 5xx) puts it back to ``queued``
     with a later ``next_attempt_at``.
+
+    After the plate, the outbox follows the bureau's review (its event feed):
+    ``plate_assigned → awaiting_review → approved | returned | rejected``, a
+    ``returned`` sale goes back to ``awaiting_review`` once its retakes are
+    sent, and ``cancelled`` (退货) ends any registration before approval.
+    ``rejected`` with a plate number is the review's refusal (the plate must be
+    taken back); without one it is a refusal before any plate.
     """
 
     QUEUED = "queued"
@@ -33,9 +40,33 @@ class ItemStatus(StrEnum):
     PLATE_ASSIGNED = "plate_assigned"
     REJECTED = "rejected"
     NEEDS_ATTENTION = "needs_attention"
+    AWAITING_REVIEW = "awaiting_review"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    CANCELLED = "cancelled"
 
 
-TERMINAL_STATUSES = frozenset({ItemStatus.PLATE_ASSIGNED, ItemStatus.REJECTED})
+#: Delivered: the bureau has the sale (or refused it for good). Nothing is left for the
+#: outbox to *create*; ``vehreg outbox sync``'s exit code and "every item terminal" count
+#: these as done. ``awaiting_review`` and ``returned`` are delivered, not pending: the
+#: review, or the clerk's retake, is what they wait for (queued photos are sent as
+#: follow-up work and a failure to send them is reported as undelivered).
+TERMINAL_STATUSES = frozenset(
+    {
+        ItemStatus.PLATE_ASSIGNED,
+        ItemStatus.AWAITING_REVIEW,
+        ItemStatus.RETURNED,
+        ItemStatus.APPROVED,
+        ItemStatus.REJECTED,
+        ItemStatus.CANCELLED,
+    }
+)
+#: Final: the bureau will never change these again.
+FINAL_STATUSES = frozenset({ItemStatus.APPROVED, ItemStatus.REJECTED, ItemStatus.CANCELLED})
+#: Registered and still open: the outbox follows these through the event feed.
+FOLLOWED_STATUSES = frozenset(
+    {ItemStatus.PLATE_ASSIGNED, ItemStatus.AWAITING_REVIEW, ItemStatus.RETURNED}
+)
 
 STATUS_TEXT: dict[ItemStatus, tuple[str, str]] = {
     ItemStatus.QUEUED: (
@@ -50,6 +81,13 @@ STATUS_TEXT: dict[ItemStatus, tuple[str, str]] = {
         "Needs attention: correct the sale and retry",
         "需处理：请更正后重新提交",
     ),
+    ItemStatus.AWAITING_REVIEW: ("Awaiting the bureau's review", "等待车管所复核"),
+    ItemStatus.RETURNED: (
+        "Returned by the review: retake the named photos",
+        "复核退回：请按原因重拍照片",
+    ),
+    ItemStatus.APPROVED: ("Approved", "复核通过"),
+    ItemStatus.CANCELLED: ("Cancelled (sale returned)", "已撤销（退货）"),
 }
 
 
@@ -150,7 +188,13 @@ class HistoryEntry:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A photo kept with the sale until ``sync`` uploads it (``upload_id`` once uploaded)."""
+    """A photo kept with the sale until ``sync`` uploads it (``upload_id`` once uploaded).
+
+    ``size`` is 0 once the bureau has the photo: its bytes are erased from the outbox
+    file, and ``sha256`` (of the bytes sent) and ``upload_id`` remain. ``stage`` is
+    ``create`` (sent with the sale) or ``registration`` (sent to the registration
+    afterwards: the plate-fitted photo, a retake).
+    """
 
     seq: int
     kind: str
@@ -158,6 +202,13 @@ class Attachment:
     content_type: str
     size: int
     upload_id: str | None
+    sha256: str | None = None
+    stage: str = "create"
+    error_code: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.upload_id is None and self.error_code is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +250,31 @@ class OutboxItem:
     @property
     def is_terminal(self) -> bool:
         return self.status in TERMINAL_STATUSES
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    def review(self) -> dict[str, Any] | None:
+        """The bureau's latest review (``outcome``, ``reasons[]`` with ``photo_kind`` and
+        ``message_zh``), as last seen on the event feed."""
+        data = self.registration_data or {}
+        review = data.get("review")
+        return review if isinstance(review, dict) else None
+
+    def retake_kinds(self) -> list[str]:
+        """After ``returned``: the photo kinds the review asks for again, less those already
+        queued (they wait for ``sync``)."""
+        if self.status != ItemStatus.RETURNED:
+            return []
+        reasons = (self.review() or {}).get("reasons") or []
+        wanted = {r["photo_kind"] for r in reasons if isinstance(r, dict) and r.get("photo_kind")}
+        return sorted(wanted - {a.kind for a in self.attachments if a.pending})
+
+    @property
+    def plate_must_be_returned(self) -> bool:
+        """The review refused the sale after the plate was issued: the plate is revoked."""
+        return self.status == ItemStatus.REJECTED and bool(self.plate_number)
 
     @property
     def idempotency_key(self) -> str:
@@ -262,6 +338,13 @@ class SyncReport:
     hook_failures: list[str] = field(default_factory=list)
     #: items put back because the bureau was unreachable, timed out, or answered 5xx/429
     unreachable: list[str] = field(default_factory=list)
+    #: photos sent to registrations after the plate (``local_id#seq``)
+    photos_sent: list[str] = field(default_factory=list)
+    #: items whose review state changed on the event feed, with the new state
+    review_updates: list[tuple[str, str]] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+    #: the event feed could not be read this run (the review is followed next run)
+    feed_unreachable: bool = False
 
     @property
     def bureau_unreachable(self) -> bool:

@@ -43,10 +43,20 @@ def make_worker_id() -> str:
 
 def item_from_row(conn: sqlite3.Connection, row: sqlite3.Row) -> OutboxItem:
     attachments = tuple(
-        Attachment(a["seq"], a["kind"], a["filename"], a["content_type"], a["size"], a["upload_id"])
+        Attachment(
+            a["seq"],
+            a["kind"],
+            a["filename"],
+            a["content_type"],
+            a["size"],
+            a["upload_id"],
+            a["sha256"],
+            a["stage"],
+            a["error_code"],
+        )
         for a in conn.execute(
-            "SELECT seq, kind, filename, content_type, length(data) AS size, upload_id"
-            " FROM attachments WHERE local_id = ? ORDER BY seq",
+            "SELECT seq, kind, filename, content_type, length(data) AS size, upload_id,"
+            " sha256, stage, error_code FROM attachments WHERE local_id = ? ORDER BY seq",
             (row["local_id"],),
         )
     )

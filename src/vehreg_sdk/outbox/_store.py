@@ -19,6 +19,7 @@ from ..types import EbikeRegistrationCreate, VehicleRegistrationCreate
 from . import _db, _kinds
 from ._location import check_outbox_location
 from ._models import (
+    TERMINAL_STATUSES,
     HistoryEntry,
     InvalidTransition,
     ItemNotFound,
@@ -192,7 +193,7 @@ class Outbox:
         vehicle_code = new.kind.business_key(new.model)
         live = conn.execute(
             "SELECT local_id FROM items WHERE kind = ? AND vehicle_code = ?"
-            " AND status != 'rejected'",
+            " AND status NOT IN ('rejected', 'cancelled')",
             (new.kind.name, vehicle_code),
         ).fetchone()
         if live is not None:
@@ -283,11 +284,12 @@ class Outbox:
     def overdue(self, max_age: timedelta = DEFAULT_MAX_AGE) -> builtins.list[OutboxItem]:
         """Items not yet terminal and older than ``max_age`` (default 24 h)."""
         cutoff = self.now() - max_age.total_seconds()
+        done = ",".join("?" * len(TERMINAL_STATUSES))
         with self._lock:
             rows = self._conn.execute(
-                "SELECT * FROM items WHERE status NOT IN ('plate_assigned', 'rejected')"
+                f"SELECT * FROM items WHERE status NOT IN ({done})"  # noqa: S608
                 " AND created_at < ? ORDER BY created_at",
-                (cutoff,),
+                (*sorted(TERMINAL_STATUSES), cutoff),
             ).fetchall()
             return [self._item(self._conn, row) for row in rows]
 
@@ -377,7 +379,7 @@ class Outbox:
             except sqlite3.IntegrityError:
                 other = conn.execute(
                     "SELECT local_id FROM items WHERE kind = ? AND vehicle_code = ?"
-                    " AND status != 'rejected'",
+                    " AND status NOT IN ('rejected', 'cancelled')",
                     (kind.name, kind.business_key(model)),
                 ).fetchone()
                 raise VehicleAlreadyQueued(kind.business_key(model), other["local_id"]) from None
@@ -395,6 +397,24 @@ class Outbox:
                 raise InvalidTransition(local_id, item.status, "discard")
             self._set_status(conn, item, ItemStatus.REJECTED, actor, "discarded", detail=reason)
             return self._get(conn, local_id)
+
+    # ------------------------------------------------------------------ after the plate
+    @_db.guarded
+    def add_photo(self, local_id: str, photo: PhotoInput, *, actor: str = "clerk") -> OutboxItem:
+        """Queue a photo for the sale's registration: the plate-fitted photo, or a retake
+        a ``returned`` review names. On disk (fsync'd) when this returns; ``sync`` sends it
+        once (its own Idempotency-Key), then erases its bytes from the file."""
+        from ._followup import queue_photo
+
+        return queue_photo(self, local_id, photo, actor)
+
+    @_db.guarded
+    def cancel(self, local_id: str, *, reason: str, actor: str = "clerk") -> OutboxItem:
+        """Cancel the sale (退货). Never sent: ``cancelled`` at once. Registered (and not
+        yet final): ``sync`` sends the contract's ``/cancel`` with ``reason``, exactly once."""
+        from ._followup import request_cancel
+
+        return request_cancel(self, local_id, reason, actor)
 
     # ------------------------------------------------------------------ sync
     @_db.guarded

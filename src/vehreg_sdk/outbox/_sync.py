@@ -104,6 +104,10 @@ def run_sync(
         if outages >= MAX_CONSECUTIVE_OUTAGES:
             logger.warning("outbox: bureau unreachable; %s stops this run", worker_id)
             break
+    if outages < MAX_CONSECUTIVE_OUTAGES and not (should_stop is not None and should_stop()):
+        from ._followup import follow_up
+
+        follow_up(outbox, client, report)
     return report
 
 

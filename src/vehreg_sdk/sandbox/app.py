@@ -51,6 +51,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "webhook_endpoints",
     "batches",
     "plate_status",
+    "test_helpers",
 )
 
 REQUEST_ID_HEADER = "X-Request-Id"

@@ -9,6 +9,9 @@ fell due, so state is right even after a restart. Outcomes, in this order:
 3. invoice number ending ``0098``: ``rejected`` (final; the plate is revoked);
 4. otherwise ``approved`` (final).
 
+A script stored with the sandbox-only test helper
+(:mod:`~vehreg_sdk.sandbox.review_script`) overrides all of these once.
+
 A returned registration goes back to ``awaiting_review`` once every photo kind
 named in the reasons has been uploaded again.
 """
@@ -22,13 +25,18 @@ from . import car_review
 from .auth import Dealer
 from .bureau import Bureau
 from .clock import rfc3339
-from .photo_requirements import label_zh, required_kinds
+from .photo_requirements import label_zh, required_kinds, requirements
 from .registrations import OPEN_STATUSES, invalid_state, load, new_id, save
+from .review_script import take_script
 from .uploads import IncomingFile, insert_upload
 
 #: Photo kinds a registration needs before it can be approved: from the contract's table
 #: (``GET /v1/photo-requirements``), so the two cannot disagree.
 REQUIRED_PHOTO_KINDS: tuple[str, ...] = tuple(required_kinds("ebike"))
+#: Every e-bike photo kind of the contract's table, required or optional (test helper).
+PHOTO_KINDS: tuple[str, ...] = tuple(
+    rule.photo_kind for rule in requirements("ebike") if rule.registration_kind == "ebike"
+)
 RETURN_TRIGGER = "0097"
 REJECT_TRIGGER = "0098"
 
@@ -95,7 +103,8 @@ def sweep(bureau: Bureau, now: float) -> int:
                 continue  # another worker got there first
             review_round = int(row["review_round"]) + 1
             doc = json.loads(row["doc"])
-            outcome, reasons = decide(doc, review_round)
+            scripted = take_script(conn, registration_id)
+            outcome, reasons = scripted or decide(doc, review_round)
             doc["status"] = outcome
             doc["review"] = {"outcome": outcome, "reasons": reasons, "reviewed_at": rfc3339(now)}
             retakes = sorted({r["photo_kind"] for r in reasons if r["photo_kind"]})

@@ -145,6 +145,11 @@ CREATE TABLE IF NOT EXISTS plate_revocations (
     reason          TEXT NOT NULL,
     revoked_at      REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS review_scripts (
+    registration_id TEXT PRIMARY KEY,
+    outcome         TEXT NOT NULL,
+    reasons         TEXT NOT NULL
+);
 """
 
 

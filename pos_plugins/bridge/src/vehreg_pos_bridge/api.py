@@ -180,6 +180,9 @@ def sale_view(item: OutboxItem) -> dict[str, Any]:
     view["next_attempt_at"] = item.next_attempt_at.isoformat(timespec="seconds")
     view["waiting_for_network"] = item.status == ItemStatus.QUEUED and item.attempts > 0
     view["label_url"] = f"/sales/{item.local_id}/label.png" if item.plate_number else None
+    from .followup_api import follow_view  # after the plate: review, photos, cancellation
+
+    view.update(follow_view(item))
     return view
 
 

@@ -19,7 +19,7 @@ from vehreg_sdk.outbox import OutboxDamaged
 from vehreg_sdk.pos import Till
 from vehreg_sdk.privacy import masked_logger
 
-from . import api
+from . import api, followup_api
 from .security import SESSION_COOKIE, SESSION_TTL_S, Guard, allowed_hosts, content_security_policy
 from .worker import SyncWorker
 
@@ -75,6 +75,7 @@ def create_app(
         Route("/logout", logout, methods=["POST"]),
         Mount("/static", app=static, name="static"),
         *api.routes(),
+        *followup_api.routes(),
     ]
     app = Starlette(routes=routes, exception_handlers={OutboxDamaged: _outbox_damaged})
     app.state.bridge = state

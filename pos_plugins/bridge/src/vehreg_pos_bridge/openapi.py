@@ -204,6 +204,39 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _sale_response("queued again")},
                 },
             },
+            "/photo-requirements": {
+                "get": {
+                    "summary": "The bureau's photo requirements (registration_kind=ebike|car), "
+                    "cached for when it is unreachable",
+                    "responses": {
+                        "200": {"description": "{object: list, data: [...], offline}"},
+                        "503": _problem("unreachable and never seen"),
+                    },
+                },
+            },
+            "/sales/{local_id}/photos": {
+                "parameters": [_LOCAL_ID],
+                "post": {
+                    "summary": "Queue one photo: multipart (kind + file) or JSON "
+                    "(kind, content_base64, filename); the plate-fitted photo and retakes too",
+                    "responses": {
+                        "202": _sale_response("queued; sent by the sync worker once"),
+                        "409": _problem("the sale is final (approved, rejected, cancelled)"),
+                        "422": _problem("unknown kind, or not a JPEG/PNG"),
+                    },
+                },
+            },
+            "/sales/{local_id}/cancel": {
+                "parameters": [_LOCAL_ID],
+                "post": {
+                    "summary": "Cancel the registration (退货) with {reason}, exactly once",
+                    "responses": {
+                        "202": _sale_response("cancelled, or the cancellation queued"),
+                        "409": _problem("already approved or rejected"),
+                        "422": _problem("no reason"),
+                    },
+                },
+            },
             "/sales/{local_id}/print": {
                 "parameters": [_LOCAL_ID],
                 "post": {

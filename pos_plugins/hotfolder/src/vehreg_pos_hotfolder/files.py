@@ -3,11 +3,15 @@
 A JSON file holds one sale (the body of the bridge's ``POST /sales``) or
 ``{"sales": [...]}``. A CSV file has a header row of dotted column names
 (``store_id, vehicle.vehicle_code, ..., owner.name, ..., sale.price_fen,
-pos_reference``) and one sale per row, in UTF-8 (with or without BOM) or GBK.
+pos_reference``) and one sale per row. Encodings are those of the bulk tooling:
+UTF-8 (with or without BOM), UTF-16 with its BOM (Excel's "Unicode text", tab
+separated, often saved as ``.txt``), else GB18030/GBK; CSV cells are separated by
+commas, tabs or semicolons (read from the header row).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -16,7 +20,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-SALE_SUFFIXES = (".json", ".csv")
+SALE_SUFFIXES = (".json", ".csv", ".txt")
 #: Names a POS uses while writing (write-then-rename); never read.
 TEMP_SUFFIXES = (".tmp", ".part", ".partial", ".writing", ".crdownload")
 
@@ -76,7 +80,15 @@ def is_candidate(path: Path) -> bool:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (BOM or not), else GB18030 (a superset of GBK, what Chinese Excel writes)."""
+    """UTF-16 or UTF-8 by their BOM, else UTF-8, else GB18030 (a superset of GBK, what
+    Chinese Excel writes): the order of the bulk tooling's ``detect_encoding``."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise MalformedFile(
+                "the file starts as UTF-16 but is not", "文件以 UTF-16 标记开头，但内容无法解码"
+            ) from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -110,7 +122,10 @@ def parse_sales(path: Path, data: bytes) -> list[dict[str, Any]]:
 
 
 def _parse_csv(text: str) -> list[dict[str, Any]]:
-    reader = csv.DictReader(io.StringIO(text))
+    header_line = text.split("\n", 1)[0]
+    counts = {d: header_line.count(d) for d in (",", "\t", ";")}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip() for h in reader.fieldnames or []]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if not header or unknown:

@@ -29,11 +29,17 @@ import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from vehreg_sdk.outbox import STATUS_TEXT, OutboxItem, VehicleAlreadyQueued
+from vehreg_sdk.outbox import (
+    STATUS_TEXT,
+    InvalidTransition,
+    ItemNotFound,
+    OutboxItem,
+    VehicleAlreadyQueued,
+)
 from vehreg_sdk.photos import PhotoError, photos_from_json
 from vehreg_sdk.pos import SaleInvalid, Till, violation_dicts
 from vehreg_sdk.privacy import masked_logger
@@ -45,10 +51,21 @@ from .files import (
     unique_destination,
     write_json_atomic,
 )
+from .photos import PhotoFile, listed_photos, missing, sha256
 
 logger = masked_logger("vehreg_pos_hotfolder")
 
 SOURCE = "hotfolder"
+#: A file of one sale also has these of its sale at the top of its result.
+SINGLE_SALE_KEYS = (
+    "local_id",
+    "status",
+    "plate_number",
+    "errors",
+    "review",
+    "retake_kinds",
+    "plate_must_be_returned",
+)
 
 
 @dataclass(slots=True)
@@ -130,16 +147,38 @@ class HotFolder:
             return None
         try:
             sales = parse_sales(path, data)
+            photo_lists = [listed_photos(self.inbox, sale) for sale in sales]
         except MalformedFile as exc:
             return self._reject(path, data, exc.message, exc.message_zh)
         except ValueError as exc:
             if age < self.give_up_seconds:
                 return None  # perhaps still being written
             return self._reject(path, data, f"not valid JSON: {exc}", "JSON 格式错误，无法解析")
-        return self._queue(path, data, sales)
+        absent = [name for photos in photo_lists for name in missing(photos)]
+        if absent:
+            if age < self.give_up_seconds:
+                return None  # the POS writes the photos first; perhaps not all are there yet
+            names = ", ".join(absent)
+            return self._reject(
+                path, data, f"photo files not found: {names}", f"找不到照片文件：{names}"
+            )
+        try:
+            photo_data = [[photo.read() for photo in photos] for photos in photo_lists]
+        except MalformedFile as exc:
+            return self._reject(path, data, exc.message, exc.message_zh)
+        if len(sales) == 1 and "photos_for" in sales[0]:
+            return self._attach(path, data, sales[0], photo_lists[0], photo_data[0])
+        return self._queue(path, data, sales, photo_lists, photo_data)
 
     # ------------------------------------------------------------------ queueing
-    def _queue(self, path: Path, data: bytes, sales: list[dict[str, Any]]) -> FileOutcome:
+    def _queue(
+        self,
+        path: Path,
+        data: bytes,
+        sales: list[dict[str, Any]],
+        photo_lists: list[list[PhotoFile]],
+        photo_data: list[list[tuple[str, bytes, str]]],
+    ) -> FileOutcome:
         """Queue every sale of the file, or none of them (a file is the POS's unit of work)."""
         result_path = self.results / f"{path.stem}.result.json"
         prepared: list[tuple[int, dict[str, Any], str]] = []
@@ -210,6 +249,13 @@ class HotFolder:
                 errors or [exc.to_dict()],
             )
         items = [(row, item) for (row, _, _), item in zip(prepared, queued, strict=True)]
+        for (_, item), photos in zip(items, photo_data, strict=True):
+            self._add_photos(item, photos, path.name)
+        if any(photo_data):  # the photos show in the result; ``replayed`` is kept
+            items = [
+                (row, replace(self.till.outbox.get(item.local_id), replayed=item.replayed))
+                for row, item in items
+            ]
         # Replayed items that this very file queued on an earlier poll (its result could not be
         # written or the file not moved: open in the POS, an antivirus lock) are not duplicates.
         duplicate = all(
@@ -220,10 +266,61 @@ class HotFolder:
         write_json_atomic(result_path, self._result(path.name, items, duplicate=duplicate))
         moved = unique_destination(self.processed, path.name)
         os.replace(path, moved)
+        _delete_photo_files(photo_lists)
         logger.info("hotfolder: %s queued as %s", path.name, [i.local_id for _, i in items])
         return FileOutcome(
             path.name, "processed", moved, result_path, [i.local_id for _, i in items], duplicate
         )
+
+    def _add_photos(
+        self, item: OutboxItem, photos: list[tuple[str, bytes, str]], file_name: str
+    ) -> None:
+        """Queue the photos with the sale; one already queued (the same file seen again after
+        a crash) is not queued twice."""
+        for kind, data, name in photos:
+            digest = sha256(data)
+            current = self.till.outbox.get(item.local_id)
+            if any(a.kind == kind and a.sha256 == digest for a in current.attachments):
+                continue
+            self.till.outbox.add_photo(
+                item.local_id, (kind, data, name), actor=f"hotfolder:{file_name}"
+            )
+
+    def _attach(
+        self,
+        path: Path,
+        data: bytes,
+        doc: dict[str, Any],
+        photo_files: list[PhotoFile],
+        photos: list[tuple[str, bytes, str]],
+    ) -> FileOutcome:
+        """Photos for a sale queued earlier: the plate-fitted photo, or retakes."""
+        reference = str(doc.get("photos_for") or "")
+        outbox = self.till.outbox
+        item = outbox.find(dedupe_key=f"pos:{reference}")
+        if item is None:
+            try:
+                item = outbox.get(reference)
+            except ItemNotFound:
+                return self._reject(
+                    path,
+                    data,
+                    f"photos_for: no sale {reference!r} in the outbox",
+                    f"photos_for：离线队列中没有销售 {reference!r}",
+                )
+        try:
+            self._add_photos(item, photos, path.name)
+        except InvalidTransition as exc:
+            return self._reject(path, data, exc.message, exc.message_zh)
+        item = outbox.get(item.local_id)
+        result_path = self.results / f"{path.stem}.result.json"
+        row = int(item.meta.get("row", 1))
+        write_json_atomic(result_path, self._result(path.name, [(row, item)], duplicate=False))
+        moved = unique_destination(self.processed, path.name)
+        os.replace(path, moved)
+        _delete_photo_files([photo_files])
+        logger.info("hotfolder: %s: %d photo(s) for %s", path.name, len(photos), item.local_id)
+        return FileOutcome(path.name, "processed", moved, result_path, [item.local_id])
 
     def _reject(
         self,
@@ -259,7 +356,7 @@ class HotFolder:
         sales = [_sale_result(row, item) for row, item in items]
         out: dict[str, Any] = {"file": name, "duplicate": duplicate, "sales": sales}
         if len(sales) == 1:
-            out.update({k: sales[0][k] for k in ("local_id", "status", "plate_number", "errors")})
+            out.update({k: sales[0][k] for k in SINGLE_SALE_KEYS})
         return out
 
     def refresh_results(self) -> int:
@@ -290,9 +387,7 @@ class HotFolder:
                 continue
             current["sales"] = replaced
             if len(replaced) == 1:
-                current.update(
-                    {k: fresh[k] for k in ("local_id", "status", "plate_number", "errors")}
-                )
+                current.update({k: fresh[k] for k in SINGLE_SALE_KEYS})
             try:
                 write_json_atomic(path, current)
             except OSError as exc:  # open in the POS or Excel, locked by antivirus: next poll
@@ -342,9 +437,25 @@ def _twice_in_file(code: str, first_row: int) -> dict[str, Any]:
     }
 
 
+def _delete_photo_files(photo_lists: list[list[PhotoFile]]) -> None:
+    """The photos are in the outbox now: their files go (a left-over one is harmless)."""
+    for photos in photo_lists:
+        for photo in photos:
+            try:
+                photo.path.unlink(missing_ok=True)
+            except OSError as exc:  # open in the POS (Windows): it stays, nothing is lost
+                logger.info("hotfolder: photo file %s not deleted: %s", photo.path.name, exc)
+
+
 def _sale_result(row: int, item: OutboxItem) -> dict[str, Any]:
     en, zh = STATUS_TEXT[item.status]
+    review = item.review()
     return {
+        "review": {"outcome": review.get("outcome"), "reasons": review.get("reasons") or []}
+        if review
+        else None,
+        "retake_kinds": item.retake_kinds(),
+        "plate_must_be_returned": item.plate_must_be_returned,
         "row": row,
         "local_id": item.local_id,
         "status": str(item.status),
