@@ -99,6 +99,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
         with Outbox(files / "queued.db") as box:
             (queued_code,) = sellable_vehicle_codes(1, start=7600)
             box.enqueue(demo_registration_body(queued_code, dealer.store_ids[0], index=3))
+        # Cases run four at a time: the hung-bureau sync gets an outbox of its own, or it
+        # could find the sale leased by the bureau-down sync running beside it.
+        with Outbox(files / "queued-hung.db") as box:
+            box.enqueue(demo_registration_body(queued_code, dealer.store_ids[0], index=5))
         damaged = files / "damaged.db"
         with Outbox(damaged) as box:
             box.enqueue(demo_registration_body(queued_code, dealer.store_ids[0], index=4))
@@ -207,7 +211,7 @@ def _cases(w: dict[str, object]) -> list[Case]:
         Case("label verify, keys unreachable", ("label", "verify", token, "--base-url",
              str(w["down"])), ok(EXIT_NO_INPUT), {"VEHREG_CONFIG_DIR": str(f / "nokeys")}),
         # the bureau hung: accepts, never answers (VEHREG_TIMEOUT=1)
-        Case("outbox sync, bureau hung", ("outbox", "sync", "--db", queued),
+        Case("outbox sync, bureau hung", ("outbox", "sync", "--db", str(f / "queued-hung.db")),
              ok(EXIT_UNREACHABLE), hung),
         Case("label render, bureau hung", ("label", "render", reg, "-o", str(f / "h.png")),
              ok(EXIT_UNREACHABLE), hung),
