@@ -47,6 +47,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "purchase_tax",
     "plate_selections",
     "vehicle_registrations",
+    "onsite_inspections",
     "events",
     "webhook_endpoints",
     "batches",
