@@ -37,12 +37,19 @@ from .ebike_registrations import (
 )
 from .events import Event, EventType, WebhookEndpoint
 from .keys import Jwks
+from .onsite_inspections import (
+    OnsiteInspection,
+    OnsiteInspectionCreate,
+    OnsiteInspectionStatus,
+    OnsiteVehicle,
+)
 from .photo_requirements import PhotoRequirement
 from .plate_selections import PlateSelection, PlateSelectionCreate, PlateSelectionStatus
 from .plate_status import PlateRevocation, PlateStatus
 from .purchase_tax import PurchaseTax, PurchaseTaxStatus
 from .stores import Store
 from .uploads import Upload, UploadKind
+from .vehicle_registration_batches import VehicleRegistrationBatch
 from .vehicle_registrations import (
     VEHICLE_FINAL_STATUSES,
     Agent,
@@ -51,6 +58,7 @@ from .vehicle_registrations import (
     Insurance,
     Invoice,
     PlateChoice,
+    SupervisionEnrolment,
     VehicleRegistration,
     VehicleRegistrationCreate,
     VehicleRegistrationStatus,
@@ -87,6 +95,10 @@ __all__ = [
     "Jwks",
     "ListEnvelope",
     "MeasuredValues",
+    "OnsiteInspection",
+    "OnsiteInspectionCreate",
+    "OnsiteInspectionStatus",
+    "OnsiteVehicle",
     "Owner",
     "OwnerSummary",
     "Photo",
@@ -107,9 +119,11 @@ __all__ = [
     "ReviewReason",
     "Sale",
     "Store",
+    "SupervisionEnrolment",
     "Upload",
     "UploadKind",
     "VehicleRegistration",
+    "VehicleRegistrationBatch",
     "VehicleRegistrationCreate",
     "VehicleRegistrationStatus",
     "VehicleUse",
