@@ -22,7 +22,14 @@ from typing import Any
 
 from ..bulk.car_columns import CAR_COLUMNS
 
-__all__ = ["BusCompany", "bus_company", "depot_row", "write_depot_sheet"]
+__all__ = [
+    "BusCompany",
+    "PreparedDepot",
+    "bus_company",
+    "depot_row",
+    "prepare_depot",
+    "write_depot_sheet",
+]
 
 #: The invoice price of one DH6105BEV bus, VAT included (fen): as the sandbox's model.
 BUS_PRICE_FEN = 180_000_000
@@ -102,7 +109,8 @@ def depot_row(
         "agent_id_number": company.agent_id_number,
         "agent_mobile": company.agent_mobile,
         "agent_authorisation_upload": authorisation_upload,
-        "invoice_number": f"{55000000 + index:08d}",
+        # (ends in 1: never the sandbox's 0097/0098 review triggers)
+        "invoice_number": f"{55000001 + index * 10:08d}",
         "invoice_date": on.isoformat(),
         "price_yuan": f"{BUS_PRICE_FEN / 100:.2f}",
         "insurance_policy_number": f"PDZA{on:%Y}GY{index + 1:06d}",
@@ -127,3 +135,72 @@ def write_depot_sheet(path: str | Path, rows: Iterable[Mapping[str, str]]) -> Pa
         for row in rows:
             writer.writerow([row.get(column.key, "") for column in CAR_COLUMNS])
     return target
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDepot:
+    """A depot ready for its bulk run: the inspection (``inspected``), the sheet, the buses."""
+
+    inspection_id: str
+    sheet: Path
+    vins: list[str]
+    company: BusCompany
+
+
+def prepare_depot(
+    client: Any,
+    buses: int,
+    workdir: str | Path,
+    *,
+    on: date,
+    company: BusCompany | None = None,
+) -> PreparedDepot:
+    """Everything before the bulk run, against a sandbox (``client``: a ``VehregClient``).
+
+    The company requests the on-site inspection of ``buses`` new buses (the sandbox's
+    fleet series); the test helpers schedule it and pass every bus (inspection and
+    safety test); the tax office records each bus exempt (城市公交企业); the paperwork
+    photos are uploaded; the car sheet is written to ``workdir/depot.csv``.
+    """
+    from datetime import datetime, time, timezone
+
+    from ..sandbox.car_seed import fleet_bus_certificates
+    from .photos import SAMPLE_JPEG
+
+    owner = company or bus_company()
+    certificates = fleet_bus_certificates(buses)
+    shanghai = timezone(timedelta(hours=8))
+    starts = datetime.combine(on, time(8, 0), shanghai)
+    inspection = client.onsite_inspections.create(
+        owner=owner.owner(),
+        contact={"name": owner.agent_name, "mobile": owner.agent_mobile},
+        depot_address=owner.address,
+        window={
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=10)).isoformat(),
+        },
+        vins=[c["vin"] for c in certificates],
+        client_reference=f"DEPOT-{on:%Y%m%d}-{certificates[0]['vin'][-6:]}",
+    )
+    client.onsite_inspections.test_helpers.schedule(inspection.id)
+    inspection = client.onsite_inspections.test_helpers.inspect(inspection.id)
+    for certificate in certificates:
+        client.purchase_tax.test_helpers.exempt(certificate["vin"], exemption="public_transport")
+
+    def upload(kind: str) -> str:
+        return str(client.uploads.create(file=SAMPLE_JPEG, kind=kind).id)
+
+    shared = [upload("business_licence"), upload("agent_id")]
+    authorisation = upload("agent_authorisation")
+    rows = [
+        depot_row(
+            index, certificate, company=owner, on=on,
+            uploads=[upload("invoice"), upload("insurance_policy"), *shared],
+            authorisation_upload=authorisation,
+        )
+        for index, certificate in enumerate(certificates)
+    ]  # fmt: skip
+    target = Path(workdir)
+    target.mkdir(parents=True, exist_ok=True)
+    sheet = write_depot_sheet(target / "depot.csv", rows)
+    return PreparedDepot(inspection.id, sheet, [c["vin"] for c in certificates], owner)
