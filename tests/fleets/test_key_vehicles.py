@@ -9,14 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.bulk.support import Signer
 
 from vehreg_sdk import LocalValidationError, VehregClient, rules
-from vehreg_sdk.sandbox import SandboxServer
 from vehreg_sdk.rules import KeyVehicleClass, KeyVehicleRules
+from vehreg_sdk.sandbox import SandboxServer
 from vehreg_sdk.sandbox.car_seed import demo_unit_owner, unused_car_certificates
 from vehreg_sdk.testing.fleet import BusCompany, bus_company
-
-from tests.bulk.support import Signer
 
 from .conftest import DEALER, STORE, inspected, onsite_body, pay_unit_tax, wait_final
 
@@ -69,7 +68,8 @@ def test_a_key_vehicle_goes_through_the_key_vehicle_path_with_its_enrolment(
         client.vehicle_registrations.create(store_id=STORE, **station_body)
     station = next(v for v in refused.value.violations if v.code == "station.not_eligible")
     assert station.extra["routing"]["kind"] in (
-        "onsite_inspection_request", "vehicle_office_appointment"
+        "onsite_inspection_request",
+        "vehicle_office_appointment",
     )
     # Never inspection-exempt.
     assert rules.car_safety_test(body["vehicle"], certificate, today) == "required"
@@ -140,7 +140,9 @@ def test_explanations_are_bilingual_and_the_tables_configurable() -> None:
     # A city that also supervises taxis (D) says so in data, not code.
     taxis = KeyVehicleRules(use_natures={"D": KeyVehicleClass.PASSENGER_TRANSPORT})
     assert rules.classify_key_vehicle("D", "K33") is None
-    assert rules.classify_key_vehicle("D", "K33", rules=taxis) is KeyVehicleClass.PASSENGER_TRANSPORT
+    assert (
+        rules.classify_key_vehicle("D", "K33", rules=taxis) is KeyVehicleClass.PASSENGER_TRANSPORT
+    )
     config = rules.DEFAULT_CAR_CONFIG.replace(key_vehicles=taxis)
     body = {"store_id": "st_x", "vehicle": {"use_nature": "D", "vehicle_type": "K33"}}
     codes = {v.code for v in rules.check_car_registration(body, on=date(2026, 12, 1),

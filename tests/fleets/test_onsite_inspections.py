@@ -113,10 +113,11 @@ def test_another_dealer_cannot_see_it(
 
     inspection_id = _request(client, company, [fleet_bus_certificates(1)[0]["vin"]], today)
     other = DEMO_DEALERS[1]
-    with VehregClient(base_url=server.base_url, app_key=other.app_key,
-                      app_secret=other.app_secret) as theirs:  # fmt: skip
-        with pytest.raises(NotFoundError):
-            theirs.onsite_inspections.retrieve(inspection_id)
+    theirs = VehregClient(
+        base_url=server.base_url, app_key=other.app_key, app_secret=other.app_secret
+    )
+    with theirs, pytest.raises(NotFoundError):
+        theirs.onsite_inspections.retrieve(inspection_id)
 
 
 def test_a_registration_needs_a_passed_inspection_of_its_vin_and_owner(

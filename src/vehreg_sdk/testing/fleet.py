@@ -92,7 +92,8 @@ def depot_row(
 ) -> dict[str, str]:
     """One bus as a car-sheet row (column key -> text): plates in sequence, supervision filled."""
     return {
-        "client_reference": f"DEPOT-{on:%Y%m%d}-{index + 1:03d}",
+        # Row order first (sortable), then the bus: unique across depots and runs.
+        "client_reference": f"DEPOT-{on:%Y%m%d}-{index + 1:03d}-{str(certificate['vin'])[-6:]}",
         "vin": str(certificate["vin"]),
         "certificate_number": str(certificate["certificate_number"]),
         "vehicle_type": "K11",
