@@ -64,6 +64,8 @@ def test_lifecycle_requested_scheduled_inspected_with_events(
     ]
     listed = [i.id for i in client.onsite_inspections.list(status="inspected")]
     assert inspection_id in listed
+    raw = client.with_raw_response.onsite_inspections.retrieve(inspection_id)
+    assert raw.headers["X-Request-Id"] and raw.parse().status == "inspected"
 
 
 def test_cancel_before_the_inspection(

@@ -27,7 +27,15 @@ from ..types.onsite_inspections import (
     OnsiteInspectionCreate,
     OnsiteInspectionStatus,
 )
-from ._base import AsyncAPIResource, SyncAPIResource, model_parser, segment
+from ._base import (
+    AsyncAPIResource,
+    SyncAPIResource,
+    model_parser,
+    segment,
+    to_raw,
+    to_raw_async,
+    to_raw_async_list,
+)
 
 if TYPE_CHECKING:
     from .._client import AsyncVehregClient, VehregClient
@@ -35,8 +43,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncOnsiteInspections",
     "AsyncOnsiteInspectionsTestHelpers",
+    "AsyncOnsiteInspectionsWithRawResponse",
     "OnsiteInspections",
     "OnsiteInspectionsTestHelpers",
+    "OnsiteInspectionsWithRawResponse",
 ]
 
 PATH: Final = "/v1/onsite-inspections"
@@ -256,3 +266,19 @@ class AsyncOnsiteInspections(AsyncAPIResource):
     def test_helpers(self) -> AsyncOnsiteInspectionsTestHelpers:
         client: AsyncVehregClient = self._client
         return AsyncOnsiteInspectionsTestHelpers(client, raw=self._raw)
+
+
+class OnsiteInspectionsWithRawResponse:
+    def __init__(self, resource: OnsiteInspections) -> None:
+        self.create = to_raw(resource.create)
+        self.retrieve = to_raw(resource.retrieve)
+        self.list = to_raw(resource.list)
+        self.cancel = to_raw(resource.cancel)
+
+
+class AsyncOnsiteInspectionsWithRawResponse:
+    def __init__(self, resource: AsyncOnsiteInspections) -> None:
+        self.create = to_raw_async(resource.create)
+        self.retrieve = to_raw_async(resource.retrieve)
+        self.list = to_raw_async_list(resource.list)
+        self.cancel = to_raw_async(resource.cancel)
