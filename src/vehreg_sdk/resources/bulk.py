@@ -161,7 +161,7 @@ class Bulk(SyncAPIResource):
     #: The batch and single-create paths, the batch model: a car subclass changes them.
     _batches: str = PATH
     _singles: str = REGISTRATIONS
-    _parse_batch: Any = _PARSE
+    _parse_batch: Any = staticmethod(_PARSE)
 
     def _registrations(self) -> Any:
         return self._client.ebike_registrations
@@ -295,7 +295,7 @@ class AsyncBulk(AsyncAPIResource):
     #: The batch and single-create paths, the batch model: a car subclass changes them.
     _batches: str = PATH
     _singles: str = REGISTRATIONS
-    _parse_batch: Any = _PARSE
+    _parse_batch: Any = staticmethod(_PARSE)
 
     def _registrations(self) -> Any:
         return self._client.ebike_registrations

@@ -108,7 +108,7 @@ def _prepare(
 class CarBulk(Bulk):
     _batches = PATH
     _singles = REGISTRATIONS
-    _parse_batch = _PARSE
+    _parse_batch = staticmethod(_PARSE)
 
     def _registrations(self) -> Any:
         return self._client.vehicle_registrations
@@ -187,7 +187,7 @@ class CarBulk(Bulk):
 class AsyncCarBulk(AsyncBulk):
     _batches = PATH
     _singles = REGISTRATIONS
-    _parse_batch = _PARSE
+    _parse_batch = staticmethod(_PARSE)
 
     def _registrations(self) -> Any:
         return self._client.vehicle_registrations
