@@ -142,11 +142,11 @@ def test_a_registration_needs_a_passed_inspection_of_its_vin_and_owner(
                               index=index), **changes}  # fmt: skip
         with pytest.raises(UnprocessableEntityError) as error:
             client.vehicle_registrations.create(onsite_inspection_id=inspection_id, **body)
-        assert error.value.code in ("onsite_inspection.not_passed", "validation.failed")
+        assert error.value.code == "onsite_inspection.not_passed"
         return {v.code for v in error.value.errors}
 
-    assert "onsite_inspection.not_passed" in refused(pending, 0)  # not inspected yet
-    assert "onsite_inspection.not_passed" in refused(done.id, 0)  # not in this inspection
+    assert "onsite_inspection.not_inspected" in refused(pending, 0)  # not inspected yet
+    assert "onsite_inspection.vin_not_listed" in refused(done.id, 0)  # not in this inspection
     assert "onsite_inspection.not_passed" in refused(done.id, 2)  # its safety test failed
     other = bus_company(8)
     stranger = {**other.owner()}

@@ -11,7 +11,6 @@ station's work that follows (inspection, safety test, plate, review) is in
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sqlite3
 from typing import Any
@@ -95,6 +94,9 @@ def _party(person: Any, kind: str | None) -> dict[str, Any]:
 
 def _refuse(found: list[Violation]) -> None:
     codes = {item.code for item in found}
+    if any(c.startswith("onsite_inspection.") for c in codes):
+        # Not inspected, not listed, not passed, another owner: one problem, the errors say which.
+        codes.add("onsite_inspection.not_passed")
     code = next((c for c in _PRIORITY if c in codes), "validation.failed")
     routed = next((v for v in found if v.code == code and "routing" in v.extra), None)
     extra = {"routing": routed.extra["routing"]} if routed else None
@@ -150,14 +152,9 @@ def create_vehicle_registration(
                 )
             )
         if body.onsite_inspection_id is not None:
-            found += [
-                dataclasses.replace(v, code="onsite_inspection.not_passed")
-                if v.code != "onsite_inspection.owner_mismatch"
-                else v
-                for v in onsite_inspections.registrable(
-                    conn, dealer, body.onsite_inspection_id, car.vin, body.owner.id_number
-                )
-            ]
+            found += onsite_inspections.registrable(
+                conn, dealer, body.onsite_inspection_id, car.vin, body.owner.id_number
+            )
         known_tax = tax if tax["status"] != "unknown" else None
         found += rules.errors_only(
             rules.check_car_registration(body, certificate, on=today, tax=known_tax, config=config)
