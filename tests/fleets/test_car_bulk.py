@@ -174,3 +174,43 @@ def test_car_batches_contract(server: SandboxServer, client: VehregClient, tmp_p
     assert len(mine) == 2
     with pytest.raises(LocalValidationError):
         client.car_bulk.create_batch(items=items)  # no channel: nothing sent
+
+
+def test_the_async_car_bulk_registers_a_depot(
+    server: SandboxServer, client: VehregClient, tmp_path: Path, company: BusCompany,
+    today: date,
+) -> None:  # fmt: skip
+    import asyncio
+
+    from vehreg_sdk import AsyncVehregClient
+
+    depot = prepare_depot(client, 3, tmp_path, on=today, company=company)
+
+    async def run() -> int:
+        async with AsyncVehregClient(base_url=server.base_url, app_key=DEALER.app_key,
+                                     app_secret=DEALER.app_secret) as aclient:  # fmt: skip
+            result = await aclient.car_bulk.submit(
+                depot.sheet, onsite_inspection_id=depot.inspection_id,
+                journal=tmp_path / "async.journal", batch_size=2,
+            )  # fmt: skip
+            batches = {o.batch_id for o in result.outcomes() if o.batch_id}
+            for batch_id in batches:
+                batch = await aclient.car_bulk.retrieve_batch(batch_id)
+                assert batch.onsite_inspection_id == depot.inspection_id
+                items = [i async for i in aclient.car_bulk.list_batch_items(batch_id)]
+                assert all(i.registration_id for i in items)
+            return result.counts.registered
+
+    assert asyncio.run(run()) == 3
+
+
+def test_the_cli_asks_for_one_channel(tmp_path: Path) -> None:
+    sheet = write_template(tmp_path / "fleet.csv", kind="car")
+    runner = CliRunner()
+    neither = runner.invoke(app, ["bulk", "submit", str(sheet), "--kind", "car"])
+    assert neither.exit_code == 2 and "--onsite" in neither.output
+    both = runner.invoke(app, ["bulk", "submit", str(sheet), "--kind", "car", "--store", "st_x",
+                               "--onsite", "osi_x"])  # fmt: skip
+    assert both.exit_code == 2
+    wrong = runner.invoke(app, ["bulk", "template", str(tmp_path / "t.csv"), "--kind", "boat"])
+    assert wrong.exit_code == 2 and "ebike" in wrong.output
