@@ -223,6 +223,7 @@ def _judge_and_build(
         "expires_at": None,
         "issue_due_at": rfc3339(now + bureau.settings.review_delay),
         "issued_at": None,
+        "issuer": None,
         "delivery": {
             "method": "print_at_store" if issuer else "mail",
             "status": "pending",
@@ -287,6 +288,7 @@ def _issue(bureau: Bureau, conn: sqlite3.Connection, doc: dict[str, Any], now: f
     number = bureau.settings.temporary_plate_format.format(serial=serial)
     nbf, exp = _window(doc)
     doc.update(status="issued", plate_number=number, issued_at=rfc3339(now), _serial=serial)
+    doc["issuer"] = ISSUER
     doc.update(not_before=rfc3339(nbf), expires_at=rfc3339(exp))
     delivery = doc["delivery"]
     if delivery["method"] == "print_at_store":

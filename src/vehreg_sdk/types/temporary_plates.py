@@ -121,6 +121,8 @@ class TemporaryPlate(WireModel):
     """The token's validity: 00:00 Asia/Shanghai of ``valid_from`` to 00:00 after the last day."""
     issue_due_at: datetime
     issued_at: datetime | None = None
+    issuer: str | None = None
+    """Who issued it (``vehreg-sandbox`` for the sandbox bureau; its plates say SANDBOX)."""
     delivery: TemporaryPlateDelivery
     void: TemporaryPlateVoid | None = None
     uploads: list[str] = Field(default_factory=list)
