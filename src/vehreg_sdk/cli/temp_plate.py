@@ -44,10 +44,12 @@ def request(
 ) -> None:
     """Request a temporary plate; the local rules run first. 申领临时号牌。"""
     from .._client import VehregClient
+    from ..resources.temporary_plates import build_request
 
-    body = _body(body_file)
+    # The rules first, on the file as it is: every missing or wrong field named at once.
+    checked = build_request(_body(body_file)).model_dump(exclude_none=True)
     with VehregClient() as client:
-        plate = client.temporary_plates.create(**body)
+        plate = client.temporary_plates.create(**checked)
         if wait:
             plate = client.temporary_plates.wait(plate.id, timeout=timeout)
     typer.echo(f"{plate.id}: {plate.status} (issue / 第 {plate.issue_number} 次)")
