@@ -60,8 +60,9 @@ def build_request(fields: Mapping[str, Any], *, on: date | None = None) -> Tempo
     try:
         request = TemporaryPlateCreate.model_validate(raw)
     except ValidationError as exc:
-        codes = {item.code for item in found}
-        model_errors = [v for v in violations_from_pydantic(exc) if v.code not in codes]
+        # The rules' codes are the contract; pydantic's fill in for fields no rule spoke of.
+        spoken = {item.field for item in found}
+        model_errors = [v for v in violations_from_pydantic(exc) if v.field not in spoken]
         raise LocalValidationError([*model_errors, *found]) from None
     if found:
         raise LocalValidationError(found)
