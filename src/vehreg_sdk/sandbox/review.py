@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import car_review, temporary_plates
+from . import car_review, temporary_plate_lifecycle
 from .auth import Dealer
 from .bureau import Bureau
 from .clock import rfc3339
@@ -113,7 +113,7 @@ def sweep(bureau: Bureau, now: float) -> int:
             )
             reviewed += 1
     # The station's steps for cars, and the temporary plates' issue, expiry and voiding.
-    return reviewed + car_review.sweep(bureau, now) + temporary_plates.sweep(bureau, now)
+    return reviewed + car_review.sweep(bureau, now) + temporary_plate_lifecycle.sweep(bureau, now)
 
 
 def add_photo(

@@ -10,7 +10,7 @@ from ...types import VehicleRegistrationStatus
 from .. import car_review
 from ..endpoint import Call, Endpoint, Reply
 from ..pagination import QueryReader, page_envelope
-from ..temporary_plates import record_plates_handed_over
+from ..temporary_plate_lifecycle import record_plates_handed_over
 from ..uploads import read_upload_form
 from ..vehicle_registrations import cancel, create_vehicle_registration, load
 from .ebike_registrations import cancel_reason
