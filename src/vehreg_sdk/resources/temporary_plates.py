@@ -61,11 +61,11 @@ def build_request(fields: Mapping[str, Any], *, on: date | None = None) -> Tempo
         request = TemporaryPlateCreate.model_validate(raw)
     except ValidationError as exc:
         # The rules' codes are the contract; pydantic's fill in for fields no rule spoke of.
-        fields, codes = {item.field for item in found}, {item.code for item in found}
+        spoken, codes = {item.field for item in found}, {item.code for item in found}
         model_errors = [
             item
             for item in violations_from_pydantic(exc)
-            if item.field not in fields and item.code not in codes
+            if item.field not in spoken and item.code not in codes
         ]
         raise LocalValidationError([*model_errors, *found]) from None
     if found:
