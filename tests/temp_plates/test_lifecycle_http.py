@@ -4,6 +4,7 @@ mail for other stores, expiry, voiding 3 days after the metal plates, events and
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ import httpx
 import pytest
 from tests.labels.independent import cose_claims
 from tests.sandbox.conftest import FakeClock
+from tests.sandbox.test_webhooks import Receiver, verify
 from tests.temp_plates.conftest import (
     DAY,
     SHOP,
@@ -202,11 +204,28 @@ def test_plates_handed_over_needs_a_plate_and_a_real_day(bureau: httpx.Client) -
     assert post(bureau, path, None).status_code == 200  # no body: today
 
 
-def test_webhooks_can_subscribe_to_temporary_plate_events(bureau: httpx.Client) -> None:
-    created = post(
-        bureau,
-        "/v1/webhook-endpoints",
-        {"url": "http://127.0.0.1:9/hook", "events": ["temporary_plate.issued"]},
-    )
-    assert created.status_code == 201, created.text
-    assert fresh_vin()
+def test_temporary_plate_events_reach_a_webhook_signed(bureau: httpx.Client) -> None:
+    receiver = Receiver()
+    try:
+        created = post(
+            bureau,
+            "/v1/webhook-endpoints",
+            {
+                "url": receiver.url,
+                "events": ["temporary_plate.requested", "temporary_plate.issued"],
+            },
+        )
+        assert created.status_code == 201, created.text
+        secret = created.json()["secret"]
+        plate = post(bureau, PATH, plate_body(bureau)).json()
+        issued(bureau, plate)
+        receiver.wait_for(2)
+        delivered = []
+        for headers, body, _ in receiver.received:
+            verify(headers["Vehreg-Signature"], body, secret)
+            event = json.loads(body)
+            assert event["data"]["object"]["id"] == plate["id"]
+            delivered.append(event["type"])
+        assert sorted(delivered) == ["temporary_plate.issued", "temporary_plate.requested"]
+    finally:
+        receiver.close()
