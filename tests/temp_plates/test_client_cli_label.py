@@ -171,6 +171,7 @@ def test_the_cli_requests_prints_and_verifies(
     ok = run("temp-plate", "verify", str(pdf), "--jwks", keys, "--vin", fields["vin"])
     assert ok.exit_code == 0, ok.output
     assert "GENUINE" in ok.output and plate.plate_number in ok.output
+    assert f"{plate.valid_from} – {plate.last_valid_day}" in ok.output
     assert plate.not_before is not None and plate.expires_at is not None
     early = (plate.not_before - timedelta(seconds=1)).isoformat()
     assert run("temp-plate", "verify", str(pdf), "--jwks", keys, "--at", early).exit_code == 7

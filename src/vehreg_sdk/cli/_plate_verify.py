@@ -6,7 +6,7 @@ set of exit codes (docs/cli.md): 0 genuine; 3 tampered, or a genuine plate of an
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import typer
@@ -41,6 +41,20 @@ def _moment(at: str | None) -> datetime:
 
         moment = moment.replace(tzinfo=SHANGHAI)
     return moment
+
+
+def _validity(start: datetime, end: datetime) -> str:
+    """The validity as the paper plate prints it: Asia/Shanghai days, both inclusive (``exp``
+    is the first instant after the last day)."""
+    from ..labels.model import SHANGHAI
+
+    first = start.astimezone(SHANGHAI).date()
+    last = (end - timedelta(seconds=1)).astimezone(SHANGHAI).date()
+    return (
+        f"temporary plate valid / 临时号牌有效期 {first.isoformat()} – {last.isoformat()} "
+        f"(Asia/Shanghai, inclusive / 北京时间，含首尾两日; until / 至 "
+        f"{end.isoformat(timespec='seconds')})"
+    )
 
 
 def verify_source(
@@ -110,13 +124,7 @@ def verify_source(
     issued = claims.issued_at.astimezone().isoformat(timespec="seconds")
     typer.echo(f"GENUINE / 真品 (key / 密钥 {claims.kid}, issued / 签发 {issued})")
     if claims.expires_at is not None:
-        until = claims.expires_at.astimezone().isoformat(timespec="seconds")
-        since = (
-            claims.not_before.astimezone().isoformat(timespec="seconds")
-            if claims.not_before
-            else "?"
-        )
-        typer.echo(f"temporary plate valid from / 临时号牌有效期自 {since} until / 至 {until}")
+        typer.echo(_validity(claims.not_before or claims.issued_at, claims.expires_at))
     if claims.status is not None:
         list_issued = claims.status.issued_at.isoformat(timespec="seconds")
         age = _age(claims.status.age(now).total_seconds())
