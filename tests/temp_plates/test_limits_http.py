@@ -13,7 +13,7 @@ import pytest
 from tests.sandbox.conftest import FakeClock
 from tests.temp_plates.conftest import fresh_vin, issued, plate_body, post, signed, today
 
-from vehreg_sdk.rules import add_months
+from vehreg_sdk.rules import CarRuleConfig, TemporaryPlateRules, add_months
 from vehreg_sdk.sandbox import SandboxServer
 
 PATH = "/v1/temporary-plates"
@@ -166,3 +166,12 @@ def test_the_bureau_issues_it_on_its_clock(tmp_path: Path, clock: FakeClock) -> 
         now_issued = issued(bureau, plate)
         assert now_issued["status"] == "issued" and now_issued["plate_number"]
         assert now_issued["issued_at"] == plate["issue_due_at"]
+
+
+def test_the_bureau_counts_with_its_configured_rules(tmp_path: Path, clock: FakeClock) -> None:
+    counted = CarRuleConfig(temporary_plates=TemporaryPlateRules(first_day_counts=True))
+    strict = SandboxServer(tmp_path / "counted.db", clock=clock, car_rules=counted)
+    with strict, signed(strict) as bureau:
+        refused = post(bureau, PATH, plate_body(bureau, days=30))
+        assert _codes(refused) == ["temporary_plate.validity_too_long"]
+        assert post(bureau, PATH, plate_body(bureau, days=29)).status_code == 201
