@@ -48,6 +48,13 @@ from .plate_selections import PlateSelection, PlateSelectionCreate, PlateSelecti
 from .plate_status import PlateRevocation, PlateStatus
 from .purchase_tax import PurchaseTax, PurchaseTaxStatus
 from .stores import Store
+from .temporary_plates import (
+    TemporaryPlate,
+    TemporaryPlateCreate,
+    TemporaryPlateDelivery,
+    TemporaryPlateStatus,
+    TemporaryPlateVoid,
+)
 from .uploads import Upload, UploadKind
 from .vehicle_registration_batches import VehicleRegistrationBatch
 from .vehicle_registrations import (
@@ -120,6 +127,11 @@ __all__ = [
     "Sale",
     "Store",
     "SupervisionEnrolment",
+    "TemporaryPlate",
+    "TemporaryPlateCreate",
+    "TemporaryPlateDelivery",
+    "TemporaryPlateStatus",
+    "TemporaryPlateVoid",
     "Upload",
     "UploadKind",
     "VehicleRegistration",

@@ -33,6 +33,11 @@ class EventType:
     ONSITE_INSPECTED = "onsite_inspection.inspected"
     ONSITE_CANCELLED = "onsite_inspection.cancelled"
 
+    TEMPORARY_PLATE_REQUESTED = "temporary_plate.requested"
+    TEMPORARY_PLATE_ISSUED = "temporary_plate.issued"
+    TEMPORARY_PLATE_VOIDED = "temporary_plate.voided"
+    TEMPORARY_PLATE_EXPIRED = "temporary_plate.expired"
+
     ALL: tuple[str, ...] = (
         PLATE_ASSIGNED,
         AWAITING_REVIEW,
@@ -53,6 +58,10 @@ class EventType:
         ONSITE_SCHEDULED,
         ONSITE_INSPECTED,
         ONSITE_CANCELLED,
+        TEMPORARY_PLATE_REQUESTED,
+        TEMPORARY_PLATE_ISSUED,
+        TEMPORARY_PLATE_VOIDED,
+        TEMPORARY_PLATE_EXPIRED,
     )
 
 
