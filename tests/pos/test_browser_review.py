@@ -6,7 +6,8 @@ The real bridge and the real sandbox bureau over loopback (review delay 0). Thre
   files), submit, the plate and its label, the plate-fitted photo, then ``approved``;
 * a sale the sandbox's review control returns for a stated reason: the answer lands in
   the 待处理 list with a badge, the named photo is retaken there, then ``approved``;
-* a sale cancelled (退货) from the page with its reason, once.
+* a sale cancelled (退货) from the page with its reason, once;
+* offline: the photos are queued with the sale and sent when the network is back.
 
 Screenshots go to ``test-artifacts/`` like the other browser tests.
 """
@@ -27,6 +28,7 @@ from vehreg_sdk.pos import PluginHost, Till
 from vehreg_sdk.sandbox import SandboxServer
 from vehreg_sdk.sandbox.seed import demo_owner, sellable_vehicle_codes
 
+from .hang_proxy import HangingBureau
 from .live_bureau import jpeg
 from .test_browser import ARTIFACTS, CQC, _bridge, _field, _fill_owner_and_sale, browser, expect
 from .test_browser import pytestmark as browser_marks
@@ -242,3 +244,59 @@ def test_a_sale_is_cancelled_from_the_page_once(counter: Counter) -> None:
     assert item.registration_id is not None
     at_bureau = counter.client.ebike_registrations.retrieve(item.registration_id)
     assert at_bureau.status == "cancelled"
+
+
+def test_offline_the_photos_are_queued_with_the_sale(browser: Any, tmp_path: Path) -> None:
+    """The network goes down after the page read the bureau's photo list: the sale and its
+    photos are queued on the till, and sent when it is back, through to ``approved``."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    (tmp_path / "photos").mkdir()
+    with (
+        SandboxServer(db_path=tmp_path / "bureau.db", review_delay=0) as sandbox,
+        HangingBureau(sandbox.port, refuse=True) as network,
+    ):
+        network.answering.set()
+        dealer = sandbox.dealers[0]
+
+        def client(base_url: str = network.base_url) -> VehregClient:
+            return VehregClient(
+                base_url=base_url, app_key=dealer.app_key, app_secret=dealer.app_secret
+            )
+
+        outbox = Outbox(tmp_path / "shop.db", retry_base_seconds=0.05, retry_max_seconds=0.5)
+        till = Till(outbox, host=PluginHost(load_entry_points=False), client_factory=client)
+        with _bridge(till, dealer.store_ids[0]) as bridge, client(sandbox.base_url) as bureau:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(bridge.login_url())
+            counter = Counter(page, outbox, bureau, tmp_path / "photos", errors)
+            expect(page.locator("#photo-slots .photo-slot").first).to_be_visible()
+            code = sellable_vehicle_codes(1, start=9700)[0]
+            owner = demo_owner(30)
+            page.locator("#scan").fill(f"{CQC}{code}")
+            page.locator("#scan").press("Enter")
+            expect(_field(page, "vehicle.motor_code")).not_to_have_value("")
+            network.cut()  # the till's network goes down while the owner is typed in
+            _field(page, "owner.name").fill(owner["name"])
+            _field(page, "owner.id_number").fill(owner["id_number"])
+            _fill_owner_and_sale(page, owner)
+            kinds = take_sale_photos(counter, 4)
+            page.locator("#submit").click()
+            expect(page.locator("#photo-note")).to_contain_text(f"{len(kinds)} 张照片已随销售保存")
+            note = page.locator("#result-note")
+            expect(note).to_contain_text("已保存在离线队列", timeout=20_000)
+            page.screenshot(path=str(ARTIFACTS / "clerk-review-offline.png"), full_page=True)
+            item = outbox.list()[0]
+            assert item.status == ItemStatus.QUEUED and item.registration_id is None
+            assert [a.kind for a in item.attachments] == kinds
+            assert not any(a.upload_id for a in item.attachments)
+
+            network.answering.set()  # back: the sale, then its photos, go out by themselves
+            expect(page.locator("#result-status")).to_have_text("已分配号牌", timeout=30_000)
+            send_fitted_photo(counter, 4)
+            expect(page.locator("#result-status")).to_have_text("复核通过", timeout=30_000)
+            assert sorted(counter.bureau_photos(item.local_id)) == sorted([*kinds, "plate_fitted"])
+            assert errors == []
+        till.close()
+        outbox.close()
