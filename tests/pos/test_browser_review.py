@@ -7,6 +7,8 @@ The real bridge and the real sandbox bureau over loopback (review delay 0). Thre
 * a sale the sandbox's review control returns for a stated reason: the answer lands in
   the 待处理 list with a badge, the named photo is retaken there, then ``approved``;
 * a sale cancelled (退货) from the page with its reason, once;
+* a sale rejected after fitting: the clerk is told to take the plate back;
+* a wrong field after the plate: cancelled, then sold again corrected;
 * offline: the photos are queued with the sale and sent when the network is back.
 
 Screenshots go to ``test-artifacts/`` like the other browser tests.
@@ -185,16 +187,9 @@ def test_a_whole_sale_from_the_scan_to_approved(counter: Counter) -> None:
 def test_a_returned_sale_is_retaken_from_the_todo_list(counter: Counter) -> None:
     page = counter.page
     local_id = sell_to_the_plate(counter, 2)
-    registration_id = counter.outbox.get(local_id).registration_id
     reason = "车辆照片反光，请在阴凉处重拍。"
-    counter.client.ebike_registrations._request(
-        "POST",
-        REVIEW_HELPER.format(registration_id),
-        lambda response: response.json(),
-        {},
-        json_body={"outcome": "returned",
-                   "reasons": [{"photo_kind": "vehicle_photo", "message_zh": reason}]},
-    )  # fmt: skip
+    script_review(counter, local_id, {"outcome": "returned",
+                  "reasons": [{"photo_kind": "vehicle_photo", "message_zh": reason}]})  # fmt: skip
     send_fitted_photo(counter, 2)
     page.locator("#next").click()  # the customer has left; the next one is served
 
@@ -244,6 +239,58 @@ def test_a_sale_is_cancelled_from_the_page_once(counter: Counter) -> None:
     assert item.registration_id is not None
     at_bureau = counter.client.ebike_registrations.retrieve(item.registration_id)
     assert at_bureau.status == "cancelled"
+
+
+def script_review(counter: Counter, local_id: str, body: dict[str, Any]) -> None:
+    """The sandbox's review control: the next review of this sale answers ``body``."""
+    registration_id = counter.outbox.get(local_id).registration_id
+    counter.client.ebike_registrations._request(
+        "POST", REVIEW_HELPER.format(registration_id), lambda r: r.json(), {}, json_body=body
+    )
+
+
+def test_rejected_after_fitting_tells_the_clerk_to_take_the_plate_back(counter: Counter) -> None:
+    page = counter.page
+    local_id = sell_to_the_plate(counter, 5)
+    plate = page.locator("#result-plate").inner_text()
+    reason = "车架号与合格证不符。"
+    script_review(counter, local_id, {"outcome": "rejected", "reasons": [{"message_zh": reason}]})
+    send_fitted_photo(counter, 5)
+    expect(page.locator("#result-note")).to_contain_text(f"号牌 {plate} 已作废", timeout=20_000)
+    page.locator("#next").click()
+    expect(page.locator("#todo-badge")).to_have_text("1", timeout=20_000)
+    page.locator("#todo-toggle").click()
+    entry = page.locator(f'#todo-review .todo-item.take_back[data-local-id="{local_id}"]')
+    expect(entry).to_contain_text("复核不通过：必须收回号牌")
+    expect(entry).to_contain_text(f"号牌 {plate} 已作废。请联系顾客，把号牌收回。")
+    expect(entry).to_contain_text(reason)
+    page.screenshot(path=str(ARTIFACTS / "clerk-review-take-back.png"), full_page=True)
+    entry.locator("button", has_text="已收回号牌").click()
+    expect(page.locator("#todo-badge")).to_be_hidden()
+    assert counter.outbox.get(local_id).plate_must_be_returned
+
+
+def test_a_wrong_field_after_the_plate_is_cancelled_and_sold_again(counter: Counter) -> None:
+    page = counter.page
+    first_id = sell_to_the_plate(counter, 6)
+    page.locator("#wrong-field").click()
+    expect(page.locator("#cancel-reason")).to_have_value("信息填写有误，撤销后重新登记")
+    page.locator("#cancel-confirm").click()
+    # once the bureau has cancelled it, the same sale is open again to correct, photos kept
+    expect(page.locator("#scan-msg")).to_contain_text("登记已撤销", timeout=20_000)
+    expect(_field(page, "owner.mobile")).to_be_enabled()
+    expect(page.locator("#photo-slots .photo-slot.taken")).to_have_count(
+        page.locator("#photo-slots .photo-slot").count()
+    )
+    _field(page, "owner.mobile").fill("19900006666")
+    page.locator("#submit").click()
+    expect(page.locator("#result-status")).to_have_text("已分配号牌", timeout=20_000)
+    second_id = counter.local_id()
+    assert second_id != first_id
+    assert counter.outbox.get(first_id).status == ItemStatus.CANCELLED
+    second = counter.outbox.get(second_id)
+    assert second.payload["owner"]["mobile"] == "19900006666"
+    assert len(second.attachments) == len(counter.outbox.get(first_id).attachments)
 
 
 def test_offline_the_photos_are_queued_with_the_sale(browser: Any, tmp_path: Path) -> None:
