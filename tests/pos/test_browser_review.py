@@ -155,6 +155,7 @@ def test_a_whole_sale_from_the_scan_to_approved(counter: Counter) -> None:
     page.locator("#submit").click()
     expect(page.locator("#photos-msg")).to_contain_text("请先拍摄")
     expect(page.locator("#photos-msg")).to_contain_text("身份证明正面")
+    expect(page.locator("#scan-msg")).to_contain_text("请先拍摄")  # not "the fields in red"
     expect(page.locator("#result")).to_be_hidden()
     kinds = take_sale_photos(counter, 1)
     assert kinds == required_at_submit
@@ -163,6 +164,7 @@ def test_a_whole_sale_from_the_scan_to_approved(counter: Counter) -> None:
         str(counter.photo_file("1-vehicle_photo-again"))
     )
     expect(page.locator("#photos-msg")).to_have_text("")
+    expect(page.locator("#scan-msg")).to_have_text("")
     page.screenshot(path=str(ARTIFACTS / "clerk-review-photos.png"), full_page=True)
     page.locator("#submit").click()
 

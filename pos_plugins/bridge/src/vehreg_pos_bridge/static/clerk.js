@@ -158,9 +158,11 @@ async function onSubmit(event) {
   const errors = (check.violations || []).filter((v) => v.severity !== "warning");
   const photosOk = state.amending ? true : checkPhotos();  // a correction keeps the queued photos
   if (errors.length || !photosOk) {
-    $("scan-msg").className = "msg bad"; $("scan-msg").textContent = t("fix_errors");
-    const first = document.querySelector(".field.invalid input, .field.invalid select, .photo-slot.missing label");
-    if (first) first.focus();
+    $("scan-msg").className = "msg bad";
+    $("scan-msg").textContent = errors.length ? t("fix_errors") : $("photos-msg").textContent;
+    const first = document.querySelector(".field.invalid input, .field.invalid select")
+      || document.querySelector("#photo-slots .photo-slot.missing input");
+    if (first) { first.focus(); first.closest(".field, .photo-slot").scrollIntoView({ block: "center" }); }
     return;
   }
   $("submit").disabled = true;

@@ -92,7 +92,7 @@ async function renderPhotoStep() {
   if (!photos.reqs) { msg.className = "msg bad"; msg.textContent = t("photos_unknown"); box.replaceChildren(); return; }
   msg.textContent = "";
   box.replaceChildren(...submitReqs().map((r) => photoSlot(r.photo_kind, r.required, photos.chosen, () => {
-    if (state.submitted) checkPhotos();
+    if (state.submitted && checkPhotos() && !state.current) $("scan-msg").textContent = "";
   })));
 }
 
