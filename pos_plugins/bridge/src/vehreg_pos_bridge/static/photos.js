@@ -187,17 +187,20 @@ function openWebcam(onBlob) {
   const dialog = $("webcam"), video = $("webcam-video"), msg = $("webcam-msg");
   msg.textContent = "";
   let stream = null;
-  const stop = () => { if (stream) stream.getTracks().forEach((track) => track.stop()); stream = null; dialog.close(); };
-  $("webcam-close").onclick = stop;
+  // However the dialog closes (a button, Esc), the camera is released.
+  const release = () => { if (stream) stream.getTracks().forEach((track) => track.stop()); stream = null; video.srcObject = null; };
+  dialog.onclose = release;
+  $("webcam-close").onclick = () => dialog.close();
   $("webcam-capture").onclick = () => {
+    if (!video.videoWidth) return;
     const canvas = document.createElement("canvas");
     canvas.width = video.videoWidth; canvas.height = video.videoHeight;
     canvas.getContext("2d").drawImage(video, 0, 0);
-    canvas.toBlob((blob) => { if (blob) onBlob(blob); stop(); }, "image/jpeg", 0.9);
+    canvas.toBlob((blob) => { if (blob) onBlob(blob); dialog.close(); }, "image/jpeg", 0.9);
   };
   dialog.showModal();
   navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
-    .then((s) => { stream = s; video.srcObject = s; return video.play(); })
+    .then((s) => { stream = s; if (!dialog.open) { release(); return undefined; } video.srcObject = s; return video.play(); })
     .catch((err) => { msg.className = "msg bad"; msg.textContent = t("webcam_failed", { msg: err.name || String(err) }); });
 }
 
