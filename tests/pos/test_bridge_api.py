@@ -286,6 +286,8 @@ def test_the_clerk_page_offers_the_correction(api: TestClient) -> None:
     for needle in ("/draft", '"PUT"', "更正并重新提交", "Correct and resubmit", "X-CSRF-Token",
                    "/photo-requirements", "/photos", "/cancel"):  # fmt: skip
         assert needle in script
+    # the photo steps come from GET /photo-requirements: no photo kind is written in the page
+    assert not re.search(r"\b(id_front|id_back|vehicle_code_rubbing|vehicle_photo|plate_fitted)\b", script)
 
 
 def test_a_wildcard_bind_needs_the_names_lan_clients_use() -> None:

@@ -178,6 +178,14 @@ def test_a_whole_sale_from_the_scan_to_approved(counter: Counter) -> None:
     expect(status).to_have_text("复核通过", timeout=20_000)
     expect(page.locator("#result-note")).to_contain_text("复核通过，登记完成")
     page.screenshot(path=str(ARTIFACTS / "clerk-review-approved.png"), full_page=True)
+    page.locator("#lang").click()  # English one click away, the contract's labels too
+    expect(status).to_have_text("Approved")
+    expect(page.locator("#todo-toggle")).to_contain_text("To do")
+    expect(page.locator("#photos-step h2")).to_have_text("5. Photos")
+    expect(page.locator('#photo-slots [data-kind="invoice"] .photo-label')).to_have_text(
+        "sales invoice"
+    )
+    page.locator("#lang").click()
 
     item = counter.outbox.get(counter.local_id())
     assert item.status == ItemStatus.APPROVED
