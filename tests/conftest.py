@@ -55,3 +55,28 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None]:
     outcome = yield
     if _strict():
         _fail_skip(outcome.get_result())
+
+
+# A PostgreSQL cluster for the tests that run on PostgreSQL (the hub's outbox, the
+# sandbox with several workers): started once per session, on demand, as the postgres
+# user when the suite runs as root. See tests/postgres_cluster.py.
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Generator[Any]:
+    from tests.postgres_cluster import running_cluster
+
+    pytest.importorskip("psycopg", reason="psycopg is in the [postgres] extra")
+    try:
+        context = running_cluster()
+        cluster = context.__enter__()
+    except RuntimeError as exc:
+        pytest.skip(f"no PostgreSQL for the tests: {exc}")
+    try:
+        yield cluster
+    finally:
+        context.__exit__(None, None, None)
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: Any) -> str:
+    """The URL of a fresh, empty database of this test's own."""
+    return str(postgres_cluster.create_database())
