@@ -287,7 +287,8 @@ def test_the_clerk_page_offers_the_correction(api: TestClient) -> None:
                    "/photo-requirements", "/photos", "/cancel"):  # fmt: skip
         assert needle in script
     # the photo steps come from GET /photo-requirements: no photo kind is written in the page
-    assert not re.search(r"\b(id_front|id_back|vehicle_code_rubbing|vehicle_photo|plate_fitted)\b", script)
+    kinds = r"\b(id_front|id_back|vehicle_code_rubbing|vehicle_photo|plate_fitted)\b"
+    assert not re.search(kinds, script)
 
 
 def test_a_wildcard_bind_needs_the_names_lan_clients_use() -> None:
