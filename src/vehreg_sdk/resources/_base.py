@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+import time
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
 
+from .._errors import WaitTimeoutError
 from .._pagination import (
     AsyncCursorPage,
     AsyncPaginator,
@@ -28,7 +31,15 @@ M = TypeVar("M", bound=WireModel)
 P = ParamSpec("P")
 R = TypeVar("R")
 
-__all__ = ["AsyncAPIResource", "SyncAPIResource", "model_parser", "segment"]
+__all__ = [
+    "AsyncAPIResource",
+    "SyncAPIResource",
+    "WaitPlan",
+    "model_parser",
+    "read_options",
+    "segment",
+    "status_of",
+]
 
 
 def segment(value: str) -> str:
@@ -51,6 +62,62 @@ def model_parser(model: type[M]) -> Callable[[httpx.Response], M]:
 
         _PARSERS[model] = parser
     return parser
+
+
+def status_of(obj: Any) -> str:
+    """A model's ``status`` as its wire string (an enum member or a plain ``str``)."""
+    return str(getattr(obj.status, "value", obj.status))
+
+
+def read_options(options: RequestOptions) -> RequestOptions:
+    """The options of a create call that make sense for its follow-up GET."""
+    out: RequestOptions = {}
+    if "timeout" in options:
+        out["timeout"] = options["timeout"]
+    if "extra_headers" in options:
+        out["extra_headers"] = options["extra_headers"]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class WaitPlan:
+    """How ``wait()`` polls one object: the statuses that end it, the gaps, the whole budget."""
+
+    resource_id: str
+    wanted: frozenset[str]
+    timeout: float
+    interval: float
+    ceiling: float
+    growth: float = 1.0
+
+    @classmethod
+    def backoff(
+        cls,
+        resource_id: str,
+        until: Collection[Any],
+        timeout: float,
+        poll_interval: float,
+        max_poll_interval: float,
+    ) -> WaitPlan:
+        """Gaps from ``poll_interval`` growing by half each poll up to ``max_poll_interval``."""
+        return cls(
+            resource_id, _wire_set(until), timeout, max(poll_interval, 0.01),
+            max(max_poll_interval, poll_interval), growth=1.5,
+        )  # fmt: skip
+
+    @classmethod
+    def steady(
+        cls, resource_id: str, until: Collection[Any], timeout: float, interval: float
+    ) -> WaitPlan:
+        """The same gap between every poll."""
+        return cls(resource_id, _wire_set(until), timeout, interval, interval)
+
+    def timed_out(self, current: Any) -> WaitTimeoutError:
+        return WaitTimeoutError(self.resource_id, status_of(current), self.timeout, current)
+
+
+def _wire_set(statuses: Collection[Any]) -> frozenset[str]:
+    return frozenset(str(getattr(s, "value", s)) for s in statuses)
 
 
 class SyncAPIResource:
@@ -77,6 +144,44 @@ class SyncAPIResource:
             method, path, parser, params=params, json_body=json_body, files=files, data=data,
             options=options, raw=self._raw if raw is None else raw,
         )  # fmt: skip
+
+    def _retrieve(
+        self,
+        path: str,
+        resource_id: str,
+        parser: Callable[[httpx.Response], R],
+        options: RequestOptions,
+    ) -> Any:
+        """``GET {path}/{resource_id}``."""
+        return self._request("GET", f"{path}/{segment(resource_id)}", parser, options)
+
+    def _action(
+        self,
+        path: str,
+        resource_id: str,
+        action: str,
+        parser: Callable[[httpx.Response], R],
+        options: RequestOptions,
+        **body: Any,
+    ) -> Any:
+        """``POST {path}/{resource_id}/{action}`` (``json_body=`` or ``files=``/``data=``)."""
+        return self._request(
+            "POST", f"{path}/{segment(resource_id)}/{action}", parser, options, **body
+        )
+
+    def _wait(self, plan: WaitPlan, retrieve: Callable[[], R]) -> R:
+        """Poll ``retrieve`` until its status is wanted; WaitTimeoutError past the budget."""
+        deadline = time.monotonic() + plan.timeout
+        interval = plan.interval
+        while True:
+            current = retrieve()
+            if status_of(current) in plan.wanted:
+                return current
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise plan.timed_out(current)
+            self._client._kernel.sleep(min(interval, remaining))
+            interval = min(interval * plan.growth, plan.ceiling)
 
     def _page(
         self,
@@ -124,6 +229,44 @@ class AsyncAPIResource:
             method, path, parser, params=params, json_body=json_body, files=files, data=data,
             options=options, raw=self._raw if raw is None else raw,
         )  # fmt: skip
+
+    async def _retrieve(
+        self,
+        path: str,
+        resource_id: str,
+        parser: Callable[[httpx.Response], R],
+        options: RequestOptions,
+    ) -> Any:
+        """``GET {path}/{resource_id}``."""
+        return await self._request("GET", f"{path}/{segment(resource_id)}", parser, options)
+
+    async def _action(
+        self,
+        path: str,
+        resource_id: str,
+        action: str,
+        parser: Callable[[httpx.Response], R],
+        options: RequestOptions,
+        **body: Any,
+    ) -> Any:
+        """``POST {path}/{resource_id}/{action}`` (``json_body=`` or ``files=``/``data=``)."""
+        return await self._request(
+            "POST", f"{path}/{segment(resource_id)}/{action}", parser, options, **body
+        )
+
+    async def _wait(self, plan: WaitPlan, retrieve: Callable[[], Awaitable[R]]) -> R:
+        """See :meth:`SyncAPIResource._wait`."""
+        deadline = time.monotonic() + plan.timeout
+        interval = plan.interval
+        while True:
+            current = await retrieve()
+            if status_of(current) in plan.wanted:
+                return current
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise plan.timed_out(current)
+            await self._client._kernel.sleep(min(interval, remaining))
+            interval = min(interval * plan.growth, plan.ceiling)
 
     def _page(
         self,

@@ -157,6 +157,32 @@ def _prepare(
         raise
 
 
+def run_to_end(client: Any, run: Any) -> BulkResult:
+    """Drive a prepared run to its end, then close its row stream and journal."""
+    from ..bulk.drivers import run_sync
+
+    try:
+        run_sync(client, run)
+        result: BulkResult = run.result()
+    finally:
+        run.stream.close()
+        run.journal.close()
+    return result
+
+
+async def run_to_end_async(client: Any, run: Any) -> BulkResult:
+    """See :func:`run_to_end`."""
+    from ..bulk.drivers import run_async
+
+    try:
+        await run_async(client, run)
+        result: BulkResult = run.result()
+    finally:
+        run.stream.close()
+        run.journal.close()
+    return result
+
+
 class Bulk(SyncAPIResource):
     #: The batch and single-create paths, the batch model: a car subclass changes them.
     _batches: str = PATH
@@ -192,8 +218,8 @@ class Bulk(SyncAPIResource):
         self, batch_id: str, **options: Unpack[RequestOptions]
     ) -> EbikeRegistrationBatch:
         """The batch's status (queued, processing, completed, failed) and counts."""
-        result: EbikeRegistrationBatch = self._request(
-            "GET", f"{self._batches}/{segment(batch_id)}", self._parse_batch, options
+        result: EbikeRegistrationBatch = self._retrieve(
+            self._batches, batch_id, self._parse_batch, options
         )
         return result
 
@@ -270,8 +296,6 @@ class Bulk(SyncAPIResource):
         (default) fetches it once from ``client.catalogue``, ``None`` skips it.
         ``progress`` is called as rows finish.
         """
-        from ..bulk.drivers import run_sync
-
         if catalogue == "bureau":
             catalogue = {
                 m.product_model: m.model_dump(mode="json")
@@ -282,13 +306,7 @@ class Bulk(SyncAPIResource):
             batch_size=batch_size, on=on, catalogue=catalogue, config=config,
             owner_duplicates=owner_duplicates, progress=progress,
         )  # fmt: skip
-        try:
-            run_sync(self._client, run)
-            result: BulkResult = run.result()
-        finally:
-            run.stream.close()
-            run.journal.close()
-        return result
+        return run_to_end(self._client, run)
 
 
 class AsyncBulk(AsyncAPIResource):
@@ -321,8 +339,8 @@ class AsyncBulk(AsyncAPIResource):
         self, batch_id: str, **options: Unpack[RequestOptions]
     ) -> EbikeRegistrationBatch:
         """See :meth:`Bulk.retrieve_batch`."""
-        result: EbikeRegistrationBatch = await self._request(
-            "GET", f"{self._batches}/{segment(batch_id)}", self._parse_batch, options
+        result: EbikeRegistrationBatch = await self._retrieve(
+            self._batches, batch_id, self._parse_batch, options
         )
         return result
 
@@ -385,8 +403,6 @@ class AsyncBulk(AsyncAPIResource):
         progress: Callable[[BulkProgress], None] | None = None,
     ) -> BulkResult:
         """See :meth:`Bulk.submit`; the rows are read and journaled on the event loop's thread."""
-        from ..bulk.drivers import run_async
-
         if catalogue == "bureau":
             catalogue = {
                 m.product_model: m.model_dump(mode="json")
@@ -397,10 +413,4 @@ class AsyncBulk(AsyncAPIResource):
             batch_size=batch_size, on=on, catalogue=catalogue, config=config,
             owner_duplicates=owner_duplicates, progress=progress,
         )  # fmt: skip
-        try:
-            await run_async(self._client, run)
-            result: BulkResult = run.result()
-        finally:
-            run.stream.close()
-            run.journal.close()
-        return result
+        return await run_to_end_async(self._client, run)

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, Final, Unpack
 from .._errors import LocalValidationError
 from .._types import RequestOptions
 from ..types.vehicle_registration_batches import VehicleRegistrationBatch
-from ._base import model_parser, segment
-from .bulk import AsyncBulk, Bulk, _items
+from ._base import model_parser
+from .bulk import AsyncBulk, Bulk, _items, run_to_end, run_to_end_async
 
 if TYPE_CHECKING:
     from ..bulk.result import BulkResult
@@ -140,9 +140,7 @@ class CarBulk(Bulk):
         self, batch_id: str, **options: Unpack[RequestOptions]
     ) -> VehicleRegistrationBatch:
         """The batch's status and counts."""
-        result: VehicleRegistrationBatch = self._request(
-            "GET", f"{PATH}/{segment(batch_id)}", _PARSE, options
-        )
+        result: VehicleRegistrationBatch = self._retrieve(PATH, batch_id, _PARSE, options)
         return result
 
     def submit(  # type: ignore[override]
@@ -167,21 +165,13 @@ class CarBulk(Bulk):
         vehicle on the station channel, or without its supervision columns on site, is
         reported and not sent. Rerun with the same ``journal`` to resume.
         """
-        from ..bulk.drivers import run_sync
-
         channel, channel_id = _channel(store_id, onsite_inspection_id)
         run = _prepare(
             rows, channel=channel, channel_id=channel_id, concurrency=concurrency,
             journal=journal, mode=mode, batch_size=batch_size, on=on, config=config,
             progress=progress,
         )  # fmt: skip
-        try:
-            run_sync(self._client, run)
-            result: BulkResult = run.result()
-        finally:
-            run.stream.close()
-            run.journal.close()
-        return result
+        return run_to_end(self._client, run)
 
 
 class AsyncCarBulk(AsyncBulk):
@@ -215,9 +205,7 @@ class AsyncCarBulk(AsyncBulk):
         self, batch_id: str, **options: Unpack[RequestOptions]
     ) -> VehicleRegistrationBatch:
         """See :meth:`CarBulk.retrieve_batch`."""
-        result: VehicleRegistrationBatch = await self._request(
-            "GET", f"{PATH}/{segment(batch_id)}", _PARSE, options
-        )
+        result: VehicleRegistrationBatch = await self._retrieve(PATH, batch_id, _PARSE, options)
         return result
 
     async def submit(  # type: ignore[override]
@@ -235,18 +223,10 @@ class AsyncCarBulk(AsyncBulk):
         progress: Callable[[BulkProgress], None] | None = None,
     ) -> BulkResult:
         """See :meth:`CarBulk.submit`."""
-        from ..bulk.drivers import run_async
-
         channel, channel_id = _channel(store_id, onsite_inspection_id)
         run = _prepare(
             rows, channel=channel, channel_id=channel_id, concurrency=concurrency,
             journal=journal, mode=mode, batch_size=batch_size, on=on, config=config,
             progress=progress,
         )  # fmt: skip
-        try:
-            await run_async(self._client, run)
-            result: BulkResult = run.result()
-        finally:
-            run.stream.close()
-            run.journal.close()
-        return result
+        return await run_to_end_async(self._client, run)

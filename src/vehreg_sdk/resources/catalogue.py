@@ -11,7 +11,6 @@ from ._base import (
     AsyncAPIResource,
     SyncAPIResource,
     model_parser,
-    segment,
     to_raw,
     to_raw_async,
     to_raw_async_list,
@@ -20,6 +19,7 @@ from ._base import (
 __all__ = ["AsyncCatalogue", "Catalogue"]
 
 PATH = "/v1/catalogue/ebikes"
+_PARSE = model_parser(EbikeModel)
 
 
 class Catalogue(SyncAPIResource):
@@ -39,8 +39,7 @@ class Catalogue(SyncAPIResource):
 
     def retrieve(self, product_model: str, **options: Unpack[RequestOptions]) -> EbikeModel:
         """One product model (产品型号); :class:`~vehreg_sdk.NotFoundError` if unknown."""
-        path = f"{PATH}/{segment(product_model)}"
-        result: EbikeModel = self._request("GET", path, model_parser(EbikeModel), options)
+        result: EbikeModel = self._retrieve(PATH, product_model, _PARSE, options)
         return result
 
 
@@ -59,8 +58,7 @@ class AsyncCatalogue(AsyncAPIResource):
         return paginator
 
     async def retrieve(self, product_model: str, **options: Unpack[RequestOptions]) -> EbikeModel:
-        path = f"{PATH}/{segment(product_model)}"
-        result: EbikeModel = await self._request("GET", path, model_parser(EbikeModel), options)
+        result: EbikeModel = await self._retrieve(PATH, product_model, _PARSE, options)
         return result
 
 

@@ -7,13 +7,12 @@ review it: ``approved``, ``returned`` (fix the photos and upload again) or ``rej
 
 from __future__ import annotations
 
-import time
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final, Unpack
 
 from .._dates import shanghai_day, shanghai_instant
-from .._errors import ConflictError, WaitTimeoutError
+from .._errors import ConflictError
 from .._pagination import AsyncPaginator, SyncCursorPage, page_params
 from .._types import FileInput, PollOptions, RequestOptions
 from ..types.ebike_registrations import (
@@ -28,8 +27,9 @@ from . import _ebike_submit as submit
 from ._base import (
     AsyncAPIResource,
     SyncAPIResource,
+    WaitPlan,
     model_parser,
-    segment,
+    read_options,
     to_raw,
     to_raw_async,
     to_raw_async_list,
@@ -47,13 +47,6 @@ DEFAULT_WAIT_UNTIL: Final = frozenset({"approved", "returned", "rejected", "canc
 _PARSE = model_parser(EbikeRegistration)
 
 
-def _wait_plan(
-    until: Collection[RegistrationStatus | str], poll_interval: float, max_poll_interval: float
-) -> tuple[frozenset[str], float, float]:
-    wanted = frozenset(str(getattr(s, "value", s)) for s in until)
-    return wanted, max(poll_interval, 0.01), max(max_poll_interval, poll_interval)
-
-
 def _list_params(
     *,
     created_gte: datetime | date | str | None,
@@ -68,10 +61,6 @@ def _list_params(
         created_on=None if created_on is None else shanghai_day(created_on),
         **params,
     )
-
-
-def _status(registration: EbikeRegistration) -> str:
-    return str(getattr(registration.status, "value", registration.status))
 
 
 class EbikeRegistrations(SyncAPIResource):
@@ -111,7 +100,7 @@ class EbikeRegistrations(SyncAPIResource):
             if not submit.should_recover(error, "idempotency_key" in options):
                 raise
             assert error.existing_id is not None
-            found = self.retrieve(error.existing_id, **_read_options(options))
+            found = self.retrieve(error.existing_id, **read_options(options))
             if not submit.recovered(found, self._raw, request, error):
                 raise
             result = found
@@ -121,9 +110,7 @@ class EbikeRegistrations(SyncAPIResource):
         self, registration_id: str, **options: Unpack[RequestOptions]
     ) -> EbikeRegistration:
         """One registration as it is now."""
-        result: EbikeRegistration = self._request(
-            "GET", f"{PATH}/{segment(registration_id)}", _PARSE, options
-        )
+        result: EbikeRegistration = self._retrieve(PATH, registration_id, _PARSE, options)
         return result
 
     def list(
@@ -157,9 +144,8 @@ class EbikeRegistrations(SyncAPIResource):
         self, registration_id: str, *, reason: str = "", **options: Unpack[RequestOptions]
     ) -> EbikeRegistration:
         """Cancel before approval (a returned sale, a mistaken entry): ``cancelled``."""
-        path = f"{PATH}/{segment(registration_id)}/cancel"
-        result: EbikeRegistration = self._request(
-            "POST", path, _PARSE, options, json_body={"reason": reason}
+        result: EbikeRegistration = self._action(
+            PATH, registration_id, "cancel", _PARSE, options, json_body={"reason": reason}
         )
         return result
 
@@ -178,9 +164,8 @@ class EbikeRegistrations(SyncAPIResource):
         The photo is prepared as by ``client.uploads.create`` (``prepare=False``: as it is).
         """
         files, data = multipart(kind, file, prepare)
-        path = f"{PATH}/{segment(registration_id)}/photos"
-        result: EbikeRegistration = self._request(
-            "POST", path, _PARSE, options, files=files, data=data
+        result: EbikeRegistration = self._action(
+            PATH, registration_id, "photos", _PARSE, options, files=files, data=data
         )
         return result
 
@@ -199,19 +184,8 @@ class EbikeRegistrations(SyncAPIResource):
         Polls start ``poll_interval`` apart and grow by half each time up to
         ``max_poll_interval``. ``timeout`` bounds the whole wait, not each request.
         """
-        wanted, interval, ceiling = _wait_plan(until, poll_interval, max_poll_interval)
-        deadline = time.monotonic() + timeout
-        while True:
-            registration = self.retrieve(registration_id, **options)
-            if _status(registration) in wanted:
-                return registration
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise WaitTimeoutError(
-                    registration_id, _status(registration), timeout, registration
-                )
-            self._client._kernel.sleep(min(interval, remaining))
-            interval = min(interval * 1.5, ceiling)
+        plan = WaitPlan.backoff(registration_id, until, timeout, poll_interval, max_poll_interval)
+        return self._wait(plan, lambda: self.retrieve(registration_id, **options))
 
 
 class AsyncEbikeRegistrations(AsyncAPIResource):
@@ -239,7 +213,7 @@ class AsyncEbikeRegistrations(AsyncAPIResource):
             if not submit.should_recover(error, "idempotency_key" in options):
                 raise
             assert error.existing_id is not None
-            found = await self.retrieve(error.existing_id, **_read_options(options))
+            found = await self.retrieve(error.existing_id, **read_options(options))
             if not submit.recovered(found, self._raw, request, error):
                 raise
             result = found
@@ -248,9 +222,7 @@ class AsyncEbikeRegistrations(AsyncAPIResource):
     async def retrieve(
         self, registration_id: str, **options: Unpack[RequestOptions]
     ) -> EbikeRegistration:
-        result: EbikeRegistration = await self._request(
-            "GET", f"{PATH}/{segment(registration_id)}", _PARSE, options
-        )
+        result: EbikeRegistration = await self._retrieve(PATH, registration_id, _PARSE, options)
         return result
 
     def list(
@@ -278,9 +250,8 @@ class AsyncEbikeRegistrations(AsyncAPIResource):
     async def cancel(
         self, registration_id: str, *, reason: str = "", **options: Unpack[RequestOptions]
     ) -> EbikeRegistration:
-        path = f"{PATH}/{segment(registration_id)}/cancel"
-        result: EbikeRegistration = await self._request(
-            "POST", path, _PARSE, options, json_body={"reason": reason}
+        result: EbikeRegistration = await self._action(
+            PATH, registration_id, "cancel", _PARSE, options, json_body={"reason": reason}
         )
         return result
 
@@ -294,9 +265,8 @@ class AsyncEbikeRegistrations(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> EbikeRegistration:
         files, data = await multipart_async(kind, file, prepare)
-        path = f"{PATH}/{segment(registration_id)}/photos"
-        result: EbikeRegistration = await self._request(
-            "POST", path, _PARSE, options, files=files, data=data
+        result: EbikeRegistration = await self._action(
+            PATH, registration_id, "photos", _PARSE, options, files=files, data=data
         )
         return result
 
@@ -311,29 +281,8 @@ class AsyncEbikeRegistrations(AsyncAPIResource):
         **options: Unpack[PollOptions],
     ) -> EbikeRegistration:
         """See :meth:`EbikeRegistrations.wait`."""
-        wanted, interval, ceiling = _wait_plan(until, poll_interval, max_poll_interval)
-        deadline = time.monotonic() + timeout
-        while True:
-            registration = await self.retrieve(registration_id, **options)
-            if _status(registration) in wanted:
-                return registration
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise WaitTimeoutError(
-                    registration_id, _status(registration), timeout, registration
-                )
-            await self._client._kernel.sleep(min(interval, remaining))
-            interval = min(interval * 1.5, ceiling)
-
-
-def _read_options(options: RequestOptions) -> RequestOptions:
-    """The options of the create call that make sense for the follow-up GET."""
-    out: RequestOptions = {}
-    if "timeout" in options:
-        out["timeout"] = options["timeout"]
-    if "extra_headers" in options:
-        out["extra_headers"] = options["extra_headers"]
-    return out
+        plan = WaitPlan.backoff(registration_id, until, timeout, poll_interval, max_poll_interval)
+        return await self._wait(plan, lambda: self.retrieve(registration_id, **options))
 
 
 class EbikeRegistrationsWithRawResponse:

@@ -31,7 +31,6 @@ from ._base import (
     AsyncAPIResource,
     SyncAPIResource,
     model_parser,
-    segment,
     to_raw,
     to_raw_async,
     to_raw_async_list,
@@ -102,10 +101,9 @@ class OnsiteInspectionsTestHelpers(SyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> OnsiteInspection:
         """``requested`` → ``scheduled`` (default: the window's start)."""
-        result: OnsiteInspection = self._request(
-            "POST", f"{HELPERS}/{segment(inspection_id)}/schedule", _PARSE, options,
-            json_body=_scheduled(scheduled_at),
-        )  # fmt: skip
+        result: OnsiteInspection = self._action(
+            HELPERS, inspection_id, "schedule", _PARSE, options, json_body=_scheduled(scheduled_at)
+        )
         return result
 
     def inspect(
@@ -117,10 +115,9 @@ class OnsiteInspectionsTestHelpers(SyncAPIResource):
     ) -> OnsiteInspection:
         """``scheduled`` → ``inspected``: ``results`` per VIN (``{"vin", "inspection",
         "safety_test", "remarks"}``, each ``passed``/``failed``); unnamed VINs pass."""
-        result: OnsiteInspection = self._request(
-            "POST", f"{HELPERS}/{segment(inspection_id)}/inspect", _PARSE, options,
-            json_body=_results(results),
-        )  # fmt: skip
+        result: OnsiteInspection = self._action(
+            HELPERS, inspection_id, "inspect", _PARSE, options, json_body=_results(results)
+        )
         return result
 
 
@@ -147,9 +144,7 @@ class OnsiteInspections(SyncAPIResource):
         return result
 
     def retrieve(self, inspection_id: str, **options: Unpack[RequestOptions]) -> OnsiteInspection:
-        result: OnsiteInspection = self._request(
-            "GET", f"{PATH}/{segment(inspection_id)}", _PARSE, options
-        )
+        result: OnsiteInspection = self._retrieve(PATH, inspection_id, _PARSE, options)
         return result
 
     def list(
@@ -170,8 +165,8 @@ class OnsiteInspections(SyncAPIResource):
     ) -> OnsiteInspection:
         """Cancel before the inspection (409 ``onsite_inspection.invalid_state`` after)."""
         body = {} if reason is None else {"reason": reason}
-        result: OnsiteInspection = self._request(
-            "POST", f"{PATH}/{segment(inspection_id)}/cancel", _PARSE, options, json_body=body
+        result: OnsiteInspection = self._action(
+            PATH, inspection_id, "cancel", _PARSE, options, json_body=body
         )
         return result
 
@@ -192,10 +187,9 @@ class AsyncOnsiteInspectionsTestHelpers(AsyncAPIResource):
         scheduled_at: datetime | str | None = None,
         **options: Unpack[RequestOptions],
     ) -> OnsiteInspection:
-        result: OnsiteInspection = await self._request(
-            "POST", f"{HELPERS}/{segment(inspection_id)}/schedule", _PARSE, options,
-            json_body=_scheduled(scheduled_at),
-        )  # fmt: skip
+        result: OnsiteInspection = await self._action(
+            HELPERS, inspection_id, "schedule", _PARSE, options, json_body=_scheduled(scheduled_at)
+        )
         return result
 
     async def inspect(
@@ -205,10 +199,9 @@ class AsyncOnsiteInspectionsTestHelpers(AsyncAPIResource):
         results: Sequence[Mapping[str, Any]] | None = None,
         **options: Unpack[RequestOptions],
     ) -> OnsiteInspection:
-        result: OnsiteInspection = await self._request(
-            "POST", f"{HELPERS}/{segment(inspection_id)}/inspect", _PARSE, options,
-            json_body=_results(results),
-        )  # fmt: skip
+        result: OnsiteInspection = await self._action(
+            HELPERS, inspection_id, "inspect", _PARSE, options, json_body=_results(results)
+        )
         return result
 
 
@@ -234,9 +227,7 @@ class AsyncOnsiteInspections(AsyncAPIResource):
     async def retrieve(
         self, inspection_id: str, **options: Unpack[RequestOptions]
     ) -> OnsiteInspection:
-        result: OnsiteInspection = await self._request(
-            "GET", f"{PATH}/{segment(inspection_id)}", _PARSE, options
-        )
+        result: OnsiteInspection = await self._retrieve(PATH, inspection_id, _PARSE, options)
         return result
 
     def list(
@@ -257,8 +248,8 @@ class AsyncOnsiteInspections(AsyncAPIResource):
         self, inspection_id: str, *, reason: str | None = None, **options: Unpack[RequestOptions]
     ) -> OnsiteInspection:
         body = {} if reason is None else {"reason": reason}
-        result: OnsiteInspection = await self._request(
-            "POST", f"{PATH}/{segment(inspection_id)}/cancel", _PARSE, options, json_body=body
+        result: OnsiteInspection = await self._action(
+            PATH, inspection_id, "cancel", _PARSE, options, json_body=body
         )
         return result
 

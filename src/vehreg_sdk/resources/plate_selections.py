@@ -16,7 +16,6 @@ from ._base import (
     AsyncAPIResource,
     SyncAPIResource,
     model_parser,
-    segment,
     to_raw,
     to_raw_async,
     to_raw_async_list,
@@ -61,19 +60,13 @@ class PlateSelections(SyncAPIResource):
         self, selection_id: str, *, number: str, **options: Unpack[RequestOptions]
     ) -> PlateSelection:
         """Reserve one of the drawn candidates until ``reserved_until``."""
-        result: PlateSelection = self._request(
-            "POST",
-            f"{PATH}/{segment(selection_id)}/choose",
-            _PARSE,
-            options,
-            json_body={"number": number},
+        result: PlateSelection = self._action(
+            PATH, selection_id, "choose", _PARSE, options, json_body={"number": number}
         )
         return result
 
     def retrieve(self, selection_id: str, **options: Unpack[RequestOptions]) -> PlateSelection:
-        result: PlateSelection = self._request(
-            "GET", f"{PATH}/{segment(selection_id)}", _PARSE, options
-        )
+        result: PlateSelection = self._retrieve(PATH, selection_id, _PARSE, options)
         return result
 
     def list(
@@ -106,21 +99,15 @@ class AsyncPlateSelections(AsyncAPIResource):
     async def choose(
         self, selection_id: str, *, number: str, **options: Unpack[RequestOptions]
     ) -> PlateSelection:
-        result: PlateSelection = await self._request(
-            "POST",
-            f"{PATH}/{segment(selection_id)}/choose",
-            _PARSE,
-            options,
-            json_body={"number": number},
+        result: PlateSelection = await self._action(
+            PATH, selection_id, "choose", _PARSE, options, json_body={"number": number}
         )
         return result
 
     async def retrieve(
         self, selection_id: str, **options: Unpack[RequestOptions]
     ) -> PlateSelection:
-        result: PlateSelection = await self._request(
-            "GET", f"{PATH}/{segment(selection_id)}", _PARSE, options
-        )
+        result: PlateSelection = await self._retrieve(PATH, selection_id, _PARSE, options)
         return result
 
     def list(

@@ -10,14 +10,13 @@ the same plate and never uses up one of the vehicle's allowed issues.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any, Final, Unpack
 
 from pydantic import ValidationError
 
-from .._errors import LocalValidationError, WaitTimeoutError
+from .._errors import LocalValidationError
 from .._pagination import AsyncPaginator, SyncCursorPage, page_params
 from .._types import PollOptions, RequestOptions
 from ..rules._input import today_shanghai
@@ -26,8 +25,8 @@ from ..types.temporary_plates import TemporaryPlate, TemporaryPlateCreate
 from ._base import (
     AsyncAPIResource,
     SyncAPIResource,
+    WaitPlan,
     model_parser,
-    segment,
     to_raw,
     to_raw_async,
     to_raw_async_list,
@@ -99,10 +98,6 @@ def _fields(
     return fields
 
 
-def _status(plate: TemporaryPlate) -> str:
-    return str(getattr(plate.status, "value", plate.status))
-
-
 class TemporaryPlates(SyncAPIResource):
     def create(
         self,
@@ -136,9 +131,7 @@ class TemporaryPlates(SyncAPIResource):
     def retrieve(
         self, temporary_plate_id: str, **options: Unpack[RequestOptions]
     ) -> TemporaryPlate:
-        result: TemporaryPlate = self._request(
-            "GET", f"{PATH}/{segment(temporary_plate_id)}", _PARSE, options
-        )
+        result: TemporaryPlate = self._retrieve(PATH, temporary_plate_id, _PARSE, options)
         return result
 
     def list(
@@ -169,14 +162,8 @@ class TemporaryPlates(SyncAPIResource):
         **options: Unpack[PollOptions],
     ) -> TemporaryPlate:
         """Poll until the plate's status is in ``until`` (default: issued or final)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            plate = self.retrieve(temporary_plate_id, **options)
-            if _status(plate) in until:
-                return plate
-            if time.monotonic() >= deadline:
-                raise WaitTimeoutError(temporary_plate_id, _status(plate), timeout, plate)
-            time.sleep(interval)
+        plan = WaitPlan.steady(temporary_plate_id, until, timeout, interval)
+        return self._wait(plan, lambda: self.retrieve(temporary_plate_id, **options))
 
 
 class AsyncTemporaryPlates(AsyncAPIResource):
@@ -206,9 +193,7 @@ class AsyncTemporaryPlates(AsyncAPIResource):
     async def retrieve(
         self, temporary_plate_id: str, **options: Unpack[RequestOptions]
     ) -> TemporaryPlate:
-        result: TemporaryPlate = await self._request(
-            "GET", f"{PATH}/{segment(temporary_plate_id)}", _PARSE, options
-        )
+        result: TemporaryPlate = await self._retrieve(PATH, temporary_plate_id, _PARSE, options)
         return result
 
     def list(
@@ -240,16 +225,8 @@ class AsyncTemporaryPlates(AsyncAPIResource):
         interval: float = 1.0,
         **options: Unpack[PollOptions],
     ) -> TemporaryPlate:
-        import anyio
-
-        deadline = time.monotonic() + timeout
-        while True:
-            plate = await self.retrieve(temporary_plate_id, **options)
-            if _status(plate) in until:
-                return plate
-            if time.monotonic() >= deadline:
-                raise WaitTimeoutError(temporary_plate_id, _status(plate), timeout, plate)
-            await anyio.sleep(interval)
+        plan = WaitPlan.steady(temporary_plate_id, until, timeout, interval)
+        return await self._wait(plan, lambda: self.retrieve(temporary_plate_id, **options))
 
 
 class TemporaryPlatesWithRawResponse:

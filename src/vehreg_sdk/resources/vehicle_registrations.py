@@ -11,12 +11,11 @@ Batches of cars: :attr:`vehreg_sdk.VehregClient.car_bulk`.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Final, Unpack
 
-from .._errors import ConflictError, WaitTimeoutError
+from .._errors import ConflictError
 from .._pagination import AsyncPaginator, SyncCursorPage, page_params
 from .._types import FileInput, PollOptions, RequestOptions
 from ..types.uploads import UploadKind
@@ -25,14 +24,15 @@ from . import _car_submit as submit
 from ._base import (
     AsyncAPIResource,
     SyncAPIResource,
+    WaitPlan,
     model_parser,
-    segment,
+    read_options,
     to_raw,
     to_raw_async,
     to_raw_async_list,
 )
 from ._ebike_submit import should_recover
-from .ebike_registrations import DEFAULT_WAIT_UNTIL, _read_options, _wait_plan
+from .ebike_registrations import DEFAULT_WAIT_UNTIL
 from .uploads import multipart
 
 __all__ = [
@@ -49,10 +49,6 @@ Part = Mapping[str, Any] | Any
 
 def _handover_body(handed_over_on: date | None) -> dict[str, Any]:
     return {} if handed_over_on is None else {"handed_over_on": handed_over_on.isoformat()}
-
-
-def _status(registration: VehicleRegistration) -> str:
-    return str(getattr(registration.status, "value", registration.status))
 
 
 class VehicleRegistrations(SyncAPIResource):
@@ -102,7 +98,7 @@ class VehicleRegistrations(SyncAPIResource):
             if not should_recover(error, "idempotency_key" in options):
                 raise
             assert error.existing_id is not None
-            found = self.retrieve(error.existing_id, **_read_options(options))
+            found = self.retrieve(error.existing_id, **read_options(options))
             existing = found.parse() if self._raw else found  # type: ignore[attr-defined]
             if not submit.same_registration(existing, request):
                 raise
@@ -112,9 +108,7 @@ class VehicleRegistrations(SyncAPIResource):
     def retrieve(
         self, registration_id: str, **options: Unpack[RequestOptions]
     ) -> VehicleRegistration:
-        result: VehicleRegistration = self._request(
-            "GET", f"{PATH}/{segment(registration_id)}", _PARSE, options
-        )
+        result: VehicleRegistration = self._retrieve(PATH, registration_id, _PARSE, options)
         return result
 
     def list(
@@ -143,12 +137,8 @@ class VehicleRegistrations(SyncAPIResource):
         self, registration_id: str, *, reason: str = "", **options: Unpack[RequestOptions]
     ) -> VehicleRegistration:
         """Cancel before approval: frees the VIN and releases the plate number."""
-        result: VehicleRegistration = self._request(
-            "POST",
-            f"{PATH}/{segment(registration_id)}/cancel",
-            _PARSE,
-            options,
-            json_body={"reason": reason},
+        result: VehicleRegistration = self._action(
+            PATH, registration_id, "cancel", _PARSE, options, json_body={"reason": reason}
         )
         return result
 
@@ -161,9 +151,10 @@ class VehicleRegistrations(SyncAPIResource):
     ) -> VehicleRegistration:
         """Record the day the owner received the metal plates (default: today in Shanghai);
         the car's temporary plate is void 3 days later. The same day again is a no-op."""
-        result: VehicleRegistration = self._request(
-            "POST",
-            f"{PATH}/{segment(registration_id)}/plates-handed-over",
+        result: VehicleRegistration = self._action(
+            PATH,
+            registration_id,
+            "plates-handed-over",
             _PARSE,
             options,
             json_body=_handover_body(handed_over_on),
@@ -180,10 +171,9 @@ class VehicleRegistrations(SyncAPIResource):
     ) -> VehicleRegistration:
         """Add a photo: ``plate_fitted`` once the plates are on, or a retake after ``returned``."""
         files, data = multipart(kind, file)
-        result: VehicleRegistration = self._request(
-            "POST", f"{PATH}/{segment(registration_id)}/photos", _PARSE, options,
-            files=files, data=data,
-        )  # fmt: skip
+        result: VehicleRegistration = self._action(
+            PATH, registration_id, "photos", _PARSE, options, files=files, data=data
+        )
         return result
 
     def wait(
@@ -198,19 +188,8 @@ class VehicleRegistrations(SyncAPIResource):
     ) -> VehicleRegistration:
         """Poll until the status is one of ``until`` (``{"plate_assigned"}`` for the plate);
         raises :class:`WaitTimeoutError`. As :meth:`EbikeRegistrations.wait`."""
-        wanted, interval, ceiling = _wait_plan(until, poll_interval, max_poll_interval)
-        deadline = time.monotonic() + timeout
-        while True:
-            registration = self.retrieve(registration_id, **options)
-            if _status(registration) in wanted:
-                return registration
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise WaitTimeoutError(
-                    registration_id, _status(registration), timeout, registration
-                )
-            self._client._kernel.sleep(min(interval, remaining))
-            interval = min(interval * 1.5, ceiling)
+        plan = WaitPlan.backoff(registration_id, until, timeout, poll_interval, max_poll_interval)
+        return self._wait(plan, lambda: self.retrieve(registration_id, **options))
 
 
 class AsyncVehicleRegistrations(AsyncAPIResource):
@@ -247,7 +226,7 @@ class AsyncVehicleRegistrations(AsyncAPIResource):
             if not should_recover(error, "idempotency_key" in options):
                 raise
             assert error.existing_id is not None
-            found = await self.retrieve(error.existing_id, **_read_options(options))
+            found = await self.retrieve(error.existing_id, **read_options(options))
             existing = found.parse() if self._raw else found  # type: ignore[attr-defined]
             if not submit.same_registration(existing, request):
                 raise
@@ -257,9 +236,7 @@ class AsyncVehicleRegistrations(AsyncAPIResource):
     async def retrieve(
         self, registration_id: str, **options: Unpack[RequestOptions]
     ) -> VehicleRegistration:
-        result: VehicleRegistration = await self._request(
-            "GET", f"{PATH}/{segment(registration_id)}", _PARSE, options
-        )
+        result: VehicleRegistration = await self._retrieve(PATH, registration_id, _PARSE, options)
         return result
 
     def list(
@@ -286,12 +263,8 @@ class AsyncVehicleRegistrations(AsyncAPIResource):
     async def cancel(
         self, registration_id: str, *, reason: str = "", **options: Unpack[RequestOptions]
     ) -> VehicleRegistration:
-        result: VehicleRegistration = await self._request(
-            "POST",
-            f"{PATH}/{segment(registration_id)}/cancel",
-            _PARSE,
-            options,
-            json_body={"reason": reason},
+        result: VehicleRegistration = await self._action(
+            PATH, registration_id, "cancel", _PARSE, options, json_body={"reason": reason}
         )
         return result
 
@@ -302,9 +275,10 @@ class AsyncVehicleRegistrations(AsyncAPIResource):
         handed_over_on: date | None = None,
         **options: Unpack[RequestOptions],
     ) -> VehicleRegistration:
-        result: VehicleRegistration = await self._request(
-            "POST",
-            f"{PATH}/{segment(registration_id)}/plates-handed-over",
+        result: VehicleRegistration = await self._action(
+            PATH,
+            registration_id,
+            "plates-handed-over",
             _PARSE,
             options,
             json_body=_handover_body(handed_over_on),
@@ -320,10 +294,9 @@ class AsyncVehicleRegistrations(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> VehicleRegistration:
         files, data = multipart(kind, file)
-        result: VehicleRegistration = await self._request(
-            "POST", f"{PATH}/{segment(registration_id)}/photos", _PARSE, options,
-            files=files, data=data,
-        )  # fmt: skip
+        result: VehicleRegistration = await self._action(
+            PATH, registration_id, "photos", _PARSE, options, files=files, data=data
+        )
         return result
 
     async def wait(
@@ -337,19 +310,8 @@ class AsyncVehicleRegistrations(AsyncAPIResource):
         **options: Unpack[PollOptions],
     ) -> VehicleRegistration:
         """See :meth:`VehicleRegistrations.wait`."""
-        wanted, interval, ceiling = _wait_plan(until, poll_interval, max_poll_interval)
-        deadline = time.monotonic() + timeout
-        while True:
-            registration = await self.retrieve(registration_id, **options)
-            if _status(registration) in wanted:
-                return registration
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise WaitTimeoutError(
-                    registration_id, _status(registration), timeout, registration
-                )
-            await self._client._kernel.sleep(min(interval, remaining))
-            interval = min(interval * 1.5, ceiling)
+        plan = WaitPlan.backoff(registration_id, until, timeout, poll_interval, max_poll_interval)
+        return await self._wait(plan, lambda: self.retrieve(registration_id, **options))
 
 
 class VehicleRegistrationsWithRawResponse:

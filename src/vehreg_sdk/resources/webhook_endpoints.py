@@ -25,10 +25,6 @@ PATH = "/v1/webhook-endpoints"
 _PARSE = model_parser(WebhookEndpoint)
 
 
-def _rotate_path(endpoint_id: str) -> str:
-    return f"{PATH}/{segment(endpoint_id)}/rotate-secret"
-
-
 def _rotate_body(grace_period_s: int | None) -> dict[str, int]:
     return {} if grace_period_s is None else {"grace_period_s": grace_period_s}
 
@@ -83,13 +79,10 @@ class WebhookEndpoints(SyncAPIResource):
         0 ends the old secret at once (it leaked). A retry under the same idempotency key
         answers the endpoint without ``secret``.
         """
-        result: WebhookEndpoint = self._request(
-            "POST",
-            _rotate_path(endpoint_id),
-            _PARSE,
-            options,
+        result: WebhookEndpoint = self._action(
+            PATH, endpoint_id, "rotate-secret", _PARSE, options,
             json_body=_rotate_body(grace_period_s),
-        )
+        )  # fmt: skip
         return result
 
     def delete(self, endpoint_id: str, **options: Unpack[RequestOptions]) -> WebhookEndpoint:
@@ -133,13 +126,10 @@ class AsyncWebhookEndpoints(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpoint:
         """See :meth:`WebhookEndpoints.rotate_secret`."""
-        result: WebhookEndpoint = await self._request(
-            "POST",
-            _rotate_path(endpoint_id),
-            _PARSE,
-            options,
+        result: WebhookEndpoint = await self._action(
+            PATH, endpoint_id, "rotate-secret", _PARSE, options,
             json_body=_rotate_body(grace_period_s),
-        )
+        )  # fmt: skip
         return result
 
     async def delete(self, endpoint_id: str, **options: Unpack[RequestOptions]) -> WebhookEndpoint:
