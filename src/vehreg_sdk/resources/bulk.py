@@ -18,22 +18,27 @@ time, and only the registration id and plate are read from the answer.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Unpack
 
-import httpx
-
-from .._errors import ConflictError, LocalValidationError
+from .._errors import ConflictError
 from .._logging import logger
 from .._pagination import AsyncPaginator, SyncCursorPage, page_params
 from .._types import RequestOptions
 from ..types.ebike_registration_batches import BatchItem, BatchItemStatus, EbikeRegistrationBatch
 from ._base import AsyncAPIResource, SyncAPIResource, model_parser, segment
-from ._ebike_submit import should_recover
+from ._bulk_runs import (
+    Created,
+    batch_items,
+    created_from,
+    open_run,
+    recoverable,
+    run_to_end,
+    run_to_end_async,
+    single_body,
+)
 
 if TYPE_CHECKING:
     from ..bulk.result import BulkResult
@@ -45,65 +50,6 @@ __all__ = ["AsyncBulk", "Bulk"]
 PATH: Final = "/v1/ebike-registration-batches"
 REGISTRATIONS: Final = "/v1/ebike-registrations"
 _PARSE = model_parser(EbikeRegistrationBatch)
-
-
-def _items(items: Sequence[Any]) -> list[Any]:
-    """The items as JSON objects; their ``client_reference`` checked first, with no network call.
-
-    Raises :class:`~vehreg_sdk.LocalValidationError` for a reference that breaks the
-    rule (:func:`vehreg_sdk.rules.validate_client_reference`) or repeats in the batch,
-    as the bureau would (``batch.reference_invalid``, ``batch.duplicate_reference``).
-    """
-    import dataclasses
-
-    from ..rules import Violation, validate_client_reference
-
-    out = [i.model_dump(mode="json") if hasattr(i, "model_dump") else dict(i) for i in items]
-    errors: list[Violation] = []
-    seen: dict[str, int] = {}
-    for index, item in enumerate(out):
-        field = f"items.{index}.client_reference"
-        reference = item.get("client_reference")
-        invalid = validate_client_reference(reference, field)
-        errors += [dataclasses.replace(v, code="batch.reference_invalid") for v in invalid]
-        if invalid or not isinstance(reference, str):
-            continue
-        if reference in seen:
-            errors.append(Violation(
-                "batch.duplicate_reference", field,
-                f"client_reference repeats item {seen[reference]}.",
-                f"client_reference 与第 {seen[reference]} 个条目重复。",
-            ))  # fmt: skip
-        else:
-            seen[reference] = index
-    if errors:
-        raise LocalValidationError(errors)
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class Created:
-    """What a single create of the bulk runner keeps of the answer: the id and the plate."""
-
-    id: str
-    plate_number: str | None
-
-
-def _created(response: httpx.Response) -> Created:
-    data = json.loads(response.content)
-    plate = data.get("plate_number")
-    return Created(str(data["id"]), None if plate is None else str(plate))
-
-
-def _single_body(
-    store_id: str, reference: str, item: Mapping[str, Any], channel: str = "store_id"
-) -> dict[str, Any]:
-    return {channel: store_id, **item, "client_reference": reference}
-
-
-def _recoverable(error: ConflictError) -> str | None:
-    """The registration a 409 names when it may be this very row's earlier create."""
-    return error.existing_id if should_recover(error, caller_key=True) else None
 
 
 def _same_row(existing: Any, body: Mapping[str, Any]) -> bool:
@@ -138,9 +84,8 @@ def _prepare(
     owner_duplicates: str,
     progress: Callable[[BulkProgress], None] | None,
 ) -> Any:
-    from ..bulk.inputs import open_rows
     from ..bulk.parse import RowParser
-    from ..bulk.submitter import BulkOptions, Run, open_journal
+    from ..bulk.submitter import BulkOptions
     from ..rules._input import today_shanghai
     from ..rules.config import DEFAULT_CONFIG
 
@@ -148,39 +93,7 @@ def _prepare(
     parser = RowParser(
         on=on or today_shanghai(), catalogue=catalogue, config=config or DEFAULT_CONFIG
     )
-    stream = open_rows(rows, parser, owner_duplicates=owner_duplicates)
-    try:
-        source = str(stream.info.path or "")
-        return Run(stream, open_journal(journal, store_id, source), options)
-    except BaseException:
-        stream.close()
-        raise
-
-
-def run_to_end(client: Any, run: Any) -> BulkResult:
-    """Drive a prepared run to its end, then close its row stream and journal."""
-    from ..bulk.drivers import run_sync
-
-    try:
-        run_sync(client, run)
-        result: BulkResult = run.result()
-    finally:
-        run.stream.close()
-        run.journal.close()
-    return result
-
-
-async def run_to_end_async(client: Any, run: Any) -> BulkResult:
-    """See :func:`run_to_end`."""
-    from ..bulk.drivers import run_async
-
-    try:
-        await run_async(client, run)
-        result: BulkResult = run.result()
-    finally:
-        run.stream.close()
-        run.journal.close()
-    return result
+    return open_run(rows, parser, options, journal, store_id, owner_duplicates=owner_duplicates)
 
 
 class Bulk(SyncAPIResource):
@@ -208,7 +121,7 @@ class Bulk(SyncAPIResource):
         judged on its own. An item's ``client_reference`` is its durable
         idempotency key: resending it returns its first outcome.
         """
-        body = {"store_id": store_id, "items": _items(items)}
+        body = {"store_id": store_id, "items": batch_items(items)}
         result: EbikeRegistrationBatch = self._request(
             "POST", self._batches, self._parse_batch, options, json_body=body
         )
@@ -249,14 +162,14 @@ class Bulk(SyncAPIResource):
         channel: str = "store_id",
     ) -> Created:
         """One row as a single create (the bulk runner's ``single`` mode); see the module doc."""
-        body = _single_body(store_id, reference, item, channel)
+        body = single_body(store_id, reference, item, channel)
         options: RequestOptions = {"idempotency_key": idempotency_key}
         try:
             created: Created = self._request(
-                "POST", self._singles, _created, options, json_body=body, raw=False
+                "POST", self._singles, created_from, options, json_body=body, raw=False
             )
         except ConflictError as error:
-            existing_id = _recoverable(error)
+            existing_id = recoverable(error)
             if existing_id is None:
                 raise
             existing = self._registrations().retrieve(existing_id)
@@ -329,7 +242,7 @@ class AsyncBulk(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> EbikeRegistrationBatch:
         """See :meth:`Bulk.create_batch`."""
-        body = {"store_id": store_id, "items": _items(items)}
+        body = {"store_id": store_id, "items": batch_items(items)}
         result: EbikeRegistrationBatch = await self._request(
             "POST", self._batches, self._parse_batch, options, json_body=body
         )
@@ -370,14 +283,14 @@ class AsyncBulk(AsyncAPIResource):
         channel: str = "store_id",
     ) -> Created:
         """See :meth:`Bulk._create_one`."""
-        body = _single_body(store_id, reference, item, channel)
+        body = single_body(store_id, reference, item, channel)
         options: RequestOptions = {"idempotency_key": idempotency_key}
         try:
             created: Created = await self._request(
-                "POST", self._singles, _created, options, json_body=body, raw=False
+                "POST", self._singles, created_from, options, json_body=body, raw=False
             )
         except ConflictError as error:
-            existing_id = _recoverable(error)
+            existing_id = recoverable(error)
             if existing_id is None:
                 raise
             existing = await self._registrations().retrieve(existing_id)

@@ -21,7 +21,8 @@ from .._errors import LocalValidationError
 from .._types import RequestOptions
 from ..types.vehicle_registration_batches import VehicleRegistrationBatch
 from ._base import model_parser
-from .bulk import AsyncBulk, Bulk, _items, run_to_end, run_to_end_async
+from ._bulk_runs import batch_items, open_run, run_to_end, run_to_end_async
+from .bulk import AsyncBulk, Bulk
 
 if TYPE_CHECKING:
     from ..bulk.result import BulkResult
@@ -85,8 +86,7 @@ def _prepare(
     progress: Callable[[BulkProgress], None] | None,
 ) -> Any:
     from ..bulk.car_parse import CarRowParser
-    from ..bulk.inputs import open_rows
-    from ..bulk.submitter import BulkOptions, Run, open_journal
+    from ..bulk.submitter import BulkOptions
     from ..rules._input import today_shanghai
     from ..rules.cars import DEFAULT_CAR_CONFIG
 
@@ -96,13 +96,7 @@ def _prepare(
     parser = CarRowParser(
         on=on or today_shanghai(), channel=channel, config=config or DEFAULT_CAR_CONFIG
     )
-    stream = open_rows(rows, parser)
-    try:
-        source = str(stream.info.path or "")
-        return Run(stream, open_journal(journal, channel_id, source), options)
-    except BaseException:
-        stream.close()
-        raise
+    return open_run(rows, parser, options, journal, channel_id)
 
 
 class CarBulk(Bulk):
@@ -130,7 +124,7 @@ class CarBulk(Bulk):
         its ``client_reference`` (its durable idempotency key).
         """
         channel, channel_id = _channel(store_id, onsite_inspection_id)
-        body = {channel: channel_id, "items": _items(items)}
+        body = {channel: channel_id, "items": batch_items(items)}
         result: VehicleRegistrationBatch = self._request(
             "POST", PATH, _PARSE, options, json_body=body
         )
@@ -195,7 +189,7 @@ class AsyncCarBulk(AsyncBulk):
     ) -> VehicleRegistrationBatch:
         """See :meth:`CarBulk.create_batch`."""
         channel, channel_id = _channel(store_id, onsite_inspection_id)
-        body = {channel: channel_id, "items": _items(items)}
+        body = {channel: channel_id, "items": batch_items(items)}
         result: VehicleRegistrationBatch = await self._request(
             "POST", PATH, _PARSE, options, json_body=body
         )
