@@ -9,18 +9,25 @@ validates with the same models), with a bilingual error naming the field.
   too, as JSON Schema's ``integer`` allows); never a boolean or a string.
 * :data:`JsonNumber`: any JSON number; never a boolean or a string.
 * :data:`JsonBool`: ``true`` or ``false`` only (not ``1``, ``"yes"``, ``"true"``).
+* :data:`JsonDate`: a business date as ``YYYY-MM-DD`` text (or a ``date`` object);
+  never a number (lax mode reads ``1735689600`` as 2025-01-01), a boolean, or text
+  in another form. A ``datetime`` object is its business date as the rules read it
+  (:func:`vehreg_sdk.rules._dates.read_date`: aware, its Asia/Shanghai date; naive,
+  its own date).
 """
 
 from __future__ import annotations
 
 import math
+import re
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, ValidationInfo
 from pydantic_core import PydanticCustomError
 
-__all__ = ["JsonBool", "JsonInt", "JsonNumber", "refuse"]
+__all__ = ["JsonBool", "JsonDate", "JsonInt", "JsonNumber", "refuse"]
 
 
 def refuse(field: str | None, english: str, chinese: str) -> PydanticCustomError:
@@ -73,6 +80,29 @@ def _boolean(value: Any, info: ValidationInfo) -> Any:
     return value
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _date(value: Any, info: ValidationInfo) -> Any:
+    if isinstance(value, datetime):
+        from ..rules._dates import read_date
+
+        return read_date(value)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass  # 2025-02-30: the right shape, no such day
+    raise refuse(
+        info.field_name,
+        "a date written YYYY-MM-DD (JSON text), not a number, true/false or another form",
+        "YYYY-MM-DD 格式的日期（JSON 文本），不能是数字、true/false 或其他写法",
+    )
+
+
 JsonInt = Annotated[int, BeforeValidator(_integer)]
 JsonNumber = Annotated[float, BeforeValidator(_number)]
 JsonBool = Annotated[bool, BeforeValidator(_boolean)]
+JsonDate = Annotated[date, BeforeValidator(_date)]

@@ -14,7 +14,7 @@ from ..rules._text import normalize, normalize_code
 from ..rules.codes import _DIGITS_15, _MOTOR_CODE
 from ..rules.people import _ALWAYS_PAST, _MOBILE, _RESIDENT_ID, _id_facts
 from ._base import InputModel, WireModel, raise_first_error
-from ._strict import JsonBool, JsonInt, JsonNumber
+from ._strict import JsonBool, JsonDate, JsonInt, JsonNumber
 from .catalogue import BatteryChemistry
 from .common import ClientReference
 
@@ -250,7 +250,7 @@ class Sale(InputModel):
     """The sale: invoice, price in integer fen (分), the clerk who sold it."""
 
     invoice_number: _Normalised = Field(min_length=1, max_length=32)
-    invoice_date: date
+    invoice_date: JsonDate
     """An Asia/Shanghai business date."""
     price_fen: JsonInt = Field(ge=0, le=100_000_000)
     """Integer fen (分): a JSON number, never ``true`` or ``"329900"``."""

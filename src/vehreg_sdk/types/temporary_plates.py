@@ -11,6 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from .. import rules
 from ..rules._text import normalize_code
 from ._base import InputModel, WireModel, raise_first_error
+from ._strict import JsonDate
 from .common import ClientReference
 from .vehicle_registrations import CarOwner, Insurance, PartySummary
 
@@ -49,8 +50,8 @@ class TemporaryPlateCreate(InputModel):
     owner: CarOwner
     insurance: Insurance
     """The 交强险: the plate may not run past ``ends_on``."""
-    valid_from: date
-    valid_to: date
+    valid_from: JsonDate
+    valid_to: JsonDate
     """Inclusive (Asia/Shanghai dates)."""
     uploads: list[str] = Field(default_factory=list, max_length=20)
     client_reference: ClientReference | None = None

@@ -12,7 +12,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from .. import privacy, rules
 from ..rules._text import normalize_code
 from ._base import InputModel, WireModel, raise_first_error
-from ._strict import JsonInt
+from ._strict import JsonDate, JsonInt
 from .common import ClientReference
 from .ebike_registrations import Photo, Review, _code_field, _Normalised, _text_field
 from .plate_selections import PlateKindCode
@@ -148,7 +148,7 @@ class Invoice(InputModel):
     """The purchase invoice (机动车销售统一发票): price including VAT in fen."""
 
     number: _Normalised = Field(min_length=1, max_length=32)
-    date: date
+    date: JsonDate
     """An Asia/Shanghai business date; not in the future."""
     price_fen: JsonInt = Field(ge=0, le=100_000_000_000)
     price_excl_vat_fen: JsonInt | None = Field(default=None, ge=0, le=100_000_000_000)
@@ -160,8 +160,8 @@ class Insurance(InputModel):
     """The compulsory insurance (交强险): it must cover the registration date."""
 
     policy_number: _Normalised = Field(min_length=1, max_length=64)
-    starts_on: date
-    ends_on: date
+    starts_on: JsonDate
+    ends_on: JsonDate
 
     _code = field_validator("policy_number", mode="before")(_code_field)
 
