@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.support.loopback import dealer_client
 
 from vehreg_sdk import VehregClient
 from vehreg_sdk.sandbox import SandboxServer
@@ -63,10 +64,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]
 
 @pytest.fixture
 def client(sandbox: SandboxServer) -> Iterator[VehregClient]:
-    with VehregClient(
-        base_url=sandbox.base_url, app_key=CAMPUS.app_key, app_secret=CAMPUS.app_secret
-    ) as c:
-        yield c
+    yield from dealer_client(sandbox, CAMPUS)
 
 
 @pytest.fixture

@@ -11,18 +11,17 @@ registration per row of the file, none twice.
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from tests.support.cli_runs import CLI, cli_env, registered_in_journal, sandbox_process
 
 from vehreg_sdk.sandbox.clock import shanghai_date, system_clock
 from vehreg_sdk.testing.campus import campus_rows, write_campus_sheet
@@ -35,51 +34,14 @@ pytestmark = [pytest.mark.slow]
 #: (TerminateProcess, like SIGKILL); the Ctrl-C stops and their resume command are POSIX-only.
 CAN_INTERRUPT = sys.platform != "win32"
 
-CLI = [sys.executable, "-c", "from vehreg_sdk.cli import main; main()"]
 ROWS = 2000
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _registered_in_journal(journal: Path) -> int:
-    if not journal.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{journal}?mode=ro", uri=True, timeout=1) as conn:
-            row = conn.execute("SELECT COUNT(*) FROM items WHERE status = 'registered'").fetchone()
-    except sqlite3.Error:
-        return 0
-    return int(row[0])
-
-
 @pytest.fixture
-def bureau(tmp_path: Path) -> tuple[str, Path]:
+def bureau(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     db = tmp_path / "sandbox.db"
-    port = _free_port()
-    proc = subprocess.Popen(
-        [*CLI, "sandbox", "serve", "--port", str(port), "--db", str(db), "--rate-limit", "0",
-         "--review-delay", "0"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(base_url + "/v1/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            pytest.fail("the sandbox did not start")
-        time.sleep(0.1)
-    yield base_url, db
-    proc.terminate()
-    proc.wait(timeout=30)
+    with sandbox_process(db) as base_url:
+        yield base_url, db
 
 
 def test_killed_ten_times_then_exactly_2000_registrations(
@@ -92,13 +54,7 @@ def test_killed_ten_times_then_exactly_2000_registrations(
     codes = {row.values["vehicle_code"] for row in rows}
     assert len(codes) == ROWS
     journal = tmp_path / "campus.journal.sqlite"
-    env = {
-        **os.environ,
-        "VEHREG_BASE_URL": base_url,
-        "VEHREG_APP_KEY": CAMPUS.app_key,
-        "VEHREG_APP_SECRET": CAMPUS.app_secret,
-        "VEHREG_CONFIG_DIR": str(tmp_path / "cfg"),
-    }
+    env = cli_env(base_url, CAMPUS, tmp_path / "cfg")
     command = [*CLI, "bulk", "submit", str(sheet), "--store", STORE, "--journal", str(journal),
                "--quiet", "--concurrency", "4", "--batch-size", "40"]  # fmt: skip
     rng = random.Random(20261126)
@@ -110,7 +66,7 @@ def test_killed_ten_times_then_exactly_2000_registrations(
         child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True, encoding="utf-8")  # fmt: skip
         deadline = time.monotonic() + 120
-        while _registered_in_journal(journal) < target and child.poll() is None:
+        while registered_in_journal(journal) < target and child.poll() is None:
             assert time.monotonic() < deadline, "no progress"
             time.sleep(0.01)
         assert child.poll() is None, f"the run ended before being killed: {child.communicate()}"
@@ -160,16 +116,13 @@ def test_single_mode_killed_three_times_then_exactly_one_registration_a_row(
     people = list(campus_rows(rows, on=shanghai_date(system_clock()), seed=43))
     write_campus_sheet(sheet, people)
     journal = tmp_path / "campus.journal.sqlite"
-    env = {
-        **os.environ, "VEHREG_BASE_URL": base_url, "VEHREG_APP_KEY": CAMPUS.app_key,
-        "VEHREG_APP_SECRET": CAMPUS.app_secret, "VEHREG_CONFIG_DIR": str(tmp_path / "cfg"),
-    }  # fmt: skip
+    env = cli_env(base_url, CAMPUS, tmp_path / "cfg")
     command = [*CLI, "bulk", "submit", str(sheet), "--store", STORE, "--journal", str(journal),
                "--quiet", "--mode", "single", "--concurrency", "4"]  # fmt: skip
     for target in (60, 170, 290):
         child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 120
-        while _registered_in_journal(journal) < target and child.poll() is None:
+        while registered_in_journal(journal) < target and child.poll() is None:
             assert time.monotonic() < deadline, "no progress"
             time.sleep(0.01)
         assert child.poll() is None, f"the run ended before being killed: {child.communicate()}"

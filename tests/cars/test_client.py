@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tests.support.loopback import dealer_client, loopback_sandbox
 
 from vehreg_sdk import AsyncVehregClient, LocalValidationError, VehregClient, rules
 from vehreg_sdk._errors import UnprocessableEntityError
@@ -31,17 +32,12 @@ STORE = DEMO_DEALERS[0].store_ids[0]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path_factory.mktemp("cars") / "cars.db") as running:
-        yield running
+    yield from loopback_sandbox(tmp_path_factory, "cars")
 
 
 @pytest.fixture
 def client(server: SandboxServer) -> Iterator[VehregClient]:
-    dealer = DEMO_DEALERS[0]
-    with VehregClient(
-        base_url=server.base_url, app_key=dealer.app_key, app_secret=dealer.app_secret
-    ) as sync_client:
-        yield sync_client
+    yield from dealer_client(server, DEMO_DEALERS[0])
 
 
 def _today() -> Any:

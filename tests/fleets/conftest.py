@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.loopback import dealer_client, loopback_sandbox
 
 from vehreg_sdk import VehregClient
 from vehreg_sdk.sandbox import DEMO_DEALERS, SandboxServer
@@ -38,16 +39,12 @@ def _no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path_factory.mktemp("fleets") / "fleets.db") as running:
-        yield running
+    yield from loopback_sandbox(tmp_path_factory, "fleets")
 
 
 @pytest.fixture
 def client(server: SandboxServer) -> Iterator[VehregClient]:
-    with VehregClient(
-        base_url=server.base_url, app_key=DEALER.app_key, app_secret=DEALER.app_secret
-    ) as sync_client:
-        yield sync_client
+    yield from dealer_client(server, DEALER)
 
 
 @pytest.fixture

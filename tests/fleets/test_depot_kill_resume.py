@@ -11,18 +11,15 @@ with 100 different plate numbers of kind 51 in sequence.
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from tests.support.cli_runs import CLI, cli_env, registered_in_journal, sandbox_process
 
 from vehreg_sdk import VehregClient
 from vehreg_sdk.sandbox.clock import shanghai_date, system_clock
@@ -32,53 +29,16 @@ from .conftest import DEALER
 
 pytestmark = [pytest.mark.slow]
 
-CLI = [sys.executable, "-c", "from vehreg_sdk.cli import main; main()"]
 BUSES = 100
 #: 苏G + five digits + D: the large new-energy pattern (GA 36) of a battery-electric bus.
 LARGE_NEV = re.compile(r"苏G\d{5}D")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _registered(journal: Path) -> int:
-    if not journal.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{journal}?mode=ro", uri=True, timeout=1) as conn:
-            row = conn.execute("SELECT COUNT(*) FROM items WHERE status = 'registered'").fetchone()
-    except sqlite3.Error:
-        return 0
-    return int(row[0])
-
-
 @pytest.fixture
 def bureau(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     db = tmp_path / "sandbox.db"
-    port = _free_port()
-    proc = subprocess.Popen(
-        [*CLI, "sandbox", "serve", "--port", str(port), "--db", str(db), "--rate-limit", "0",
-         "--review-delay", "0"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(base_url + "/v1/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            pytest.fail("the sandbox did not start")
-        time.sleep(0.1)
-    yield base_url, db
-    proc.terminate()
-    proc.wait(timeout=30)
+    with sandbox_process(db) as base_url:
+        yield base_url, db
 
 
 def test_100_buses_killed_twice_then_exactly_100_approved(
@@ -93,26 +53,20 @@ def test_100_buses_killed_twice_then_exactly_100_approved(
     assert inspection.status == "inspected" and len(inspection.passed_vins()) == BUSES
 
     journal = tmp_path / "depot.journal.sqlite"
-    env = {
-        **os.environ,
-        "VEHREG_BASE_URL": base_url,
-        "VEHREG_APP_KEY": DEALER.app_key,
-        "VEHREG_APP_SECRET": DEALER.app_secret,
-        "VEHREG_CONFIG_DIR": str(tmp_path / "cfg"),
-    }
+    env = cli_env(base_url, DEALER, tmp_path / "cfg")
     command = [*CLI, "bulk", "submit", str(depot.sheet), "--kind", "car", "--onsite",
                depot.inspection_id, "--journal", str(journal), "--quiet",
                "--concurrency", "1", "--batch-size", "4"]  # fmt: skip
     for target in (20, 60):
         child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 120
-        while _registered(journal) < target and child.poll() is None:
+        while registered_in_journal(journal) < target and child.poll() is None:
             assert time.monotonic() < deadline, "no progress"
             time.sleep(0.005)
         assert child.poll() is None, f"the run ended before being killed: {child.communicate()}"
         child.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
         child.communicate(timeout=60)
-        assert BUSES > _registered(journal) >= target
+        assert BUSES > registered_in_journal(journal) >= target
 
     final = subprocess.run(
         command, env=env, capture_output=True, text=True, encoding="utf-8", timeout=600

@@ -10,9 +10,7 @@ no clean shutdown.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,53 +22,23 @@ import httpx
 from vehreg_sdk import VehregClient
 from vehreg_sdk.sandbox import SandboxServer
 
+from .bridge_process import start_bridge, stop_bridge, wait_healthy
 from .hang_proxy import HangingBureau
 from .live_bureau import TILL_KINDS, jpeg, sale_body
 
 TOKEN = "kill-test-token"
-VEHREG = [sys.executable, "-m", "vehreg_sdk.cli"]
 
 
 @contextmanager
 def bridge_process(env: dict[str, str]) -> Iterator[tuple[httpx.Client, subprocess.Popen[str]]]:
-    proc = subprocess.Popen(
-        [*VEHREG, "pos", "serve", "--port", "0"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-    )
-    assert proc.stdout is not None
-    lines, base_url = [], None
-    for line in proc.stdout:
-        lines.append(line)
-        found = re.search(r"(http://127\.0\.0\.1:\d+)/login\?code=", line)
-        base_url = found.group(1) if found else base_url
-        if "API token" in line:
-            break
-    assert base_url is not None, "".join(lines)
+    proc, base_url, lines = start_bridge(env)
     headers = {"Authorization": f"Bearer {TOKEN}"}
     try:
         with httpx.Client(base_url=base_url, headers=headers, timeout=10) as http:
-            deadline = time.monotonic() + 30
-            while True:  # the banner comes before uvicorn accepts
-                try:
-                    http.get("/health").raise_for_status()
-                    break
-                except httpx.HTTPError:
-                    assert time.monotonic() < deadline and proc.poll() is None, "".join(lines)
-                    time.sleep(0.1)
+            wait_healthy(http, proc, lines)
             yield http, proc
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
+        stop_bridge(proc)
 
 
 def kill_9(proc: subprocess.Popen[str]) -> None:

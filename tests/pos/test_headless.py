@@ -5,9 +5,7 @@ within seconds without a restart."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-VEHREG = [sys.executable, "-m", "vehreg_sdk.cli"]
+from .bridge_process import VEHREG, start_bridge, stop_bridge, wait_healthy
+
 NO_KEYRING = "keyring.backends.fail.Keyring"
 
 
@@ -39,44 +38,15 @@ def _vehreg(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 
 @pytest.fixture
 def bridge(headless_env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    proc = subprocess.Popen(
-        [*VEHREG, "pos", "serve", "--port", "0"],
-        env=headless_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-    )
-    assert proc.stdout is not None
-    lines: list[str] = []
-    base_url = None
-    for line in proc.stdout:
-        lines.append(line)
-        found = re.search(r"(http://127\.0\.0\.1:\d+)/login\?code=", line)
-        if found:
-            base_url = found.group(1)
-        if "API token" in line:
-            break
-    assert base_url is not None, "".join(lines)
-    assert "Traceback" not in "".join(lines)
-    assert any("bridge-token" in line for line in lines), "".join(lines)  # where the token is
-    deadline = time.monotonic() + 30
-    while True:  # the banner comes before uvicorn accepts: wait until it does
-        try:
-            httpx.get(f"{base_url}/health", timeout=2).raise_for_status()
-            break
-        except httpx.HTTPError:
-            assert time.monotonic() < deadline and proc.poll() is None, "".join(lines)
-            time.sleep(0.1)
+    proc, base_url, lines = start_bridge(headless_env)
     try:
+        assert "Traceback" not in "".join(lines)
+        assert any("bridge-token" in line for line in lines), "".join(lines)  # where the token is
+        with httpx.Client(base_url=base_url, timeout=2) as http:
+            wait_healthy(http, proc, lines)
         yield base_url, proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_bridge(proc)
 
 
 def test_token_without_a_keyring_goes_to_an_owner_only_file(

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from tests.labels.independent import opencv_decode
+from tests.support.loopback import dealer_client, loopback_sandbox
 from typer.testing import CliRunner
 
 from vehreg_sdk import AsyncVehregClient, LocalValidationError, VehregClient, labels, plates
@@ -26,17 +27,12 @@ STATION, SHOP = DEMO_DEALERS[0].store_ids[0], DEMO_DEALERS[0].store_ids[1]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path_factory.mktemp("tp") / "tp.db") as running:
-        yield running
+    yield from loopback_sandbox(tmp_path_factory, "tp")
 
 
 @pytest.fixture
 def client(server: SandboxServer) -> Iterator[VehregClient]:
-    dealer = DEMO_DEALERS[0]
-    with VehregClient(
-        base_url=server.base_url, app_key=dealer.app_key, app_secret=dealer.app_secret
-    ) as sync_client:
-        yield sync_client
+    yield from dealer_client(server, DEMO_DEALERS[0])
 
 
 def _fields(client: VehregClient, *, store_id: str = STATION, days: int = 30, start: int = 0
