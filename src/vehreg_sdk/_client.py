@@ -1,4 +1,6 @@
-"""``VehregClient`` and ``AsyncVehregClient``: options, credentials and the resources.
+"""``VehregClient`` and ``AsyncVehregClient``: options, credentials, the pool's life.
+
+The resource attributes come from :mod:`._client_resources` (mixins).
 
 Constructing a client only resolves its settings (no socket, no TLS context, no
 resource import); the connection pool is made on the first request and the resource
@@ -14,6 +16,7 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
+from ._client_resources import AsyncResources, SyncResources
 from ._errors import CredentialsError
 from ._kernel import AsyncKernel, SyncKernel
 from ._options import DEFAULT_MAX_RETRIES, ClientOptions, default_timeout
@@ -31,27 +34,6 @@ if TYPE_CHECKING:
     import httpx
 
     from ._raw_clients import AsyncVehregClientWithRawResponse, VehregClientWithRawResponse
-    from .resources.bulk import AsyncBulk, Bulk
-    from .resources.car_bulk import AsyncCarBulk, CarBulk
-    from .resources.car_certificates import AsyncCarCertificates, CarCertificates
-    from .resources.catalogue import AsyncCatalogue, Catalogue
-    from .resources.certificates import AsyncCertificates, Certificates
-    from .resources.ebike_registrations import AsyncEbikeRegistrations, EbikeRegistrations
-    from .resources.events import AsyncEvents, Events
-    from .resources.keys import AsyncKeys, Keys
-    from .resources.onsite_inspections import AsyncOnsiteInspections, OnsiteInspections
-    from .resources.photo_requirements import AsyncPhotoRequirements, PhotoRequirements
-    from .resources.plate_selections import AsyncPlateSelections, PlateSelections
-    from .resources.plate_status import AsyncPlateStatusResource, PlateStatusResource
-    from .resources.purchase_tax import AsyncPurchaseTaxResource, PurchaseTaxResource
-    from .resources.stores import AsyncStores, Stores
-    from .resources.temporary_plates import AsyncTemporaryPlates, TemporaryPlates
-    from .resources.uploads import AsyncUploads, Uploads
-    from .resources.vehicle_registrations import (
-        AsyncVehicleRegistrations,
-        VehicleRegistrations,
-    )
-    from .resources.webhook_endpoints import AsyncWebhookEndpoints, WebhookEndpoints
 
 __all__ = ["AsyncVehregClient", "VehregClient"]
 
@@ -189,7 +171,7 @@ class _ClientBase(Generic[K]):
         )
 
 
-class VehregClient(_ClientBase[SyncKernel]):
+class VehregClient(_ClientBase[SyncKernel], SyncResources):
     """The sync client. Use it as a context manager, or call :meth:`close`.
 
     Credentials: arguments > ``VEHREG_BASE_URL`` / ``VEHREG_APP_KEY`` /
@@ -247,116 +229,8 @@ class VehregClient(_ClientBase[SyncKernel]):
 
         return VehregClientWithRawResponse(self)
 
-    @cached_property
-    def stores(self) -> Stores:
-        from .resources.stores import Stores
 
-        return Stores(self)
-
-    @cached_property
-    def catalogue(self) -> Catalogue:
-        from .resources.catalogue import Catalogue
-
-        return Catalogue(self)
-
-    @cached_property
-    def certificates(self) -> Certificates:
-        from .resources.certificates import Certificates
-
-        return Certificates(self)
-
-    @cached_property
-    def uploads(self) -> Uploads:
-        from .resources.uploads import Uploads
-
-        return Uploads(self)
-
-    @cached_property
-    def ebike_registrations(self) -> EbikeRegistrations:
-        from .resources.ebike_registrations import EbikeRegistrations
-
-        return EbikeRegistrations(self)
-
-    @cached_property
-    def events(self) -> Events:
-        from .resources.events import Events
-
-        return Events(self)
-
-    @cached_property
-    def webhook_endpoints(self) -> WebhookEndpoints:
-        from .resources.webhook_endpoints import WebhookEndpoints
-
-        return WebhookEndpoints(self)
-
-    @cached_property
-    def keys(self) -> Keys:
-        from .resources.keys import Keys
-
-        return Keys(self)
-
-    @cached_property
-    def plate_status(self) -> PlateStatusResource:
-        from .resources.plate_status import PlateStatusResource
-
-        return PlateStatusResource(self)
-
-    @cached_property
-    def bulk(self) -> Bulk:
-        from .resources.bulk import Bulk
-
-        return Bulk(self)
-
-    @cached_property
-    def photo_requirements(self) -> PhotoRequirements:
-        from .resources.photo_requirements import PhotoRequirements
-
-        return PhotoRequirements(self)
-
-    @cached_property
-    def car_certificates(self) -> CarCertificates:
-        from .resources.car_certificates import CarCertificates
-
-        return CarCertificates(self)
-
-    @cached_property
-    def purchase_tax(self) -> PurchaseTaxResource:
-        from .resources.purchase_tax import PurchaseTaxResource
-
-        return PurchaseTaxResource(self)
-
-    @cached_property
-    def plate_selections(self) -> PlateSelections:
-        from .resources.plate_selections import PlateSelections
-
-        return PlateSelections(self)
-
-    @cached_property
-    def temporary_plates(self) -> TemporaryPlates:
-        from .resources.temporary_plates import TemporaryPlates
-
-        return TemporaryPlates(self)
-
-    @cached_property
-    def vehicle_registrations(self) -> VehicleRegistrations:
-        from .resources.vehicle_registrations import VehicleRegistrations
-
-        return VehicleRegistrations(self)
-
-    @cached_property
-    def onsite_inspections(self) -> OnsiteInspections:
-        from .resources.onsite_inspections import OnsiteInspections
-
-        return OnsiteInspections(self)
-
-    @cached_property
-    def car_bulk(self) -> CarBulk:
-        from .resources.car_bulk import CarBulk
-
-        return CarBulk(self)
-
-
-class AsyncVehregClient(_ClientBase[AsyncKernel]):
+class AsyncVehregClient(_ClientBase[AsyncKernel], AsyncResources):
     """The async client: the same surface with ``await``; ``async with`` closes its pool."""
 
     def __init__(
@@ -405,111 +279,3 @@ class AsyncVehregClient(_ClientBase[AsyncKernel]):
         from ._raw_clients import AsyncVehregClientWithRawResponse
 
         return AsyncVehregClientWithRawResponse(self)
-
-    @cached_property
-    def stores(self) -> AsyncStores:
-        from .resources.stores import AsyncStores
-
-        return AsyncStores(self)
-
-    @cached_property
-    def catalogue(self) -> AsyncCatalogue:
-        from .resources.catalogue import AsyncCatalogue
-
-        return AsyncCatalogue(self)
-
-    @cached_property
-    def certificates(self) -> AsyncCertificates:
-        from .resources.certificates import AsyncCertificates
-
-        return AsyncCertificates(self)
-
-    @cached_property
-    def uploads(self) -> AsyncUploads:
-        from .resources.uploads import AsyncUploads
-
-        return AsyncUploads(self)
-
-    @cached_property
-    def ebike_registrations(self) -> AsyncEbikeRegistrations:
-        from .resources.ebike_registrations import AsyncEbikeRegistrations
-
-        return AsyncEbikeRegistrations(self)
-
-    @cached_property
-    def events(self) -> AsyncEvents:
-        from .resources.events import AsyncEvents
-
-        return AsyncEvents(self)
-
-    @cached_property
-    def webhook_endpoints(self) -> AsyncWebhookEndpoints:
-        from .resources.webhook_endpoints import AsyncWebhookEndpoints
-
-        return AsyncWebhookEndpoints(self)
-
-    @cached_property
-    def keys(self) -> AsyncKeys:
-        from .resources.keys import AsyncKeys
-
-        return AsyncKeys(self)
-
-    @cached_property
-    def plate_status(self) -> AsyncPlateStatusResource:
-        from .resources.plate_status import AsyncPlateStatusResource
-
-        return AsyncPlateStatusResource(self)
-
-    @cached_property
-    def bulk(self) -> AsyncBulk:
-        from .resources.bulk import AsyncBulk
-
-        return AsyncBulk(self)
-
-    @cached_property
-    def photo_requirements(self) -> AsyncPhotoRequirements:
-        from .resources.photo_requirements import AsyncPhotoRequirements
-
-        return AsyncPhotoRequirements(self)
-
-    @cached_property
-    def car_certificates(self) -> AsyncCarCertificates:
-        from .resources.car_certificates import AsyncCarCertificates
-
-        return AsyncCarCertificates(self)
-
-    @cached_property
-    def purchase_tax(self) -> AsyncPurchaseTaxResource:
-        from .resources.purchase_tax import AsyncPurchaseTaxResource
-
-        return AsyncPurchaseTaxResource(self)
-
-    @cached_property
-    def plate_selections(self) -> AsyncPlateSelections:
-        from .resources.plate_selections import AsyncPlateSelections
-
-        return AsyncPlateSelections(self)
-
-    @cached_property
-    def temporary_plates(self) -> AsyncTemporaryPlates:
-        from .resources.temporary_plates import AsyncTemporaryPlates
-
-        return AsyncTemporaryPlates(self)
-
-    @cached_property
-    def vehicle_registrations(self) -> AsyncVehicleRegistrations:
-        from .resources.vehicle_registrations import AsyncVehicleRegistrations
-
-        return AsyncVehicleRegistrations(self)
-
-    @cached_property
-    def onsite_inspections(self) -> AsyncOnsiteInspections:
-        from .resources.onsite_inspections import AsyncOnsiteInspections
-
-        return AsyncOnsiteInspections(self)
-
-    @cached_property
-    def car_bulk(self) -> AsyncCarBulk:
-        from .resources.car_bulk import AsyncCarBulk
-
-        return AsyncCarBulk(self)
