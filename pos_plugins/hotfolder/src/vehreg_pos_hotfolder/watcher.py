@@ -24,7 +24,6 @@ file or another, never queues it twice.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -34,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 from vehreg_sdk.outbox import (
-    STATUS_TEXT,
     InvalidTransition,
     ItemNotFound,
     OutboxItem,
@@ -51,21 +49,13 @@ from .files import (
     unique_destination,
     write_json_atomic,
 )
+from .keys import file_stamp, row_key, vehicle_code
 from .photos import PhotoFile, listed_photos, missing, sha256
+from .results import SINGLE_SALE_KEYS, photo_problem, sale_result, twice_in_file
 
 logger = masked_logger("vehreg_pos_hotfolder")
 
 SOURCE = "hotfolder"
-#: A file of one sale also has these of its sale at the top of its result.
-SINGLE_SALE_KEYS = (
-    "local_id",
-    "status",
-    "plate_number",
-    "errors",
-    "review",
-    "retake_kinds",
-    "plate_must_be_returned",
-)
 
 
 @dataclass(slots=True)
@@ -192,7 +182,7 @@ class HotFolder:
                 photos.append(photos_from_json(sale.pop("photos", None)))
             except PhotoError as exc:
                 photos.append([])
-                problems.append(_photo_problem(exc, row))
+                problems.append(photo_problem(exc, row))
             key = row_key(sale, reference)
             if self.default_store_id and not sale.get("store_id"):
                 sale["store_id"] = self.default_store_id
@@ -206,7 +196,7 @@ class HotFolder:
                 continue
             code = check.registration.vehicle.vehicle_code
             if code in first_row:
-                problems.append({**_twice_in_file(code, first_row[code]), "row": row})
+                problems.append({**twice_in_file(code, first_row[code]), "row": row})
             first_row.setdefault(code, row)
         if problems:
             return self._reject(
@@ -216,7 +206,7 @@ class HotFolder:
                 "文件中的销售信息有误，整个文件均未提交",
                 problems,
             )
-        stamp = _file_stamp(path)
+        stamp = file_stamp(path)
         try:
             queued = self.till.submit_many(
                 [sale for _, sale, _ in prepared],
@@ -232,14 +222,14 @@ class HotFolder:
         except PhotoError as exc:  # not a readable photo, or HEIC without the heic extra
             return self._reject(
                 path, data, f"{exc.message}; none of the file's sales was queued",
-                f"{exc.message_zh}；整个文件均未提交", [_photo_problem(exc, None)],
+                f"{exc.message_zh}；整个文件均未提交", [photo_problem(exc, None)],
             )  # fmt: skip
         except SaleInvalid as exc:  # a plugin changed its mind between the check and now
             return self._reject(
                 path, data, exc.message, exc.message_zh, violation_dicts(exc.violations)
             )
         except VehicleAlreadyQueued as exc:  # nothing of the file was queued: fix and resend
-            rows = [row for row, sale, _ in prepared if _vehicle_code(sale) == exc.vehicle_code]
+            rows = [row for row, sale, _ in prepared if vehicle_code(sale) == exc.vehicle_code]
             errors = [{**exc.to_dict(), "field": "vehicle.vehicle_code", "row": r} for r in rows]
             return self._reject(
                 path,
@@ -353,7 +343,7 @@ class HotFolder:
     def _result(
         self, name: str, items: list[tuple[int, OutboxItem]], *, duplicate: bool
     ) -> dict[str, Any]:
-        sales = [_sale_result(row, item) for row, item in items]
+        sales = [sale_result(row, item) for row, item in items]
         out: dict[str, Any] = {"file": name, "duplicate": duplicate, "sales": sales}
         if len(sales) == 1:
             out.update({k: sales[0][k] for k in SINGLE_SALE_KEYS})
@@ -376,7 +366,7 @@ class HotFolder:
             except (OSError, ValueError):
                 continue  # the POS took the result file away: nothing to update
             entries = current.get("sales", [])
-            fresh = _sale_result(int(item.meta.get("row", 1)), item)
+            fresh = sale_result(int(item.meta.get("row", 1)), item)
             replaced = [
                 {**fresh, "duplicate": e.get("duplicate", False)}
                 if e.get("local_id") == item.local_id
@@ -400,43 +390,6 @@ class HotFolder:
         return written
 
 
-def row_key(sale: dict[str, Any], reference: Any = None) -> str:
-    """The outbox key of one sale of a file: ``pos:<pos_reference>`` when the POS gives one,
-    else ``row:<sha256 of the sale's own content>``.
-
-    Not the hash of the whole file, and not the file name: the same sale keeps its key
-    when it comes again in another file or at another row (a re-export, a corrected batch),
-    and a POS that reuses file names cannot make a new sale look like an old one.
-    """
-    if reference not in (None, ""):
-        return f"pos:{reference}"
-    canonical = json.dumps(sale, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return f"row:{hashlib.sha256(canonical.encode()).hexdigest()}"
-
-
-def _file_stamp(path: Path) -> str:
-    """Identifies one dropped file (name, size, modification time): the same file seen again
-    before it could be moved away, as opposed to the same sales dropped again in a new file."""
-    stat = path.stat()
-    return f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
-
-
-def _vehicle_code(sale: dict[str, Any]) -> str | None:
-    vehicle = sale.get("vehicle")
-    code = vehicle.get("vehicle_code") if isinstance(vehicle, dict) else None
-    return str(code).strip() if code is not None else None
-
-
-def _twice_in_file(code: str, first_row: int) -> dict[str, Any]:
-    return {
-        "field": "vehicle.vehicle_code",
-        "code": "file.vehicle_twice",
-        "message": f"vehicle {code} is already sold at row {first_row} of this file",
-        "message_zh": f"车辆 {code} 已在本文件第 {first_row} 行出现，不能重复销售",
-        "severity": "error",
-    }
-
-
 def _delete_photo_files(photo_lists: list[list[PhotoFile]]) -> None:
     """The photos are in the outbox now: their files go (a left-over one is harmless)."""
     for photos in photo_lists:
@@ -445,32 +398,3 @@ def _delete_photo_files(photo_lists: list[list[PhotoFile]]) -> None:
                 photo.path.unlink(missing_ok=True)
             except OSError as exc:  # open in the POS (Windows): it stays, nothing is lost
                 logger.info("hotfolder: photo file %s not deleted: %s", photo.path.name, exc)
-
-
-def _sale_result(row: int, item: OutboxItem) -> dict[str, Any]:
-    en, zh = STATUS_TEXT[item.status]
-    review = item.review()
-    return {
-        "review": {"outcome": review.get("outcome"), "reasons": review.get("reasons") or []}
-        if review
-        else None,
-        "retake_kinds": item.retake_kinds(),
-        "plate_must_be_returned": item.plate_must_be_returned,
-        "row": row,
-        "local_id": item.local_id,
-        "status": str(item.status),
-        "status_text": {"en": en, "zh": zh},
-        "plate_number": item.plate_number,
-        "registration_id": item.registration_id,
-        "vehicle_code": item.vehicle_code,
-        "errors": item.errors,
-        "duplicate": item.replayed,
-    }
-
-
-def _photo_problem(exc: PhotoError, row: int | None) -> dict[str, Any]:
-    problem: dict[str, Any] = {"field": "photos", "code": "photos.invalid",
-                               "message": exc.message, "message_zh": exc.message_zh}  # fmt: skip
-    if row is not None:
-        problem["row"] = row
-    return problem
