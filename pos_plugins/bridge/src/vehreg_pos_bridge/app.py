@@ -19,7 +19,7 @@ from vehreg_sdk.outbox import OutboxDamaged
 from vehreg_sdk.pos import Till
 from vehreg_sdk.privacy import masked_logger
 
-from . import api, followup_api
+from . import api, api_common, followup_api
 from .security import SESSION_COOKIE, SESSION_TTL_S, Guard, allowed_hosts, content_security_policy
 from .worker import SyncWorker
 
@@ -135,7 +135,7 @@ async def _outbox_damaged(request: Request, exc: Exception) -> Response:
     """The outbox file is damaged: say so in both languages (503), never a bare 500."""
     assert isinstance(exc, OutboxDamaged)
     logger.error("bridge: %s", exc.message)
-    return api.problem(503, exc.code, exc.message, exc.message_zh)
+    return api_common.problem(503, exc.code, exc.message, exc.message_zh)
 
 
 def bridge(request: Request) -> BridgeState:
@@ -183,8 +183,8 @@ async def login_with_code(request: Request) -> Response:
 
 async def login_with_token(request: Request) -> Response:
     state = bridge(request)
-    if not api.same_origin(request, state):
-        return api.problem(
+    if not api_common.same_origin(request, state):
+        return api_common.problem(
             403, "bridge.cross_origin", "Cross-origin request refused", "拒绝跨站请求"
         )
     form = await request.form()
@@ -196,7 +196,7 @@ async def login_with_token(request: Request) -> Response:
 
 async def logout(request: Request) -> Response:
     state = bridge(request)
-    actor = api.authenticate(request, state, unsafe=True)
+    actor = api_common.authenticate(request, state, unsafe=True)
     if isinstance(actor, Response):
         return actor
     state.guard.end_session(request.cookies.get(SESSION_COOKIE))

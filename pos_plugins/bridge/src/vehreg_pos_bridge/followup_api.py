@@ -24,7 +24,7 @@ from vehreg_sdk.outbox import CancelReasonInvalid, InvalidTransition, ItemNotFou
 from vehreg_sdk.photos import PhotoError, is_heif
 from vehreg_sdk.privacy import masked_logger
 
-from .api import _error, _json, problem, sale_view, signed_in
+from .api_common import _error, _json, problem, sale_view, signed_in
 
 if TYPE_CHECKING:
     from .app import BridgeState
