@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ._bulk_common import EXIT_INTERRUPTED, EXIT_ROWS
+from ._bulk_common import command_line as _command
+from ._bulk_common import fail as _fail
+from ._bulk_common import new_console as _console
+from ._bulk_common import print_command as _print_command
 from ._bulk_duplicates import announce_duplicates
+from ._bulk_report import report as _report
 from ._failures import needs_setup
 
 if TYPE_CHECKING:
@@ -27,7 +33,6 @@ if TYPE_CHECKING:
 
 app = typer.Typer(no_args_is_help=True)
 
-EXIT_ROWS, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
 CatalogueOption = Annotated[
     Path | None,
@@ -54,17 +59,6 @@ OwnerDupOption = Annotated[
     str,
     typer.Option("--owner-duplicates", help="error|warning for a repeated ID number. 证件号重复。"),
 ]
-
-
-def _console() -> Console:
-    from rich.console import Console
-
-    return Console(highlight=False)
-
-
-def _fail(message: str, message_zh: str, code: int = EXIT_USAGE) -> typer.Exit:
-    typer.echo(f"{message}\n{message_zh}", err=True)
-    return typer.Exit(code)
 
 
 def _business_date(text: str | None) -> date | None:
@@ -326,24 +320,6 @@ def _check_kind(kind: str) -> None:
         raise _fail("--kind is ebike or car", "--kind 应为 ebike 或 car")
 
 
-def _command(words: list[str], **options: tuple[Any, Any]) -> str:
-    """A command line for this machine's shell (cmd.exe, PowerShell, POSIX): ``words``, then
-    each option whose value is not its default."""
-    for name, (value, default) in options.items():
-        if value == default:
-            continue
-        flag = "--" + name.replace("_", "-")
-        words += [flag] if value is True else [flag, str(value)]
-    from ._shell import shell_join
-
-    return shell_join(words)
-
-
-def _print_command(console: Console, command: str) -> None:
-    """A command to copy: one line however narrow the terminal, no markup read into it."""
-    console.print(f"  {command}", markup=False, highlight=False, soft_wrap=True)
-
-
 async def _submit(
     console: Console, file: Path, store: str, concurrency: int, batch_size: int, mode: str,
     journal: Path, catalogue: dict[str, Any] | None, on: date | None, config: RuleConfig,
@@ -366,51 +342,3 @@ async def _submit(
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
-
-
-def _report(
-    console: Console,
-    file: Path,
-    result: BulkResult,
-    labels: Path | None,
-    resume: str,
-    kind: str = "ebike",
-) -> None:
-    from rich.markup import escape
-
-    from ..bulk.console import print_result
-    from ._held_files import explain_rewrite, write_reports
-    from .bulk_car import owner_names
-
-    print_result(console, result, owner_names(file, kind))
-    held = write_reports(console, file, result)  # a file Excel holds open is named
-    if labels is not None and result.counts.registered and kind == "ebike":
-        _labels(console, result, labels)
-    if not result.complete:
-        console.print(f"[yellow]Stopped early 提前停止: {escape(str(result.stop_reason))}[/]")
-        console.print("Resume 继续:")
-        _print_command(console, resume)
-    if held:
-        explain_rewrite(console, held, resume)
-    if not result.ok or held:
-        raise typer.Exit(EXIT_ROWS)
-
-
-def _labels(console: Console, result: BulkResult, output: Path) -> None:
-    from rich.markup import escape
-
-    from .._client import VehregClient
-    from ..labels import PlateLabel, render_sheet
-
-    with VehregClient() as client:
-        stores = {s.id: s for s in client.stores.list()}
-        store = stores.get(result.store_id)
-        if store is None:
-            raise _fail(f"store {result.store_id} not found", f"门店 {result.store_id} 不存在")
-        labels = [
-            PlateLabel.from_registration(client.ebike_registrations.retrieve(reg_id), store)
-            for _, reg_id, _ in result.plates()
-        ]
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(render_sheet(labels))
-    console.print(f"Label sheet 标签页: {escape(str(output))} ({len(labels)} labels 张)")
