@@ -30,16 +30,9 @@ from typing import Any
 from ..rules._violation import Violation
 from ..rules.references import is_valid_client_reference, validate_client_reference
 from .columns import COLUMNS_BY_KEY, ColumnSet, normalize_header
-from .parse import (
-    ParsedRow,
-    RowIssue,
-    RowParser,
-    column_of,
-    derive_reference,
-    item_fingerprint,
-    mask_value,
-)
+from .parse import ParsedRow, RowIssue, RowParser, column_of, mask_value
 from .readers import SourceRow, open_sheet
+from .row_keys import derive_reference, item_fingerprint
 from .validate import DuplicateFinder, Severity, find_duplicates, parsed_rows
 
 __all__ = ["RowStream", "SourceInfo", "open_rows"]
