@@ -12,10 +12,8 @@ The kernel knows signing, errors and logging; it knows no resource.
 from __future__ import annotations
 
 import copy
-import email.utils
 import json as _json
 import logging
-import random
 import ssl
 import time
 import uuid
@@ -30,30 +28,21 @@ from ._errors import APIConnectionError, APIStatusError, APITimeoutError
 from ._logging import logger, redact_headers
 from ._options import (
     DEFAULT_CONNECT_TIMEOUT,
-    INITIAL_RETRY_DELAY,
-    MAX_RETRY_AFTER,
-    MAX_RETRY_DELAY,
-    MIN_RETRY_DELAY,
     UNSIGNED_PATHS,
     ClientOptions,
 )
 from ._pool import AsyncPool, SyncPool, shared_ssl_context
 from ._response import APIResponse
+from ._retry import RETRYABLE_TRANSPORT, parse_retry_after, retry_delay, should_retry
 from ._signing import signature_headers
 from ._types import RequestOptions
 
 T = TypeVar("T")
 
-__all__ = ["AsyncKernel", "SyncKernel", "retry_delay"]
+__all__ = ["AsyncKernel", "SyncKernel", "parse_retry_after", "retry_delay"]
 
 RETRY_COUNT_HEADER: Final = "X-Vehreg-Retry-Count"
 IDEMPOTENCY_HEADER: Final = "Idempotency-Key"
-IN_PROGRESS: Final = "idempotency.in_progress"
-#: A car's purchase-tax record has not reached the bureau yet: retried like IN_PROGRESS.
-TAX_PENDING: Final = "tax.pending"
-_RETRYABLE_CONFLICTS: Final = frozenset({IN_PROGRESS, TAX_PENDING})
-_RETRY_STATUSES: Final = frozenset({408, 429})
-_RETRYABLE_TRANSPORT: Final = (httpx.NetworkError, httpx.RemoteProtocolError)
 _USER_AGENT: Final = f"vehreg-sdk/{__version__} httpx/{httpx.__version__}"
 _DEFAULT_HEADERS: Final = {"User-Agent": _USER_AGENT, "Accept": "application/json"}
 
@@ -69,35 +58,6 @@ def to_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
     if value is None:
         return httpx.Timeout(None)
     return httpx.Timeout(value, connect=min(DEFAULT_CONNECT_TIMEOUT, value))
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds from ``Retry-After``: a number of seconds or an HTTP date; None if unusable."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return when.timestamp() - (time.time() if now is None else now)
-
-
-def retry_delay(retries_taken: int, retry_after: str | None = None) -> float:
-    """Seconds to wait before the next attempt.
-
-    ``Retry-After`` wins (capped at 60 s); otherwise ``min(0.5·2^n, 8)`` reduced by up to
-    25 % jitter, never below 0.1 s.
-    """
-    after = parse_retry_after(retry_after)
-    if after is not None:
-        return max(MIN_RETRY_DELAY, min(after, MAX_RETRY_AFTER))
-    base = min(INITIAL_RETRY_DELAY * 2.0**retries_taken, MAX_RETRY_DELAY)
-    return max(MIN_RETRY_DELAY, base * (1 - 0.25 * random.random()))
 
 
 def _query_value(value: Any) -> str:
@@ -117,23 +77,6 @@ def _warn_deprecated_once(response: httpx.Response) -> None:
     if warning not in _deprecation_warned:
         _deprecation_warned.add(warning)
         logger.warning("the bureau reports a deprecated request feature: %s", warning)
-
-
-def _should_retry(response: httpx.Response) -> bool:
-    """408, 429, 5xx, and 409 ``idempotency.in_progress`` (the bureau is still working on
-    an earlier attempt under the same key) or ``tax.pending`` (the tax office's record is
-    on its way): asking again shortly, under the same key, gets the answer."""
-    status = response.status_code
-    if status in _RETRY_STATUSES or status >= 500:
-        return True
-    if status == 409 and (
-        b"idempotency.in_progress" in response.content or b"tax.pending" in response.content
-    ):
-        try:
-            return _json.loads(response.content).get("code") in _RETRYABLE_CONFLICTS
-        except (ValueError, AttributeError):
-            return False
-    return False
 
 
 class _KernelBase:
@@ -325,7 +268,7 @@ class SyncKernel(_KernelBase):
             self.prepare_attempt(request, retries)
             try:
                 response = client.send(request)
-            except (httpx.TimeoutException, *_RETRYABLE_TRANSPORT) as exc:
+            except (httpx.TimeoutException, *RETRYABLE_TRANSPORT) as exc:
                 if retries >= limit:
                     raise self.connection_error(request, exc, retries) from exc
                 self.sleep(self.retry_wait(request, retries, type(exc).__name__, None))
@@ -333,7 +276,7 @@ class SyncKernel(_KernelBase):
                 continue
             except httpx.TransportError as exc:
                 raise self.connection_error(request, exc, retries) from exc
-            if retries < limit and _should_retry(response):
+            if retries < limit and should_retry(response):
                 after = response.headers.get("retry-after")
                 self.sleep(self.retry_wait(request, retries, str(response.status_code), after))
                 retries += 1
@@ -379,7 +322,7 @@ class AsyncKernel(_KernelBase):
             self.prepare_attempt(request, retries)
             try:
                 response = await client.send(request)
-            except (httpx.TimeoutException, *_RETRYABLE_TRANSPORT) as exc:
+            except (httpx.TimeoutException, *RETRYABLE_TRANSPORT) as exc:
                 if retries >= limit:
                     raise self.connection_error(request, exc, retries) from exc
                 await self.sleep(self.retry_wait(request, retries, type(exc).__name__, None))
@@ -387,7 +330,7 @@ class AsyncKernel(_KernelBase):
                 continue
             except httpx.TransportError as exc:
                 raise self.connection_error(request, exc, retries) from exc
-            if retries < limit and _should_retry(response):
+            if retries < limit and should_retry(response):
                 after = response.headers.get("retry-after")
                 await self.sleep(
                     self.retry_wait(request, retries, str(response.status_code), after)
