@@ -16,6 +16,7 @@ import respx
 from pydantic import BaseModel, ValidationError
 
 from vehreg_sdk import LocalValidationError, VehregClient
+from vehreg_sdk.rules import Violation
 from vehreg_sdk.rules._dates import read_date
 from vehreg_sdk.types import Sale
 from vehreg_sdk.types._strict import JsonDate
@@ -95,18 +96,25 @@ def test_temporary_plate_dates_are_strict(field: str) -> None:
     assert [e["type"] for e in errors] == ["field.type"]
 
 
+def _refused_invoice_dates(
+    respx_mock: respx.MockRouter, client: VehregClient, invoice_date: Any
+) -> list[Violation]:
+    """``create`` with this ``invoice_date``: refused with nothing sent; what names the field."""
+    route = respx_mock.post("/v1/ebike-registrations").respond(201, json=registration_json())
+    kwargs = sale_kwargs()
+    kwargs["sale"] = {**kwargs["sale"], "invoice_date": invoice_date}
+    with pytest.raises(LocalValidationError) as caught:
+        client.ebike_registrations.create(**kwargs)
+    assert not route.called
+    return [v for v in caught.value.violations if v.field == "sale.invoice_date"]
+
+
 @pytest.mark.parametrize("bad", [1735689600, "1735689600", 1735689600.0], ids=repr)
 @respx.mock(base_url=BASE_URL, assert_all_called=False)
 def test_create_refuses_a_number_for_the_invoice_date_before_sending(
     respx_mock: respx.MockRouter, client: VehregClient, bad: Any
 ) -> None:
-    route = respx_mock.post("/v1/ebike-registrations").respond(201, json=registration_json())
-    kwargs = sale_kwargs()
-    kwargs["sale"] = {**kwargs["sale"], "invoice_date": bad}
-    with pytest.raises(LocalValidationError) as caught:
-        client.ebike_registrations.create(**kwargs)
-    assert not route.called
-    named = [v for v in caught.value.violations if v.field == "sale.invoice_date"]
+    named = _refused_invoice_dates(respx_mock, client, bad)
     assert named and all(v.is_error and v.message_zh for v in named)
 
 
@@ -114,14 +122,8 @@ def test_create_refuses_a_number_for_the_invoice_date_before_sending(
 def test_create_refuses_another_text_form_before_sending(
     respx_mock: respx.MockRouter, client: VehregClient
 ) -> None:
-    route = respx_mock.post("/v1/ebike-registrations").respond(201, json=registration_json())
-    kwargs = sale_kwargs()
-    written = kwargs["sale"]["invoice_date"].strftime("%Y/%m/%d")  # readable, not the wire form
-    kwargs["sale"] = {**kwargs["sale"], "invoice_date": written}
-    with pytest.raises(LocalValidationError) as caught:
-        client.ebike_registrations.create(**kwargs)
-    assert not route.called
-    (violation,) = [v for v in caught.value.violations if v.field == "sale.invoice_date"]
+    written = sale_kwargs()["sale"]["invoice_date"].strftime("%Y/%m/%d")  # readable, not wire
+    (violation,) = _refused_invoice_dates(respx_mock, client, written)
     assert violation.code == "field.type" and "日期" in violation.message_zh
 
 
