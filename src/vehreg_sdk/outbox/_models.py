@@ -150,6 +150,37 @@ class OutboxDamaged(OutboxError):
         )
 
 
+class OutboxUnavailable(OutboxError):
+    """The hub's PostgreSQL outbox cannot be reached (server down, network, pool exhausted).
+
+    Nothing was changed; a sale being queued was not queued: retry, or queue it locally.
+    """
+
+    code = "outbox.unavailable"
+
+    def __init__(self, location: str, reason: str) -> None:
+        super().__init__(
+            f"the outbox database {location} cannot be reached ({reason}); nothing was "
+            "changed: try again when the database is back",
+            f"无法连接离线队列数据库 {location}（{reason}），未做任何修改；请在数据库恢复后重试",
+        )
+        self.location = location
+
+
+class OutboxSchemaTooNew(OutboxError):
+    """The database was migrated by a newer version of the SDK than this one."""
+
+    code = "outbox.schema_too_new"
+
+    def __init__(self, location: str, found: int, known: int) -> None:
+        super().__init__(
+            f"the outbox {location} has schema version {found}, newer than this SDK's {known}: "
+            "upgrade vehreg-sdk on this host before running workers against it",
+            f"离线队列 {location} 的结构版本为 {found}，高于本 SDK 支持的 {known}："
+            "请先升级本机的 vehreg-sdk 再运行同步进程",
+        )
+
+
 class ItemNotFound(OutboxError):
     code = "outbox.not_found"
 
@@ -321,6 +352,34 @@ class OutboxItem:
             "source": self.source,
             "created_at": self.created_at.isoformat(timespec="seconds"),
             "updated_at": self.updated_at.isoformat(timespec="seconds"),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxHealth:
+    """What a hub's monitoring watches (``vehreg outbox status --json`` prints it)."""
+
+    engine: str
+    location: str
+    schema_version: int
+    counts: dict[str, int]
+    #: queued + submitting + submitted: sales the bureau does not have yet, or whose
+    #: plate has not come
+    pending: int
+    #: age of the oldest pending sale; ``None`` when nothing is pending
+    oldest_pending_seconds: float | None
+    #: personal data sealed at rest (a master key is set)
+    sealed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "engine": self.engine,
+            "location": self.location,
+            "schema_version": self.schema_version,
+            "counts": self.counts,
+            "pending": self.pending,
+            "oldest_pending_seconds": self.oldest_pending_seconds,
+            "sealed": self.sealed,
         }
 
 
