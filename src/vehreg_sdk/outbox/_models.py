@@ -167,18 +167,33 @@ class OutboxUnavailable(OutboxError):
         self.location = location
 
 
-class OutboxSchemaTooNew(OutboxError):
-    """The database was migrated by a newer version of the SDK than this one."""
+class OutboxSchemaMismatch(OutboxError):
+    """The database's schema is not this SDK's: migrated by a newer SDK, or not yet migrated
+    (a worker started with ``migrate=False`` before ``vehreg outbox migrate`` ran)."""
 
-    code = "outbox.schema_too_new"
+    code = "outbox.schema_mismatch"
 
     def __init__(self, location: str, found: int, known: int) -> None:
-        super().__init__(
-            f"the outbox {location} has schema version {found}, newer than this SDK's {known}: "
-            "upgrade vehreg-sdk on this host before running workers against it",
-            f"离线队列 {location} 的结构版本为 {found}，高于本 SDK 支持的 {known}："
-            "请先升级本机的 vehreg-sdk 再运行同步进程",
-        )
+        if found > known:
+            en = (
+                f"the outbox {location} has schema version {found}, newer than this SDK's "
+                f"{known}: upgrade vehreg-sdk on this host before running workers against it"
+            )
+            zh = (
+                f"离线队列 {location} 的结构版本为 {found}，高于本 SDK 支持的 {known}："
+                "请先升级本机的 vehreg-sdk 再运行同步进程"
+            )
+        else:
+            en = (
+                f"the outbox {location} has schema version {found}, older than this SDK's "
+                f"{known}: run `vehreg outbox migrate --db ...` first"
+            )
+            zh = (
+                f"离线队列 {location} 的结构版本为 {found}，低于本 SDK 的 {known}："
+                "请先运行 `vehreg outbox migrate --db ...`"
+            )
+        super().__init__(en, zh)
+        self.found, self.known = found, known
 
 
 class ItemNotFound(OutboxError):

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..privacy import masked_logger
 from ._backend import DUE_SQL, stores_clause
-from ._models import OutboxSchemaTooNew
+from ._models import OutboxSchemaMismatch, OutboxUnavailable
 
 logger = masked_logger("vehreg_sdk.outbox")
 
@@ -176,7 +176,17 @@ class PostgresBackend:
     engine = "postgresql"
     row_lock = " FOR UPDATE"
 
-    def __init__(self, url: str, *, pool_size: int = 4, migrate: bool = True) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 4,
+        migrate: bool = True,
+        check: bool = True,
+        connect_timeout_s: float = 10.0,
+    ) -> None:
+        """``migrate``: bring the schema up to date first; else, with ``check``, refuse a
+        schema older than this code (``vehreg outbox migrate`` opens with neither)."""
         import psycopg
         from psycopg_pool import ConnectionPool
 
@@ -192,7 +202,10 @@ class PostgresBackend:
             open=False,
             name="vehreg-outbox",
         )
-        self._pool.open(wait=True, timeout=30)
+        # Fail fast at start-up (a wrong URL, the server down): the pool would otherwise
+        # retry for its whole timeout. Later losses are retried by the pool.
+        psycopg.connect(url, connect_timeout=max(int(connect_timeout_s), 1)).close()
+        self._pool.open(wait=True, timeout=connect_timeout_s)
         self._session: Any = None
         self._session_key: int | None = None
         self._session_lock = threading.Lock()
@@ -200,11 +213,24 @@ class PostgresBackend:
             if migrate:
                 self.migrate()
             found = self.schema_version()
-            if found > SCHEMA_VERSION:
-                raise OutboxSchemaTooNew(self.location, found, SCHEMA_VERSION)
+            if found > SCHEMA_VERSION or (found < SCHEMA_VERSION and check):
+                raise OutboxSchemaMismatch(self.location, found, SCHEMA_VERSION)
         except BaseException:
             self._pool.close()
             raise
+
+    @classmethod
+    def open(cls, url: str, **options: Any) -> PostgresBackend:
+        """As the constructor, but a server that cannot be reached is
+        :class:`OutboxUnavailable` (a typed, bilingual error), not a driver exception."""
+        from ._db import is_unreachable
+
+        try:
+            return cls(url, **options)
+        except Exception as exc:
+            if not is_unreachable(exc):
+                raise
+            raise OutboxUnavailable(redact_url(url), type(exc).__name__) from None
 
     # ------------------------------------------------------------------ transactions
     @contextmanager

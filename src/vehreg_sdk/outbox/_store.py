@@ -85,7 +85,7 @@ class Outbox:
                     "PostgreSQL 离线队列须加密个人信息：请设置 VEHREG_OUTBOX_KEY 或 "
                     "VEHREG_OUTBOX_KEY_FILE（可用 `vehreg outbox keygen` 生成密钥）",
                 )
-            backend = PostgresBackend(str(path), pool_size=pool_size, migrate=migrate)
+            backend = PostgresBackend.open(str(path), pool_size=pool_size, migrate=migrate)
             self.path: Path | None = None
         else:
             from ._location import check_outbox_location
