@@ -322,3 +322,41 @@ def test_dealer_secrets_are_never_taken_from_a_shared_file(tmp_path: Path) -> No
     with pytest.raises(DealerConfigError) as missing:
         load_dealers({"VEHREG_DEALER_X_APP_KEY": "k"})
     assert "VEHREG_DEALER_X_APP_SECRET" in missing.value.message
+
+
+def test_rotating_the_master_key_keeps_live_items_readable(hub: Outbox, hub_url: str) -> None:
+    item = hub.enqueue(sale_payload(12))
+    new_key = generate_key()
+    assert hub.rotate_key(new_key) == 1
+    with Outbox(hub_url, key=new_key) as rotated:
+        assert rotated.get(item.local_id).payload["owner"]["name"] == "张三"
+    with Outbox(hub_url, key=TEST_KEY) as old, pytest.raises(OutboxKeyProblem):
+        old.get(item.local_id)  # the old key opens nothing any more
+
+
+def test_the_example_hub_worker_delivers_with_the_dealers_keys(
+    hub: Outbox, hub_url: str, tmp_path: Path
+) -> None:
+    dealer = DEMO_DEALERS[0]
+    bureau = CountingSandbox(tmp_path / "bureau.db").start()
+    try:
+        (code,) = sellable_vehicle_codes(1, start=7600)
+        item = hub.enqueue(demo_registration_body(code, dealer.store_ids[0], index=1))
+        env = {
+            **os.environ,
+            "VEHREG_BASE_URL": bureau.base_url,
+            "VEHREG_DEALER_ONE_ID": dealer.id,
+            "VEHREG_DEALER_ONE_APP_KEY": dealer.app_key,
+            "VEHREG_DEALER_ONE_APP_SECRET": dealer.app_secret,
+            "VEHREG_DEALER_ONE_STORES": ",".join(dealer.store_ids),
+        }
+        example = Path(__file__).resolve().parents[2] / "examples" / "hub_worker.py"
+        done = subprocess.run(
+            [sys.executable, str(example), "--db", hub_url, "--once"],
+            env=env, capture_output=True, text=True, encoding="utf-8", timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert hub.get(item.local_id).status == ItemStatus.PLATE_ASSIGNED
+        assert "0 pending" in done.stderr
+    finally:
+        bureau.stop()

@@ -114,6 +114,14 @@ class Outbox:
         self._backend.close()
 
     @_db.guarded
+    def rotate_key(self, new_key: bytes | str) -> int:
+        """Wrap every live item's data key with a new master key; returns how many.
+        Then run the workers with the new key and destroy the old one (docs/hub.md)."""
+        from ._writes import rotate_master_key
+
+        return rotate_master_key(self, new_key)
+
+    @_db.guarded
     def migrate(self) -> tuple[int, int]:
         """Bring the schema to this SDK's version: (version before, version after).
         Idempotent, and safe while workers run (one migrator at a time)."""

@@ -248,3 +248,30 @@ def amend_item(
             conn, item, ItemStatus.QUEUED, actor, "amended", next_attempt_at=outbox.now()
         )
         return outbox._get(conn, local_id)
+
+
+def rotate_master_key(outbox: Outbox, new_key: bytes | str) -> int:
+    """Wrap every live item key with ``new_key`` (one transaction); returns how many.
+
+    Afterwards the old master key opens nothing live: destroy it once the backups taken
+    before the rotation have expired, and every purged item's key, wherever a copy of it
+    lingers (dead rows, WAL, old backups), can no longer be opened."""
+    if outbox._sealer is None:
+        raise _crypto.OutboxKeyProblem(
+            "this outbox has no master key to rotate", "该离线队列未设置主密钥，无法轮换"
+        )
+    master = _crypto.load_master_key(new_key)
+    assert master is not None  # an explicit key is never None
+    new = _crypto.Sealer(master)
+    with outbox._write() as conn:
+        rows = conn.execute(
+            "SELECT local_id, wrapped FROM item_keys" + outbox._backend.row_lock  # noqa: S608
+        ).fetchall()
+        for row in rows:
+            conn.execute(
+                "UPDATE item_keys SET wrapped = ? WHERE local_id = ?",
+                (outbox._sealer.rewrap(bytes(row["wrapped"]), new), row["local_id"]),
+            )
+    outbox._sealer = new
+    logger.info("outbox: %d item key(s) wrapped with master key %s", len(rows), new.key_id)
+    return len(rows)
