@@ -183,7 +183,6 @@ def scaling(admin_url: str, sales: int, latency: tuple[float, float]) -> dict[in
                 while box.counts()["plate_assigned"] < sales:
                     time.sleep(0.02)
                 rates[count] = sales / (time.perf_counter() - started)
-        print(f"  {count} worker(s): {rates[count]:.1f} sales/s", flush=True)
     return rates
 
 
