@@ -14,6 +14,7 @@ A vendor hub opens a PostgreSQL outbox instead (``Outbox("postgresql://...")``, 
 (:class:`DealerRouter`); see ``docs/hub.md``.
 """
 
+from ._backend import OutboxSchemaMismatch, OutboxUnavailable
 from ._crypto import ENV_KEY, ENV_KEY_FILE, OutboxKeyProblem, generate_key
 from ._dealers import (
     ENV_DEALERS_FILE,
@@ -40,8 +41,6 @@ from ._models import (
     OutboxError,
     OutboxHealth,
     OutboxItem,
-    OutboxSchemaMismatch,
-    OutboxUnavailable,
     SyncReport,
     VehicleAlreadyQueued,
     status_text,

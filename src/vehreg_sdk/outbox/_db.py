@@ -21,8 +21,8 @@ from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from .. import _fs, _procs
 from ..privacy import masked_logger
-from ._backend import DUE_SQL, stores_clause
-from ._models import OutboxDamaged, OutboxUnavailable
+from ._backend import DUE_SQL, OutboxUnavailable, stores_clause
+from ._models import OutboxDamaged
 
 logger = masked_logger("vehreg_sdk.outbox")
 

@@ -150,52 +150,6 @@ class OutboxDamaged(OutboxError):
         )
 
 
-class OutboxUnavailable(OutboxError):
-    """The hub's PostgreSQL outbox cannot be reached (server down, network, pool exhausted).
-
-    Nothing was changed; a sale being queued was not queued: retry, or queue it locally.
-    """
-
-    code = "outbox.unavailable"
-
-    def __init__(self, location: str, reason: str) -> None:
-        super().__init__(
-            f"the outbox database {location} cannot be reached ({reason}); nothing was "
-            "changed: try again when the database is back",
-            f"无法连接离线队列数据库 {location}（{reason}），未做任何修改；请在数据库恢复后重试",
-        )
-        self.location = location
-
-
-class OutboxSchemaMismatch(OutboxError):
-    """The database's schema is not this SDK's: migrated by a newer SDK, or not yet migrated
-    (a worker started with ``migrate=False`` before ``vehreg outbox migrate`` ran)."""
-
-    code = "outbox.schema_mismatch"
-
-    def __init__(self, location: str, found: int, known: int) -> None:
-        if found > known:
-            en = (
-                f"the outbox {location} has schema version {found}, newer than this SDK's "
-                f"{known}: upgrade vehreg-sdk on this host before running workers against it"
-            )
-            zh = (
-                f"离线队列 {location} 的结构版本为 {found}，高于本 SDK 支持的 {known}："
-                "请先升级本机的 vehreg-sdk 再运行同步进程"
-            )
-        else:
-            en = (
-                f"the outbox {location} has schema version {found}, older than this SDK's "
-                f"{known}: run `vehreg outbox migrate --db ...` first"
-            )
-            zh = (
-                f"离线队列 {location} 的结构版本为 {found}，低于本 SDK 的 {known}："
-                "请先运行 `vehreg outbox migrate --db ...`"
-            )
-        super().__init__(en, zh)
-        self.found, self.known = found, known
-
-
 class ItemNotFound(OutboxError):
     code = "outbox.not_found"
 

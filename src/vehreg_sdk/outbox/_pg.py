@@ -27,8 +27,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 from ..privacy import masked_logger
-from ._backend import DUE_SQL, stores_clause
-from ._models import OutboxSchemaMismatch, OutboxUnavailable
+from ._backend import DUE_SQL, OutboxSchemaMismatch, OutboxUnavailable, stores_clause
 
 logger = masked_logger("vehreg_sdk.outbox")
 

@@ -13,7 +13,7 @@ from ._models import Attachment, ItemStatus, OutboxItem, _ts
 
 if TYPE_CHECKING:
     from ._backend import Conn
-    from ._store import Outbox
+    from ._core import StorageCore
 
 PhotoInput = tuple[str, bytes | Path] | tuple[str, bytes | Path, str]
 """A photo uploaded at sync time: ``(kind, data_or_path)`` or ``(kind, data_or_path, filename)``."""
@@ -44,7 +44,7 @@ def make_worker_id() -> str:
     return _procs.worker_id()
 
 
-def item_from_row(conn: Conn, row: Any, outbox: Outbox) -> OutboxItem:
+def item_from_row(conn: Conn, row: Any, outbox: StorageCore) -> OutboxItem:
     """The item of an ``items`` row (its sealed personal data opened with its key)."""
     attachments = tuple(
         Attachment(
@@ -108,7 +108,7 @@ def read_photo(seq: int, photo: PhotoInput) -> tuple[int, str, str, str, bytes]:
     return seq, kind, prepared.filename, prepared.content_type, prepared.data
 
 
-def _payload(conn: Conn, row: Any, outbox: Outbox) -> dict[str, Any]:
+def _payload(conn: Conn, row: Any, outbox: StorageCore) -> dict[str, Any]:
     stored = json.loads(row["payload"])
     if "sealed" not in stored:
         return dict(stored)

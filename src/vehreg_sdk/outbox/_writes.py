@@ -32,7 +32,7 @@ logger = masked_logger("vehreg_sdk.outbox")
 
 if TYPE_CHECKING:
     from ._backend import Conn
-    from ._store import Outbox
+    from ._core import StorageCore
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ class NewItem:
 
 
 def insert(
-    outbox: Outbox,
+    outbox: StorageCore,
     conn: Conn,
     new: NewItem | None,
     dedupe_key: str | None,
@@ -142,7 +142,9 @@ def add_attachment(
     )
 
 
-def row_key(outbox: Outbox, conn: Conn, local_id: str, *, create: bool = False) -> bytes | None:
+def row_key(
+    outbox: StorageCore, conn: Conn, local_id: str, *, create: bool = False
+) -> bytes | None:
     """The item's data key (``None`` without a master key, or once purged unless
     ``create``: a photo queued after the purge gets a new key)."""
     if outbox._sealer is None:
@@ -157,7 +159,7 @@ def row_key(outbox: Outbox, conn: Conn, local_id: str, *, create: bool = False) 
     return key
 
 
-def photo_bytes(outbox: Outbox, conn: Conn, local_id: str, seq: int, stored: bytes) -> bytes:
+def photo_bytes(outbox: StorageCore, conn: Conn, local_id: str, seq: int, stored: bytes) -> bytes:
     """A photo's bytes as queued (opened with the item's key when sealed)."""
     key = row_key(outbox, conn, local_id) if stored else None
     if key is None:
@@ -165,7 +167,7 @@ def photo_bytes(outbox: Outbox, conn: Conn, local_id: str, seq: int, stored: byt
     return _crypto.open_sealed(key, stored, f"{local_id}/photo/{seq}")
 
 
-def purge_delivered(outbox: Outbox) -> int:
+def purge_delivered(outbox: StorageCore) -> int:
     """Shred the personal data of delivered items: masked owner kept, photo bytes emptied,
     data key deleted. Items with photos still to send keep theirs until sent."""
     if outbox._sealer is None:
@@ -211,7 +213,7 @@ def purge_delivered(outbox: Outbox) -> int:
 
 
 def amend_item(
-    outbox: Outbox,
+    outbox: StorageCore,
     local_id: str,
     registration: EbikeRegistrationCreate | VehicleRegistrationCreate | Mapping[str, Any],
     actor: str,
@@ -250,7 +252,7 @@ def amend_item(
         return outbox._get(conn, local_id)
 
 
-def rotate_master_key(outbox: Outbox, new_key: bytes | str) -> int:
+def rotate_master_key(outbox: StorageCore, new_key: bytes | str) -> int:
     """Wrap every live item key with ``new_key`` (one transaction); returns how many.
 
     Afterwards the old master key opens nothing live: destroy it once the backups taken
