@@ -56,26 +56,29 @@ class ServedSandbox:
     """``vehreg sandbox serve --db postgresql://... --workers 2``: a bureau of several web
     workers on one database (no POST counting: the proof is its registrations)."""
 
-    def __init__(self, db_url: str, workers: int = 2) -> None:
-        self.db_url, self.workers = db_url, workers
+    def __init__(self, db_url: str, log: Path, workers: int = 2) -> None:
+        self.db_url, self.workers, self.log = db_url, workers, log
         self.port = free_port()
         self.counter = None
         self._proc: subprocess.Popen[bytes] | None = None
+        self._log: Any = None
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> ServedSandbox:
-        command = [sys.executable, "-m", "vehreg_sdk.cli", "sandbox", "serve",
+        command = [sys.executable, "-c", "from vehreg_sdk.cli import main; main()",
+                   "sandbox", "serve",
                    "--db", self.db_url, "--workers", str(self.workers), "--port", str(self.port),
                    "--review-delay", "0", "--rate-limit", "0"]  # fmt: skip
-        self._proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self._log = self.log.open("wb")  # a file, not a pipe: a chatty server never blocks
+        self._proc = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         import httpx
 
         while time.monotonic() < deadline:
-            assert self._proc.poll() is None, self._proc.stderr.read() if self._proc.stderr else ""
+            assert self._proc.poll() is None, self.log.read_text("utf-8", errors="replace")
             try:
                 httpx.get(self.base_url + "/v1/health", timeout=1)
                 return self
@@ -88,6 +91,7 @@ class ServedSandbox:
             self._proc.terminate()
             self._proc.wait(timeout=30)
             self._proc = None
+            self._log.close()
 
 
 def _served_sandbox_has_workers() -> bool:
@@ -108,7 +112,8 @@ def hub_bureau(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     if request.param == "sandbox":
         bureau = CountingSandbox(tmp_path / "bureau.db", post_delay_s=BUREAU_LATENCY_S)
     else:
-        bureau = ServedSandbox(request.getfixturevalue("postgres_cluster").create_database())
+        database = request.getfixturevalue("postgres_cluster").create_database()
+        bureau = ServedSandbox(database, tmp_path / "sandbox.log")
     try:
         yield bureau
     finally:
