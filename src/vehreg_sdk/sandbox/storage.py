@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .car_storage import CAR_SCHEMA
+from .car_storage import CAR_SCHEMA, TEMPORARY_PLATE_SCHEMA
 
 #: Bump when the schema changes incompatibly; an older file is refused, not corrupted.
 SCHEMA_VERSION = "1"
@@ -168,7 +168,7 @@ class Database:
         conn = self._connect()
         try:
             # idempotent: every statement is IF NOT EXISTS
-            conn.executescript(_SCHEMA + CAR_SCHEMA)
+            conn.executescript(_SCHEMA + CAR_SCHEMA + TEMPORARY_PLATE_SCHEMA)
         finally:
             conn.close()
         with self.write() as conn:
