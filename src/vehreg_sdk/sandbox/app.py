@@ -31,6 +31,7 @@ from .clock import Clock
 from .endpoint import new_request_id, problem_response
 from .problems import ProblemError
 from .ratelimit import RateLimiter
+from .storage import is_postgres_url
 
 #: Route modules under ``vehreg_sdk.sandbox.routes``, in registration order.
 ROUTE_MODULES: tuple[str, ...] = (
@@ -118,6 +119,12 @@ def _temporary_db() -> Path:
     return directory / "sandbox.db"
 
 
+def _database_target(db_path: Path | str | None) -> Path | str:
+    if db_path is None:
+        return _temporary_db()
+    return db_path if is_postgres_url(db_path) else Path(db_path)
+
+
 def create_app(
     db_path: Path | str | None = None,
     review_delay: float = 0.0,
@@ -137,8 +144,9 @@ def create_app(
 ) -> Starlette:
     """The sandbox bureau as an ASGI app (Starlette); its state is ``app.state.bureau``.
 
-    ``db_path``: the SQLite file (created if absent; state survives restarts);
-    None uses a fresh temporary file removed at exit. ``review_delay``: seconds
+    ``db_path``: the SQLite file (created if absent; state survives restarts),
+    or a ``postgresql://`` URL (several worker processes may share it; needs the
+    ``postgres`` extra); None uses a fresh temporary file removed at exit. ``review_delay``: seconds
     from ``awaiting_review`` to the review (0: at once). ``rate_limit``:
     requests per second per dealer (token bucket with ``rate_burst``, default
     the rate rounded up); None turns rate limiting off. ``clock``: seconds
@@ -172,7 +180,7 @@ def create_app(
         idempotency_ttl=idempotency_ttl,
     )
     bureau = Bureau(
-        Path(db_path) if db_path is not None else _temporary_db(),
+        _database_target(db_path),
         settings,
         clock=clock,
         rate_limiter=RateLimiter(rate_limit, rate_burst) if rate_limit else None,
