@@ -202,7 +202,9 @@ def create_app(
         import asyncio
 
         bureau.attach(asyncio.get_running_loop())
-        await anyio.to_thread.run_sync(webhooks.release_stuck, bureau)
+        leased = await anyio.to_thread.run_sync(webhooks.release_stuck, bureau)
+        if leased is not None:  # another worker is sending; look again when its lease ends
+            bureau.retry_deliveries_in(leased)
         await anyio.to_thread.run_sync(_purge_expired_keys, bureau)
         # Work left from before a restart: due reviews and undelivered events.
         bureau.review_due_in(0.0)
