@@ -14,12 +14,39 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..rules.config import DEFAULT_CONFIG, MinorPolicy, RuleConfig
 from .app import create_app
 
 #: The environment variable holding a worker's :class:`WorkerSettings` as JSON.
 SETTINGS_VARIABLE = "VEHREG_SANDBOX_WORKER_SETTINGS"
+#: A sandbox-only response header: the id of the worker process that answered.
+WORKER_HEADER = "X-Sandbox-Worker"
+
+
+class WorkerHeaderMiddleware:
+    """Names the answering worker process, so one can see the load spread over workers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.value = str(os.getpid()).encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_worker(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    *message.get("headers", []),
+                    (WORKER_HEADER.lower().encode(), self.value),
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_worker)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +82,7 @@ def rule_config(under_16: str) -> RuleConfig:
 def app_from_environment() -> Starlette:
     """The bureau for one worker process (uvicorn's app factory)."""
     settings = WorkerSettings.from_environment()
-    return create_app(
+    app = create_app(
         settings.db,
         settings.review_delay,
         settings.rate_limit,
@@ -63,3 +90,5 @@ def app_from_environment() -> Starlette:
         plate_capacity=settings.plate_capacity,
         rule_config=rule_config(settings.under_16),
     )
+    app.add_middleware(WorkerHeaderMiddleware)
+    return app

@@ -1,0 +1,252 @@
+"""Races across worker processes: ``vehreg sandbox serve --db postgresql://… --workers 2``.
+
+The sandbox runs as a real subprocess with two uvicorn workers on one PostgreSQL
+database; clients race over real HTTP, each attempt on its own connection so the
+kernel hands the attempts to both workers (each answer names its worker in
+``X-Sandbox-Worker``). A round that stayed in one worker proves nothing across
+workers, so each race is repeated until a round has spanned both; every round
+must have exactly one winner.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+
+from vehreg_sdk.sandbox import DEMO_DEALERS
+from vehreg_sdk.sandbox.car_seed import unused_car_certificates
+from vehreg_sdk.sandbox.clock import shanghai_date, system_clock
+from vehreg_sdk.sandbox.seed import demo_registration_body, sellable_vehicle_codes
+from vehreg_sdk.sandbox.workers import WORKER_HEADER
+
+from .conftest import Signer
+
+ATTEMPTS = 12
+MAX_ROUNDS = 6
+
+
+class Served:
+    """A running ``vehreg sandbox serve`` subprocess."""
+
+    def __init__(self, process: subprocess.Popen[str], base_url: str, url: str) -> None:
+        self.process = process
+        self.base_url = base_url
+        self.database_url = url
+
+
+def _serve(database_url: str, *extra: str) -> Iterator[Served]:
+    command = [
+        sys.executable, "-c", "from vehreg_sdk.cli import main; main()", "sandbox", "serve",
+        "--port", "0", "--db", database_url, "--workers", "2", "--review-delay", "0", *extra,
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 60
+        while not any(line.startswith("export VEHREG_BASE_URL=") for line in lines):
+            assert time.monotonic() < deadline, lines
+            line = process.stdout.readline()
+            assert line, lines
+            lines.append(line.rstrip("\n"))
+        assert "  workers       2" in lines
+        base_url = next(x for x in lines if x.startswith("export VEHREG_BASE_URL=")).split("=", 1)[
+            1
+        ]
+        workers: set[str] = set()
+        while len(workers) < 2:  # both workers up and answering
+            assert time.monotonic() < deadline, workers
+            try:
+                workers.add(httpx.get(f"{base_url}/v1/health", timeout=2).headers[WORKER_HEADER])
+            except httpx.TransportError:
+                time.sleep(0.05)
+        # Drain the output, so a chatty worker never blocks on a full pipe.
+        threading.Thread(target=process.stdout.read, daemon=True).start()
+        yield Served(process, base_url, database_url)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def served(postgres_cluster: Any) -> Iterator[Served]:
+    yield from _serve(postgres_cluster.create_database(), "--rate-limit", "0")
+
+
+def _race(
+    base_url: str, make: Callable[[int, httpx.Client], httpx.Response]
+) -> list[httpx.Response]:
+    """``ATTEMPTS`` requests released together, each on a new connection."""
+    barrier = threading.Barrier(ATTEMPTS)
+
+    def attempt(i: int) -> httpx.Response:
+        with httpx.Client(base_url=base_url, auth=Signer(DEMO_DEALERS[0]), timeout=30) as client:
+            client.get("/v1/health")  # connected before the start line
+            barrier.wait()
+            return make(i, client)
+
+    with ThreadPoolExecutor(ATTEMPTS) as pool:
+        return list(pool.map(attempt, range(ATTEMPTS)))
+
+
+def _workers(responses: list[httpx.Response]) -> set[str]:
+    return {r.headers[WORKER_HEADER] for r in responses}
+
+
+def _rounds(check_round: Callable[[int], list[httpx.Response]]) -> None:
+    """Run rounds until one spans both workers; each round checks its own winner."""
+    for round_number in range(MAX_ROUNDS):
+        if len(_workers(check_round(round_number))) == 2:
+            return
+    pytest.fail(f"no round of {MAX_ROUNDS} reached both workers")
+
+
+def _count(database_url: str, sql: str, *params: Any) -> int:
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(sql, params).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _ebike_body(start: int) -> dict[str, Any]:
+    (code,) = sellable_vehicle_codes(1, start=start)
+    return demo_registration_body(
+        code, DEMO_DEALERS[0].store_ids[0], invoice_date=shanghai_date(system_clock())
+    )
+
+
+def test_one_idempotency_key_sent_to_both_workers_runs_once(served: Served) -> None:
+    def one_round(round_number: int) -> list[httpx.Response]:
+        body, key = _ebike_body(start=1000 + round_number), str(uuid.uuid4())
+        responses = _race(
+            served.base_url,
+            lambda i, c: c.post(
+                "/v1/ebike-registrations", json=body, headers={"Idempotency-Key": key}
+            ),
+        )
+        created = [r for r in responses if r.status_code == 201]
+        first = [r for r in created if r.headers.get("Idempotent-Replayed") != "true"]
+        busy = [r for r in responses if r.status_code == 409]
+        assert len(first) == 1, [r.text for r in responses]
+        assert len(created) + len(busy) == ATTEMPTS, [r.text for r in responses]
+        assert {r.json()["code"] for r in busy} <= {"idempotency.in_progress"}
+        assert {r.json()["id"] for r in created} == {first[0].json()["id"]}
+        vehicle = body["vehicle"]["vehicle_code"]
+        assert (
+            _count(
+                served.database_url,
+                "SELECT count(*) FROM registrations WHERE vehicle_code = %s",
+                vehicle,
+            )
+            == 1
+        )
+        return responses
+
+    _rounds(one_round)
+
+
+def test_one_vehicle_under_different_keys_has_one_winner(served: Served) -> None:
+    def one_round(round_number: int) -> list[httpx.Response]:
+        body = _ebike_body(start=1100 + round_number)
+        responses = _race(
+            served.base_url,
+            lambda i, c: c.post(
+                "/v1/ebike-registrations", json=body, headers={"Idempotency-Key": str(uuid.uuid4())}
+            ),
+        )
+        statuses = sorted(r.status_code for r in responses)
+        assert statuses == [201] + [409] * (ATTEMPTS - 1), [r.text for r in responses]
+        winner = next(r.json() for r in responses if r.status_code == 201)
+        losers = [r.json() for r in responses if r.status_code == 409]
+        assert {x["code"] for x in losers} == {"vehicle.already_registered"}
+        assert {x["existing_id"] for x in losers} == {winner["id"]}
+        return responses
+
+    _rounds(one_round)
+    assert (
+        _count(
+            served.database_url,
+            "SELECT count(*) - count(DISTINCT plate_number) FROM registrations",
+        )
+        == 0
+    )  # and no plate number handed out twice
+
+
+def test_one_self_chosen_plate_has_one_winner(served: Served) -> None:
+    def one_round(round_number: int) -> list[httpx.Response]:
+        cars = unused_car_certificates(ATTEMPTS, categories=("sedan_petrol",))
+        number = f"苏GW{round_number}8{round_number}6"
+
+        def choose(i: int, client: httpx.Client) -> httpx.Response:
+            body = {
+                "vin": cars[i]["vin"],
+                "plate_kind": "02",
+                "method": "self_composed",
+                "number": number,
+            }
+            return client.post(
+                "/v1/plate-selections",
+                content=json.dumps(body, ensure_ascii=False).encode(),
+                headers={"Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())},
+            )
+
+        responses = _race(served.base_url, choose)
+        statuses = sorted(r.status_code for r in responses)
+        assert statuses == [201] + [409] * (ATTEMPTS - 1), [r.text for r in responses]
+        assert {r.json()["code"] for r in responses if r.status_code == 409} == {
+            "plate_number.taken"
+        }
+        held = _count(
+            served.database_url,
+            "SELECT count(*) FROM plate_selections WHERE held_number = %s",
+            number,
+        )
+        assert held == 1
+        return responses
+
+    _rounds(one_round)
+
+
+def test_the_rate_limit_holds_across_workers(postgres_cluster: Any) -> None:
+    """2 requests/s with a burst of 2 for the whole sandbox, not per worker process."""
+    rate = 2.0
+    for served in _serve(postgres_cluster.create_database(), "--rate-limit", str(rate)):
+        # The health checks above are not limited; the buckets are full.
+        started = time.monotonic()
+        responses: list[httpx.Response] = []
+        for _ in range(3):
+            responses += _race(served.base_url, lambda i, c: c.get("/v1/stores"))
+        elapsed = time.monotonic() - started
+        allowed = [r for r in responses if r.status_code == 200]
+        limited = [r for r in responses if r.status_code == 429]
+        assert len(allowed) + len(limited) == len(responses), [r.text for r in responses]
+        assert {r.json()["code"] for r in limited} == {"rate_limit.exceeded"}
+        # One bucket: the burst, plus what refilled meanwhile (N per-process buckets
+        # would allow about N times as many).
+        assert len(allowed) <= 2 + rate * elapsed + 1, (len(allowed), elapsed)
+        assert len(allowed) >= 2
+        assert len(_workers(responses)) == 2
