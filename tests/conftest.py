@@ -97,3 +97,13 @@ def sandbox_db(sandbox_backend: str, tmp_path: Any, request: pytest.FixtureReque
     if sandbox_backend == "postgres":
         return request.getfixturevalue("postgres_url")
     return tmp_path / "sandbox.db"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def module_sandbox_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Any:
+    """``sandbox_db`` for a module-wide sandbox: a SQLite file, then a PostgreSQL database."""
+    if request.param == "postgres":
+        return request.getfixturevalue("postgres_cluster").create_database()
+    return tmp_path_factory.mktemp("sandbox") / "sandbox.db"
