@@ -76,7 +76,8 @@ def _learn_table(statement: str) -> None:
             key = tuple(c.strip() for c in table_key.group(1).split(","))
         elif re.search(r"\bPRIMARY\s+KEY\b", line, re.I):
             key = (line.split()[0],)
-            if re.search(r"\bAUTOINCREMENT\b", line, re.I):
+            # SQLite's spelling, or ours once translated (a statement may pass twice)
+            if re.search(r"\b(AUTOINCREMENT|AS\s+IDENTITY)\b", line, re.I):
                 identity = line.split()[0]
     with _tables_lock:
         _tables[match.group(1).lower()] = _Table(key, identity)
@@ -270,6 +271,9 @@ def connect(url: str) -> PgConnection:
             row_factory=_row_factory,
             cursor_factory=psycopg.ClientCursor,
             connect_timeout=30,
+            application_name="vehreg-sandbox",
+            # As SQLite's busy timeout: a writer waits up to 30 s for the lock, then fails.
+            options="-c lock_timeout=30s",
         )
     except psycopg.Error as exc:
         raise _convert(exc) from exc
@@ -294,7 +298,7 @@ class PostgresPool:
         return connect(self.url)
 
     def release(self, conn: PgConnection) -> None:
-        if conn.raw.closed or conn.in_transaction:  # broken or in an unknown state
+        if conn.raw.closed or conn.raw.broken or conn.in_transaction:  # broken or unknown state
             conn.raw.close()
             return
         with self._lock:
