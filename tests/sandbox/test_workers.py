@@ -30,7 +30,7 @@ from vehreg_sdk.sandbox.clock import shanghai_date, system_clock
 from vehreg_sdk.sandbox.seed import demo_registration_body, sellable_vehicle_codes
 from vehreg_sdk.sandbox.workers import WORKER_HEADER
 
-from .conftest import Signer
+from .conftest import JPEG, TILL_KINDS, Signer
 
 ATTEMPTS = 12
 MAX_ROUNDS = 6
@@ -280,3 +280,74 @@ def test_the_rate_limit_holds_across_workers(postgres_cluster: Any) -> None:
         assert len(allowed) <= 2 + rate * elapsed + 1, (len(allowed), elapsed)
         assert len(allowed) >= 2
         assert len(_workers(responses)) == 2
+
+
+def test_reviews_due_in_both_workers_run_once(postgres_cluster: Any) -> None:
+    """Both workers sweep due reviews (and the photo's worker has a timer): one review each."""
+    database = postgres_cluster.create_database()
+    # The last --review-delay wins over the 0 that _serve passes first.
+    for delayed in _serve(database, "--rate-limit", "0", "--review-delay", "2"):
+        with httpx.Client(
+            base_url=delayed.base_url, auth=Signer(DEMO_DEALERS[0]), timeout=30
+        ) as client:
+            ids = [_plated_registration(client, start=1200 + n * 10, index=n) for n in range(4)]
+            due = time.monotonic() + 2
+            for registration_id in ids:
+                _post_photo(client, registration_id, "plate_fitted")
+            assert {_status(client, i) for i in ids} == {"awaiting_review"}  # not due yet
+        time.sleep(max(0.0, due - time.monotonic() - 0.2))
+        for _ in range(3):  # the reviews fall due while both workers are being asked
+            _race(delayed.base_url, lambda i, c: c.get("/v1/ebike-registrations"))
+            time.sleep(0.15)
+        with httpx.Client(
+            base_url=delayed.base_url, auth=Signer(DEMO_DEALERS[0]), timeout=30
+        ) as client:
+            deadline = time.monotonic() + 30
+            while not all(_status(client, i) == "approved" for i in ids):
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+            events = client.get("/v1/events", params={"limit": "100"}).json()["data"]
+        for registration_id in ids:
+            types = [e["type"] for e in events if e["data"]["object"]["id"] == registration_id]
+            assert len(types) == len(set(types)), types  # no step twice
+            assert types[-1] == "ebike_registration.approved", types
+
+
+def _post_photo(client: httpx.Client, registration_id: str, kind: str) -> None:
+    response = client.post(
+        f"/v1/ebike-registrations/{registration_id}/photos",
+        data={"kind": kind},
+        files={"file": (f"{kind}.jpg", JPEG, "image/jpeg")},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert response.status_code == 200, response.text
+
+
+def _plated_registration(client: httpx.Client, *, start: int, index: int) -> str:
+    uploads = []
+    for kind in TILL_KINDS:
+        response = client.post(
+            "/v1/uploads",
+            data={"kind": kind},
+            files={"file": ("photo.jpg", JPEG, "image/jpeg")},
+            headers={"Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert response.status_code == 201, response.text
+        uploads.append(response.json()["id"])
+    (code,) = sellable_vehicle_codes(1, start=start)
+    body = demo_registration_body(
+        code,
+        DEMO_DEALERS[0].store_ids[0],
+        index=index,
+        uploads=uploads,
+        invoice_date=shanghai_date(system_clock()),
+    )
+    created = client.post(
+        "/v1/ebike-registrations", json=body, headers={"Idempotency-Key": str(uuid.uuid4())}
+    )
+    assert created.status_code == 201, created.text
+    return str(created.json()["id"])
+
+
+def _status(client: httpx.Client, registration_id: str) -> str:
+    return str(client.get(f"/v1/ebike-registrations/{registration_id}").json()["status"])
