@@ -8,13 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from vehreg_sdk.sandbox._db_postgres import (
-    PostgresDatabase,
-    PostgresPool,
-    redacted,
-    translate,
-    translate_ddl,
-)
+from vehreg_sdk.sandbox._db_postgres import PostgresDatabase, PostgresPool, redacted
+from vehreg_sdk.sandbox._pg_dialect import translate, translate_ddl
 from vehreg_sdk.sandbox.storage import open_database
 
 DDL = """
