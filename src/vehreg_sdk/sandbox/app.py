@@ -202,9 +202,9 @@ def create_app(
         import asyncio
 
         bureau.attach(asyncio.get_running_loop())
-        leased = await anyio.to_thread.run_sync(webhooks.release_stuck, bureau)
-        if leased is not None:  # another worker is sending; look again when its lease ends
-            bureau.retry_deliveries_in(leased)
+        next_due = await anyio.to_thread.run_sync(webhooks.release_stuck, bureau)
+        if next_due is not None:  # look again when the next delivery falls due
+            bureau.retry_deliveries_in(next_due)
         await anyio.to_thread.run_sync(_purge_expired_keys, bureau)
         # Work left from before a restart: due reviews and undelivered events.
         bureau.review_due_in(0.0)

@@ -256,8 +256,10 @@ async def deliver_due(bureau: Bureau) -> None:
 def release_stuck(bureau: Bureau) -> float | None:
     """At start: deliveries whose sender's lease ran out go back to pending.
 
-    Returns the seconds until the next other lease runs out (None: none is held), so
-    the bureau can look again then; a live worker's sends are left alone.
+    Returns the seconds until the next delivery falls due (another worker's lease
+    runs out, or a retry's wait ends; None: nothing waits), so the bureau can look
+    again then: the timer that would have fired may have died with its process. A
+    live worker's sends are left alone.
     """
     now = bureau.clock()
     with bureau.db.write() as conn:
@@ -267,6 +269,6 @@ def release_stuck(bureau: Bureau) -> float | None:
             (now,),
         )
         (until,) = conn.execute(
-            "SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'sending'"
+            "SELECT MIN(next_attempt_at) FROM deliveries WHERE state IN ('pending', 'sending')"
         ).fetchone()
     return None if until is None else max(0.0, float(until) - now)
