@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .resources.plate_status import AsyncPlateStatusResource, PlateStatusResource
     from .resources.purchase_tax import AsyncPurchaseTaxResource, PurchaseTaxResource
     from .resources.stores import AsyncStores, Stores
+    from .resources.temporary_plates import AsyncTemporaryPlates, TemporaryPlates
     from .resources.uploads import AsyncUploads, Uploads
     from .resources.vehicle_registrations import (
         AsyncVehicleRegistrations,
@@ -329,6 +330,12 @@ class VehregClient(_ClientBase[SyncKernel]):
         return PlateSelections(self)
 
     @cached_property
+    def temporary_plates(self) -> TemporaryPlates:
+        from .resources.temporary_plates import TemporaryPlates
+
+        return TemporaryPlates(self)
+
+    @cached_property
     def vehicle_registrations(self) -> VehicleRegistrations:
         from .resources.vehicle_registrations import VehicleRegistrations
 
@@ -468,6 +475,12 @@ class AsyncVehregClient(_ClientBase[AsyncKernel]):
         from .resources.plate_selections import AsyncPlateSelections
 
         return AsyncPlateSelections(self)
+
+    @cached_property
+    def temporary_plates(self) -> AsyncTemporaryPlates:
+        from .resources.temporary_plates import AsyncTemporaryPlates
+
+        return AsyncTemporaryPlates(self)
 
     @cached_property
     def vehicle_registrations(self) -> AsyncVehicleRegistrations:

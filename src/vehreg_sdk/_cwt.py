@@ -34,6 +34,8 @@ KID_BYTES = 4
 # CWT claim keys: the registered ones (RFC 8392) and this profile's own.
 CLAIM_ISS, CLAIM_EXP, CLAIM_NBF, CLAIM_IAT = 1, 4, 5, 6
 CLAIM_PLATE, CLAIM_KIND, CLAIM_VEHICLE_CODE, CLAIM_VIN, CLAIM_REGISTRATION = -1, -2, -3, -4, -5
+# Temporary plates of ``POST /v1/temporary-plates``: the VIN as a digest, the plate's own id.
+CLAIM_VIN_DIGEST, CLAIM_TEMPORARY_PLATE = -6, -7
 
 
 class MalformedCredential(ValueError):

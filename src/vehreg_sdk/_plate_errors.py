@@ -34,6 +34,12 @@ class UnknownKeyError(PlateTokenError):
     code = "plate_token.unknown_key"
 
 
+class VinMismatchError(PlateTokenError):
+    """A genuine token that names another vehicle than the one checked (``verify_token(vin=)``)."""
+
+    code = "plate_token.vin_mismatch"
+
+
 class InvalidJwksError(PlateTokenError, ValueError):
     """What was given as the bureau's key set is not a JWKS (``{"keys": [...]}``).
 

@@ -56,6 +56,10 @@ if TYPE_CHECKING:
         AsyncStoresWithRawResponse,
         StoresWithRawResponse,
     )
+    from .resources.temporary_plates import (
+        AsyncTemporaryPlatesWithRawResponse,
+        TemporaryPlatesWithRawResponse,
+    )
     from .resources.uploads import (
         AsyncUploadsWithRawResponse,
         UploadsWithRawResponse,
@@ -141,6 +145,12 @@ class VehregClientWithRawResponse:
         from .resources.plate_selections import PlateSelections, PlateSelectionsWithRawResponse
 
         return PlateSelectionsWithRawResponse(PlateSelections(self._client, raw=True))
+
+    @cached_property
+    def temporary_plates(self) -> TemporaryPlatesWithRawResponse:
+        from .resources.temporary_plates import TemporaryPlates, TemporaryPlatesWithRawResponse
+
+        return TemporaryPlatesWithRawResponse(TemporaryPlates(self._client, raw=True))
 
     @cached_property
     def car_certificates(self) -> CarCertificatesWithRawResponse:
@@ -249,6 +259,15 @@ class AsyncVehregClientWithRawResponse:
         )
 
         return AsyncPlateSelectionsWithRawResponse(AsyncPlateSelections(self._client, raw=True))
+
+    @cached_property
+    def temporary_plates(self) -> AsyncTemporaryPlatesWithRawResponse:
+        from .resources.temporary_plates import (
+            AsyncTemporaryPlates,
+            AsyncTemporaryPlatesWithRawResponse,
+        )
+
+        return AsyncTemporaryPlatesWithRawResponse(AsyncTemporaryPlates(self._client, raw=True))
 
     @cached_property
     def car_certificates(self) -> AsyncCarCertificatesWithRawResponse:

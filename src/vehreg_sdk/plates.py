@@ -27,20 +27,16 @@ This module never touches the network.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from . import _cwt, _jws
-from ._plate_claims import KIND_EBIKE, ClaimsError, decode_claims
+from ._plate_claims import KIND_EBIKE, ClaimsError, decode_claims, vin_digest
 from ._plate_errors import (
     InvalidJwksError,
     MalformedTokenError,
@@ -52,8 +48,10 @@ from ._plate_errors import (
     TokenTamperedError,
     TokenValidityError,
     UnknownKeyError,
+    VinMismatchError,
     keys_of,
 )
+from ._plate_keys import load_jwks, save_jwks
 from ._plate_status import (
     PlateStatusList,
     Revocation,
@@ -80,6 +78,7 @@ __all__ = [
     "TokenTamperedError",
     "TokenValidityError",
     "UnknownKeyError",
+    "VinMismatchError",
     "decode_unverified",
     "extract_token",
     "load_jwks",
@@ -111,7 +110,10 @@ class PlateClaims:
     the v1 JWS. The compact credential carries no store (``store_id`` is ``None``); the JWS
     carries no plate kind (e-bike, ``0``). For a car, ``vehicle_code`` is the VIN and
     ``vin`` is set too. ``not_before`` / ``expires_at`` are set for temporary plates.
-    ``status`` is the status list the token was checked against, if any.
+    ``status`` is the status list the token was checked against, if any. A temporary plate
+    of ``/v1/temporary-plates`` carries its VIN as a digest (``vin_digest``, hex; its
+    ``vehicle_code`` is empty and ``registration_id`` is the plate's ``tp_`` id): check a car
+    against it with :meth:`matches_vin` or ``verify_token(..., vin=...)``.
     """
 
     plate: str
@@ -127,6 +129,14 @@ class PlateClaims:
     not_before: datetime | None = None
     expires_at: datetime | None = None
     status: PlateStatusList | None = None
+    vin_digest: str | None = None
+
+    def matches_vin(self, vin: str) -> bool:
+        """Whether the token names the car with this VIN (by its VIN, or its VIN digest)."""
+        wanted = vin.strip().upper()
+        if self.vin_digest is not None:
+            return vin_digest(wanted).hex() == self.vin_digest
+        return (self.vin or self.vehicle_code).upper() == wanted
 
 
 def extract_token(text: str) -> str:
@@ -223,6 +233,7 @@ def _credential(token: str) -> tuple[bytes, PlateClaims, bytes, bytes]:
         vin=decoded.vin,
         not_before=_time(decoded.not_before),
         expires_at=_time(decoded.expires_at),
+        vin_digest=decoded.vin_digest.hex() if decoded.vin_digest is not None else None,
     )
     return kid, claims, sig_structure, signature
 
@@ -241,19 +252,6 @@ def decode_unverified(token: str) -> PlateClaims:
 
 def _keys(jwks: object) -> list[Mapping[str, Any]]:
     return keys_of(jwks)
-
-
-def _document(jwks: object) -> dict[str, Any]:
-    """The JWKS JSON document of ``jwks`` (a model is dumped; a bare list is wrapped)."""
-    keys = [dict(key) for key in _keys(jwks)]
-    if isinstance(jwks, Mapping):
-        return {**jwks, "keys": keys}
-    dump = getattr(jwks, "model_dump", None)
-    if callable(dump):
-        document = dump(mode="json")
-        if isinstance(document, dict):
-            return {**document, "keys": keys}
-    return {"keys": keys}
 
 
 def _unknown_key(kid: str) -> UnknownKeyError:
@@ -313,6 +311,7 @@ def verify_token(
     issuer: str | None = ISSUER,
     status: PlateStatusList | None = None,
     now: datetime | None = None,
+    vin: str | None = None,
 ) -> PlateClaims:
     """Check the token's signature against the bureau's keys, offline, and return its claims.
 
@@ -332,6 +331,8 @@ def verify_token(
     :func:`load_status`) a cancelled or rejected registration raises
     :class:`TokenRevokedError`. Each carries the verified ``claims``. A list issued before
     the revocation cannot know it: the result's ``status.issued_at`` says how old it is.
+    With ``vin`` (the VIN read off the car), a token for another vehicle raises
+    :class:`VinMismatchError`.
     """
     token = extract_token(token)
     result = _verify_signature(token, jwks)
@@ -339,6 +340,11 @@ def verify_token(
         raise TokenTamperedError(
             f"the token was issued by {result.issuer!r}, not {issuer!r}",
             f"令牌签发方为 {result.issuer!r}，不是 {issuer!r}",
+        )
+    if vin is not None and not result.matches_vin(vin):
+        raise VinMismatchError(
+            "the plate token is genuine but names another vehicle than this VIN",
+            "号牌令牌为真，但所对应的车辆与该车辆识别代号不符",
         )
     _check_validity(result, now or datetime.now(UTC))
     if status is None:
@@ -364,45 +370,4 @@ def verify_token(
     return result
 
 
-_REASONS_ZH = {"cancelled": "撤销", "rejected": "审核不通过"}
-
-
-def load_jwks(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read an offline copy of the bureau's key set written by :func:`save_jwks`.
-
-    Raises :class:`InvalidJwksError` when the file holds no JWKS (``OSError`` when it
-    cannot be read at all).
-    """
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidJwksError(
-            f"{os.fspath(path)} is not a saved key set (not JSON: {exc})",
-            f"{os.fspath(path)} 不是已保存的车管所公钥集（不是有效的 JSON）",
-        ) from exc
-    if not isinstance(data, dict):
-        raise InvalidJwksError(
-            f'{os.fspath(path)} is not a saved key set: a JWKS is {{"keys": [...]}}',
-            f"{os.fspath(path)} 不是已保存的车管所公钥集（应为 JWKS 对象）",
-        )
-    _keys(data)
-    return data
-
-
-def save_jwks(path: str | os.PathLike[str], jwks: JwksLike) -> Path:
-    """Write the key set atomically (temp file + replace), so a crash never leaves half a file.
-
-    ``jwks`` is what :func:`verify_token` takes; the file holds its JWKS JSON document.
-    """
-    document = _document(jwks)
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".jwks-", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, ensure_ascii=False, indent=2)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return target
+_REASONS_ZH = {"cancelled": "撤销", "rejected": "审核不通过", "voided": "因已领取正式号牌而作废"}

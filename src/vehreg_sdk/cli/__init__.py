@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from . import _help, bulk, configure, demo, demo_car, label, outbox, pos, sandbox
+from . import _help, bulk, configure, demo, demo_car, label, outbox, pos, sandbox, temp_plate
 from ._console import make_streams_safe
 from ._failures import EXIT_CODES_HELP, exit_code_for
 
@@ -94,6 +94,12 @@ app.command(
 )(configure.configure)
 app.add_typer(sandbox.app, name="sandbox", help="Run the sandbox bureau. 运行沙箱车管所。")
 app.add_typer(label.app, name="label", help="Render, print and verify plate labels. 号牌标签。")
+app.add_typer(
+    temp_plate.app,
+    name="temp-plate",
+    help="Request, print and verify temporary plates. 临时号牌。",
+    epilog=EXIT_CODES_HELP,
+)
 app.add_typer(bulk.app, name="bulk", help="Bulk campus registrations. 批量登记。")
 app.add_typer(outbox.app, name="outbox", help="The offline outbox. 离线待发队列。")
 app.add_typer(pos.app, name="pos", help="POS bridge and hot folder. 收银对接。")

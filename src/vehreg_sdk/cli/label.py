@@ -9,7 +9,6 @@ was cancelled or rejected); 7 a temporary plate outside its validity. ``render``
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -226,6 +225,33 @@ def _load_status(status_file: Path, jwks: dict[str, Any]) -> Any:
         raise _fail(exc.message, exc.message_zh, EXIT_UNREADABLE) from exc
 
 
+#: ``--vin``: check the token names this car (a temporary plate carries a digest of its VIN).
+VinOption = Annotated[
+    str | None,
+    typer.Option("--vin", help="The VIN read off the car: the plate must name it. 车辆识别代号。"),
+]
+#: ``--at``: judge the validity at another moment (a temporary plate on the day of a stop).
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="Check as of this time (ISO 8601, e.g. 2026-12-01T08:00+08:00). 按指定时间核验。",
+    ),
+]
+JwksOption = Annotated[
+    Path | None,
+    typer.Option("--jwks", help="Offline copy of GET /v1/keys. 离线公钥文件。"),
+]
+BaseUrlOption = Annotated[str | None, typer.Option("--base-url", help="Bureau URL. 车管所地址。")]
+StatusOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--status",
+        help="Cached plate status list (vehreg label status FILE). 号牌状态列表缓存文件。",
+    ),
+]
+
+
 @app.command("verify")
 def verify(
     source: Annotated[
@@ -235,87 +261,17 @@ def verify(
             "标签文件、令牌或链接。"
         ),
     ],
-    jwks_file: Annotated[
-        Path | None,
-        typer.Option("--jwks", help="Offline copy of GET /v1/keys. 离线公钥文件。"),
-    ] = None,
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", help="Bureau URL. 车管所地址。")
-    ] = None,
-    status_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--status",
-            help="Cached plate status list (vehreg label status FILE). 号牌状态列表缓存文件。",
-        ),
-    ] = None,
+    jwks_file: JwksOption = None,
+    base_url: BaseUrlOption = None,
+    status_file: StatusOption = None,
+    vin: VinOption = None,
+    at: AtOption = None,
 ) -> None:
     """Check a plate label offline: genuine, tampered, unknown key, revoked or expired.
     核验号牌标签真伪与状态。"""
-    from datetime import UTC, datetime
+    from ._plate_verify import verify_source
 
-    from .. import plates
-
-    token = _read_token(source)
-    try:
-        shown = plates.decode_unverified(token)
-    except plates.MalformedTokenError as exc:
-        raise _fail(exc.message, exc.message_zh, EXIT_UNREADABLE) from exc
-    typer.echo(f"plate / 号牌: {shown.plate}")
-    typer.echo(
-        f"registration / 登记: {shown.registration_id}  vehicle / 整车编码: {shown.vehicle_code}"
-    )
-    try:
-        jwks = _jwks(jwks_file, base_url)
-    except plates.InvalidJwksError as exc:
-        raise _fail(exc.message, exc.message_zh, EXIT_UNREADABLE) from exc
-    status = _load_status(status_file, jwks) if status_file is not None else None
-    now = datetime.now(UTC)
-    try:
-        claims = plates.verify_token(token, jwks, status=status, now=now)
-    except plates.UnknownKeyError as exc:
-        typer.echo(
-            f"NOT GENUINE: unknown key / 非真品：未知签名密钥\n{exc.message}\n{exc.message_zh}"
-        )
-        raise typer.Exit(EXIT_UNKNOWN_KEY) from exc
-    except plates.TokenTamperedError as exc:
-        typer.echo(f"NOT GENUINE: tampered / 非真品：已被篡改\n{exc.message}\n{exc.message_zh}")
-        raise typer.Exit(EXIT_TAMPERED) from exc
-    except plates.TokenRevokedError as exc:
-        age = _age((now - exc.list_issued_at).total_seconds())
-        typer.echo(
-            f"REVOKED / 已作废: {exc.message}\n{exc.message_zh}\n"
-            f"status list issued {exc.list_issued_at.isoformat(timespec='seconds')} "
-            f"({age} old) / 状态列表签发于 {exc.list_issued_at.isoformat(timespec='seconds')}"
-            f"（{age} 前）"
-        )
-        raise typer.Exit(EXIT_REVOKED) from exc
-    except plates.TokenExpiredError as exc:
-        typer.echo(f"EXPIRED / 已过期: {exc.message}\n{exc.message_zh}")
-        raise typer.Exit(EXIT_NOT_VALID_NOW) from exc
-    except plates.TokenNotYetValidError as exc:
-        typer.echo(f"NOT YET VALID / 尚未生效: {exc.message}\n{exc.message_zh}")
-        raise typer.Exit(EXIT_NOT_VALID_NOW) from exc
-    except plates.PlateTokenError as exc:  # malformed token or status list
-        raise _fail(exc.message, exc.message_zh, EXIT_UNREADABLE) from exc
-    issued = claims.issued_at.astimezone().isoformat(timespec="seconds")
-    typer.echo(f"GENUINE / 真品 (key / 密钥 {claims.kid}, issued / 签发 {issued})")
-    if claims.expires_at is not None:
-        until = claims.expires_at.astimezone().isoformat(timespec="seconds")
-        typer.echo(f"temporary plate valid until / 临时号牌有效期至 {until}")
-    if claims.status is not None:
-        list_issued = claims.status.issued_at.isoformat(timespec="seconds")
-        age = _age(claims.status.age(now).total_seconds())
-        typer.echo(
-            f"not revoked as of the status list issued {list_issued} ({age} old; a later "
-            f"cancellation is not in it) / 截至 {list_issued} 签发的状态列表（{age} 前）未作废"
-        )
-    else:
-        typer.echo(
-            "revocation not checked: pass --status FILE / "
-            "未核验是否作废：请用 --status 指定状态列表"
-        )
-    sys.stdout.flush()
+    verify_source(source, jwks_file, base_url, status_file, vin=vin, at=at)
 
 
 @app.command("status")

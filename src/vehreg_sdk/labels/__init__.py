@@ -1,6 +1,8 @@
 """Plate labels (号牌标签): build, lay out, render and print, never calling the network.
 
-``PlateLabel.from_registration(registration, store)`` makes the label; :func:`render`
+``PlateLabel.from_registration(registration, store)`` makes the label
+(``TemporaryPlateSheet.from_plate(plate, store)`` the paper temporary plate, drawn by
+:func:`render_temporary_plate`); :func:`render`
 turns it into PNG, SVG, PDF, TSPL, ZPL or ESC/POS bytes; :func:`print_label` sends
 those bytes to a printer (:mod:`.transports`). The QR code carries the bureau-signed
 plate credential, checkable offline with :func:`vehreg_sdk.plates.verify_token`;
@@ -24,6 +26,7 @@ from .layout import DPIS, SIZES, LabelLayout, layout_label, sheet_grid
 from .model import Caption, Captions, PlateLabel
 from .qr import QrCapacityError, QrErrorLevelError
 from .read import LabelReadError, read_token
+from .temporary_plate import TemporaryPlateSheet
 from .transports import open_printer
 
 __all__ = [
@@ -42,12 +45,14 @@ __all__ = [
     "PrinterUnavailableError",
     "QrCapacityError",
     "QrErrorLevelError",
+    "TemporaryPlateSheet",
     "layout_label",
     "open_printer",
     "print_label",
     "read_token",
     "render",
     "render_sheet",
+    "render_temporary_plate",
     "sheet_grid",
 ]
 
@@ -107,6 +112,16 @@ def render_sheet(labels: list[PlateLabel], *, size: str = "50x30", dpi: int = 30
     from .render_pdf import render_sheet_pdf
 
     return render_sheet_pdf(layout_label(label, size, dpi) for label in labels)
+
+
+def render_temporary_plate(
+    sheet: TemporaryPlateSheet, format: str = "pdf", *, paper: str = "A5", dpi: int = 200
+) -> bytes:
+    """The paper temporary plate (临时行驶车号牌), or the buyer's receipt when the sheet has no
+    credential, as ``pdf`` or ``png`` on landscape ``A5`` or ``A4`` (:mod:`.temporary_plate`)."""
+    from .render_temporary import render_temporary_plate as draw
+
+    return draw(sheet, format, paper=paper, dpi=dpi)
 
 
 def print_label(

@@ -44,6 +44,10 @@ _PARSE = model_parser(VehicleRegistration)
 Part = Mapping[str, Any] | Any
 
 
+def _handover_body(handed_over_on: date | None) -> dict[str, Any]:
+    return {} if handed_over_on is None else {"handed_over_on": handed_over_on.isoformat()}
+
+
 def _status(registration: VehicleRegistration) -> str:
     return str(getattr(registration.status, "value", registration.status))
 
@@ -135,6 +139,24 @@ class VehicleRegistrations(SyncAPIResource):
             _PARSE,
             options,
             json_body={"reason": reason},
+        )
+        return result
+
+    def plates_handed_over(
+        self,
+        registration_id: str,
+        *,
+        handed_over_on: date | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> VehicleRegistration:
+        """Record the day the owner received the metal plates (default: today in Shanghai);
+        the car's temporary plate is void 3 days later. The same day again is a no-op."""
+        result: VehicleRegistration = self._request(
+            "POST",
+            f"{PATH}/{segment(registration_id)}/plates-handed-over",
+            _PARSE,
+            options,
+            json_body=_handover_body(handed_over_on),
         )
         return result
 
@@ -260,6 +282,22 @@ class AsyncVehicleRegistrations(AsyncAPIResource):
         )
         return result
 
+    async def plates_handed_over(
+        self,
+        registration_id: str,
+        *,
+        handed_over_on: date | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> VehicleRegistration:
+        result: VehicleRegistration = await self._request(
+            "POST",
+            f"{PATH}/{segment(registration_id)}/plates-handed-over",
+            _PARSE,
+            options,
+            json_body=_handover_body(handed_over_on),
+        )
+        return result
+
     async def upload_photo(
         self,
         registration_id: str,
@@ -307,6 +345,7 @@ class VehicleRegistrationsWithRawResponse:
         self.retrieve = to_raw(resource.retrieve)
         self.list = to_raw(resource.list)
         self.cancel = to_raw(resource.cancel)
+        self.plates_handed_over = to_raw(resource.plates_handed_over)
         self.upload_photo = to_raw(resource.upload_photo)
 
 
@@ -316,4 +355,5 @@ class AsyncVehicleRegistrationsWithRawResponse:
         self.retrieve = to_raw_async(resource.retrieve)
         self.list = to_raw_async_list(resource.list)
         self.cancel = to_raw_async(resource.cancel)
+        self.plates_handed_over = to_raw_async(resource.plates_handed_over)
         self.upload_photo = to_raw_async(resource.upload_photo)

@@ -72,12 +72,18 @@ from .references import (
 from .registration import check_ebike_registration
 from .sale import check_ebike_sale, select_standard
 from .spellings import battery_chemistry
+from .temporary_plate_requests import check_temporary_plate_request, required_upload_kinds
 from .temporary_plates import (
+    DEFAULT_TEMPORARY_PLATE_RULES,
     TEMPORARY_PLATE_LIMITS,
     TemporaryPlateLimit,
+    TemporaryPlateRules,
     TemporaryPlateSituation,
+    add_months,
+    last_valid_day,
     latest_valid_to,
     validate_temporary_plate,
+    validity_window,
 )
 from .vin import validate_vin, vin_check_digit
 
@@ -87,6 +93,7 @@ __all__ = [
     "DEFAULT_CAR_CONFIG",
     "DEFAULT_CONFIG",
     "DEFAULT_STANDARDS",
+    "DEFAULT_TEMPORARY_PLATE_RULES",
     "GB17761_2018",
     "GB17761_2024",
     "TEMPORARY_PLATE_LIMITS",
@@ -116,11 +123,13 @@ __all__ = [
     "StationScope",
     "TaxVehicleClass",
     "TemporaryPlateLimit",
+    "TemporaryPlateRules",
     "TemporaryPlateSituation",
     "UsccAuthority",
     "UseNature",
     "VehicleType",
     "Violation",
+    "add_months",
     "age_on",
     "battery_chemistry",
     "birth_date_of",
@@ -132,6 +141,7 @@ __all__ = [
     "check_ebike_sale",
     "check_owner",
     "check_person_fields",
+    "check_temporary_plate_request",
     "classify_key_vehicle",
     "errors_only",
     "expected_car_plate_kind",
@@ -139,11 +149,13 @@ __all__ = [
     "expected_purchase_tax",
     "is_new_energy",
     "is_valid_client_reference",
+    "last_valid_day",
     "latest_valid_to",
     "new_energy_letter",
     "parse_certificate_qr",
     "read_date",
     "register_certificate_qr_parser",
+    "required_upload_kinds",
     "select_standard",
     "size_class_of",
     "unregister_certificate_qr_parser",
@@ -162,5 +174,6 @@ __all__ = [
     "validate_uscc",
     "validate_vehicle_code",
     "validate_vin",
+    "validity_window",
     "vin_check_digit",
 ]

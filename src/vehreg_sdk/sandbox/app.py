@@ -26,7 +26,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..rules.cars import DEFAULT_CAR_CONFIG, CarRuleConfig
 from ..rules.config import DEFAULT_CONFIG, RuleConfig
 from . import idempotency, review, webhooks
-from .bureau import DEFAULT_PLATE_CAPACITY, DEFAULT_PLATE_FORMAT, Bureau, Settings
+from .bureau import (
+    DEFAULT_PLATE_CAPACITY,
+    DEFAULT_PLATE_FORMAT,
+    DEFAULT_TEMPORARY_PLATE_FORMAT,
+    Bureau,
+    Settings,
+)
 from .clock import Clock
 from .endpoint import new_request_id, problem_response
 from .problems import ProblemError
@@ -48,6 +54,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "purchase_tax",
     "plate_selections",
     "vehicle_registrations",
+    "temporary_plates",
     "events",
     "webhook_endpoints",
     "batches",
@@ -141,6 +148,7 @@ def create_app(
     car_rules: CarRuleConfig = DEFAULT_CAR_CONFIG,
     rule_config: RuleConfig | None = None,
     idempotency_ttl: float = 24 * 3600.0,
+    temporary_plate_format: str = DEFAULT_TEMPORARY_PLATE_FORMAT,
 ) -> Starlette:
     """The sandbox bureau as an ASGI app (Starlette); its state is ``app.state.bureau``.
 
@@ -160,12 +168,13 @@ def create_app(
     ``rule_config``: the bureau's rule settings (default: the SDK's defaults,
     under which an owner under 16 is refused; a campus bureau may make it a warning).
     ``idempotency_ttl``: seconds an idempotency record is kept before it is
-    purged (default 24 h).
+    purged (default 24 h). ``temporary_plate_format``: the temporary plates' numbers, a
+    ``str.format`` pattern with ``{serial}`` (default ``苏GL{serial:05d}``; unverified [U]).
     """
     if review_delay < 0:
         raise ValueError("review_delay must be >= 0")
-    if "{serial" not in plate_format:
-        raise ValueError("plate_format must contain {serial}")
+    if "{serial" not in plate_format or "{serial" not in temporary_plate_format:
+        raise ValueError("plate_format and temporary_plate_format must contain {serial}")
     if not idempotency_ttl > 0:
         raise ValueError("idempotency_ttl must be > 0 seconds")
     settings = Settings(
@@ -178,6 +187,7 @@ def create_app(
         car_rules=car_rules,
         rule_config=rule_config or DEFAULT_CONFIG,
         idempotency_ttl=idempotency_ttl,
+        temporary_plate_format=temporary_plate_format,
     )
     bureau = Bureau(
         _database_target(db_path),

@@ -33,6 +33,8 @@ logger = masked_logger("vehreg_sdk.sandbox")
 #: ``苏G`` and six digits, numbered from 000001. Change with ``plate_format``.
 DEFAULT_PLATE_FORMAT = "苏G{serial:06d}"
 DEFAULT_PLATE_CAPACITY = 999_999
+#: Temporary plates (临时行驶车号牌): the number format is unverified [U]; the sandbox's own.
+DEFAULT_TEMPORARY_PLATE_FORMAT = "苏GL{serial:05d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,8 @@ class Settings:
     plate_hold_seconds: float = 600.0
     #: The car rules the bureau applies (station scope, selection rules, tax relief).
     car_rules: CarRuleConfig = DEFAULT_CAR_CONFIG
+    #: ``str.format`` pattern with ``{serial}`` of the temporary plates the bureau issues.
+    temporary_plate_format: str = DEFAULT_TEMPORARY_PLATE_FORMAT
 
 
 class Bureau:

@@ -56,3 +56,28 @@ CREATE INDEX IF NOT EXISTS vehicle_registrations_by_dealer
 CREATE INDEX IF NOT EXISTS vehicle_registrations_due
     ON vehicle_registrations (due_at) WHERE due_at IS NOT NULL;
 """
+
+#: Temporary plates (临时行驶车号牌). The business key (VIN, situation, valid_from) is UNIQUE,
+#: so a retry after the idempotency window finds the plate it made instead of a new issue.
+TEMPORARY_PLATE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS temporary_plates (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT NOT NULL UNIQUE,
+    dealer_id  TEXT NOT NULL,
+    store_id   TEXT NOT NULL,
+    vin        TEXT NOT NULL,
+    situation  TEXT NOT NULL,
+    valid_from TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    serial     INTEGER UNIQUE,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    due_at     REAL,
+    doc        TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS temporary_plates_business_key
+    ON temporary_plates (vin, situation, valid_from);
+CREATE INDEX IF NOT EXISTS temporary_plates_by_dealer ON temporary_plates (dealer_id, seq);
+CREATE INDEX IF NOT EXISTS temporary_plates_due
+    ON temporary_plates (due_at) WHERE due_at IS NOT NULL;
+"""

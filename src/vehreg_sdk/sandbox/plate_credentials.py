@@ -19,7 +19,8 @@ from .bureau import Bureau
 from .clock import rfc3339
 
 ISSUER = "vehreg-sandbox"
-REVOCATION_REASONS = ("cancelled", "rejected")
+#: ``voided``: a temporary plate past its last day after the metal plates were handed over.
+REVOCATION_REASONS = ("cancelled", "rejected", "voided")
 
 
 @dataclass(frozen=True, slots=True)

@@ -221,6 +221,34 @@ PROBLEMS: dict[str, ProblemKind] = {
         "This plate number is already reserved or in use; choose another.",
         "该号牌号码已被预留或使用，请另选号码。",
     ),
+    "temporary_plate.not_found": ProblemKind(
+        404, "Not Found", "No such temporary plate.", "临时号牌记录不存在。"
+    ),
+    "temporary_plate.limit_reached": ProblemKind(
+        422,
+        "Unprocessable Content",
+        "This vehicle has had as many temporary plates as the rules allow for this situation.",
+        "该车辆在此事由下申领临时号牌的次数已达上限。",
+    ),
+    "temporary_plate.exists": ProblemKind(
+        409,
+        "Conflict",
+        "Another dealer already requested a temporary plate for this vehicle, situation and "
+        "start date.",
+        "其他经销商已为该车辆以相同事由和起始日期申领临时号牌。",
+    ),
+    "temporary_plate.plates_handed_over": ProblemKind(
+        422,
+        "Unprocessable Content",
+        "This vehicle's metal plates were handed over: it needs no temporary plate.",
+        "该车辆已领取正式号牌，无需申领临时号牌。",
+    ),
+    "registration.plates_already_handed_over": ProblemKind(
+        409,
+        "Conflict",
+        "The metal plates were recorded as handed over on another day.",
+        "该登记已记录在其他日期交付正式号牌。",
+    ),
     "internal.error": ProblemKind(
         500, "Internal Server Error", "An unexpected error occurred.", "服务器内部错误。"
     ),

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import car_review
+from . import car_review, temporary_plate_lifecycle
 from .auth import Dealer
 from .bureau import Bureau
 from .clock import rfc3339
@@ -112,7 +112,8 @@ def sweep(bureau: Bureau, now: float) -> int:
                 conn, row, doc, now, review_due_at=None, retakes=retakes, review_round=review_round
             )
             reviewed += 1
-    return reviewed + car_review.sweep(bureau, now)  # the station's steps for cars
+    # The station's steps for cars, and the temporary plates' issue, expiry and voiding.
+    return reviewed + car_review.sweep(bureau, now) + temporary_plate_lifecycle.sweep(bureau, now)
 
 
 def add_photo(

@@ -44,6 +44,8 @@ class DemoStore:
     address: str
     district_code: str
     phone: str
+    #: A registration station (登记服务站) authorised to print temporary plates.
+    temporary_plate_issuer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,7 @@ DEMO_DEALERS: tuple[DemoDealer, ...] = (
                 "连云港市海州区通灌南路 88 号",
                 "320706",
                 "0518-85550101",
+                temporary_plate_issuer=True,
             ),
             DemoStore(
                 "st_demo_haizhou_2",
@@ -108,6 +111,12 @@ DEMO_DEALERS: tuple[DemoDealer, ...] = (
             ),
         ),
     ),
+)
+
+
+#: Stores authorised to print temporary plates (the contract's ``Store.temporary_plate_issuer``).
+TEMPORARY_PLATE_ISSUERS = frozenset(
+    store.id for dealer in DEMO_DEALERS for store in dealer.stores if store.temporary_plate_issuer
 )
 
 

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .car_storage import CAR_SCHEMA
+from .car_storage import CAR_SCHEMA, TEMPORARY_PLATE_SCHEMA
 
 #: Bump when the schema changes incompatibly; an older file is refused, not corrupted.
 SCHEMA_VERSION = "1"
@@ -161,7 +161,7 @@ CREATE TABLE IF NOT EXISTS rate_buckets (
 
 def schema_script() -> str:
     """Every table of the bureau, in SQLite's dialect (PostgreSQL gets it translated)."""
-    return _SCHEMA + CAR_SCHEMA
+    return _SCHEMA + CAR_SCHEMA + TEMPORARY_PLATE_SCHEMA
 
 
 def check_schema_version(conn: sqlite3.Connection, where: str) -> None:

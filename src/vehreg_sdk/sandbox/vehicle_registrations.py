@@ -198,6 +198,7 @@ def create_vehicle_registration(
         "photos": photos,
         "review": None,
         "cancellation": None,
+        "plates_handed_over_on": None,
         "client_reference": body.client_reference,
         "created_at": stamp,
         "updated_at": stamp,

@@ -42,6 +42,13 @@ from .plate_selections import PlateSelection, PlateSelectionCreate, PlateSelecti
 from .plate_status import PlateRevocation, PlateStatus
 from .purchase_tax import PurchaseTax, PurchaseTaxStatus
 from .stores import Store
+from .temporary_plates import (
+    TemporaryPlate,
+    TemporaryPlateCreate,
+    TemporaryPlateDelivery,
+    TemporaryPlateStatus,
+    TemporaryPlateVoid,
+)
 from .uploads import Upload, UploadKind
 from .vehicle_registrations import (
     VEHICLE_FINAL_STATUSES,
@@ -107,6 +114,11 @@ __all__ = [
     "ReviewReason",
     "Sale",
     "Store",
+    "TemporaryPlate",
+    "TemporaryPlateCreate",
+    "TemporaryPlateDelivery",
+    "TemporaryPlateStatus",
+    "TemporaryPlateVoid",
     "Upload",
     "UploadKind",
     "VehicleRegistration",

@@ -26,6 +26,11 @@ class EventType:
     CAR_REJECTED = "vehicle_registration.rejected"
     CAR_CANCELLED = "vehicle_registration.cancelled"
 
+    TEMPORARY_PLATE_REQUESTED = "temporary_plate.requested"
+    TEMPORARY_PLATE_ISSUED = "temporary_plate.issued"
+    TEMPORARY_PLATE_VOIDED = "temporary_plate.voided"
+    TEMPORARY_PLATE_EXPIRED = "temporary_plate.expired"
+
     ALL: tuple[str, ...] = (
         PLATE_ASSIGNED,
         AWAITING_REVIEW,
@@ -41,6 +46,10 @@ class EventType:
         CAR_APPROVED,
         CAR_REJECTED,
         CAR_CANCELLED,
+        TEMPORARY_PLATE_REQUESTED,
+        TEMPORARY_PLATE_ISSUED,
+        TEMPORARY_PLATE_VOIDED,
+        TEMPORARY_PLATE_EXPIRED,
     )
 
 

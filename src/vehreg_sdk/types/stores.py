@@ -13,3 +13,6 @@ class Store(WireModel):
     district_code: str
     """GB/T 2260 county-level code, for example ``320706`` (海州区)."""
     phone: str | None = None
+    temporary_plate_issuer: bool = False
+    """A registration station authorised to print temporary plates (临时号牌); other stores
+    get a receipt and the plate is mailed."""

@@ -269,6 +269,9 @@ class VehicleRegistration(WireModel):
     uploads: list[str] = Field(default_factory=list)
     photos: list[Photo] = Field(default_factory=list)
     review: Review | None = None
+    plates_handed_over_on: date | None = None
+    """The day the owner received the metal plates (``plates_handed_over``); a temporary plate
+    of this VIN is void 3 days later."""
     client_reference: str | None = None
     created_at: datetime
     updated_at: datetime

@@ -8,6 +8,7 @@ from typing import Any
 from ..endpoint import Call, Endpoint, Reply
 from ..pagination import QueryReader, page_envelope
 from ..problems import ProblemError
+from ..seed import TEMPORARY_PLATE_ISSUERS
 
 
 def _doc(row: sqlite3.Row) -> dict[str, Any]:
@@ -18,6 +19,7 @@ def _doc(row: sqlite3.Row) -> dict[str, Any]:
         "address": row["address"],
         "district_code": row["district_code"],
         "phone": row["phone"],
+        "temporary_plate_issuer": row["id"] in TEMPORARY_PLATE_ISSUERS,
     }
 
 

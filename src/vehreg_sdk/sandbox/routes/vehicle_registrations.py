@@ -10,6 +10,7 @@ from ...types import VehicleRegistrationStatus
 from .. import car_review
 from ..endpoint import Call, Endpoint, Reply
 from ..pagination import QueryReader, page_envelope
+from ..temporary_plate_lifecycle import record_plates_handed_over
 from ..uploads import read_upload_form
 from ..vehicle_registrations import cancel, create_vehicle_registration, load
 from .ebike_registrations import cancel_reason
@@ -76,6 +77,17 @@ def cancel_registration(call: Call) -> Reply:
     return Reply(200, doc)
 
 
+def plates_handed_over(call: Call) -> Reply:
+    doc = record_plates_handed_over(
+        call.bureau,
+        call.dealer,
+        call.path_params["registration_id"],
+        call.json(optional=True),
+        now=call.now,
+    )
+    return Reply(200, doc)
+
+
 PATH = "/v1/vehicle-registrations"
 ENDPOINTS = [
     Endpoint("POST", PATH, create, body="json"),
@@ -83,4 +95,10 @@ ENDPOINTS = [
     Endpoint("GET", PATH + "/{registration_id}", retrieve),
     Endpoint("POST", PATH + "/{registration_id}/photos", photos, body="multipart"),
     Endpoint("POST", PATH + "/{registration_id}/cancel", cancel_registration, body="optional_json"),
+    Endpoint(
+        "POST",
+        PATH + "/{registration_id}/plates-handed-over",
+        plates_handed_over,
+        body="optional_json",
+    ),
 ]
