@@ -25,8 +25,8 @@ STATION, SHOP = DEMO_DEALERS[0].store_ids[0], DEMO_DEALERS[0].store_ids[1]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path_factory.mktemp("tp") / "tp.db") as running:
+def server(module_sandbox_db: Path | str) -> Iterator[SandboxServer]:
+    with SandboxServer(module_sandbox_db) as running:
         yield running
 
 
