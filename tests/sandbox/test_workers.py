@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -351,3 +352,29 @@ def _plated_registration(client: httpx.Client, *, start: int, index: int) -> str
 
 def _status(client: httpx.Client, registration_id: str) -> str:
     return str(client.get(f"/v1/ebike-registrations/{registration_id}").json()["status"])
+
+
+def test_a_killed_worker_is_replaced_and_the_sandbox_serves_on(postgres_cluster: Any) -> None:
+    for served in _serve(postgres_cluster.create_database(), "--rate-limit", "0"):
+        pids = _workers(_race(served.base_url, lambda i, c: c.get("/v1/health")))
+        victim = int(sorted(pids)[0])
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        seen: set[str] = set()
+        while len(seen - {str(victim)}) < 2:  # uvicorn starts a new worker in its place
+            assert time.monotonic() < deadline, seen
+            try:
+                seen |= _workers(_race(served.base_url, lambda i, c: c.get("/v1/health")))
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert str(victim) not in seen
+        with httpx.Client(
+            base_url=served.base_url, auth=Signer(DEMO_DEALERS[0]), timeout=30
+        ) as client:
+            created = client.post(
+                "/v1/ebike-registrations",
+                json=_ebike_body(start=1300),
+                headers={"Idempotency-Key": str(uuid.uuid4())},
+            )
+            assert created.status_code == 201, created.text
+            assert created.json()["plate_number"] == "苏G000001"
