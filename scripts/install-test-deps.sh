@@ -8,6 +8,8 @@
 #   nodejs               the JavaScript POS client example
 #   default-jdk-headless the Java signer (examples/VehregSigner.java)
 #   mono-mcs, mono-runtime  the C# signer
+#   libmono-system-net-http4.0-cil, libmono-system-runtime-serialization4.0-cil
+#                        the C# POS client example (HttpClient, DataContractJsonSerializer)
 #   postgresql           the PostgreSQL-backed tests
 #
 # Called by the README's test command and by .ci/run. Safe to run again: it only
@@ -29,6 +31,11 @@ have_cmd node || missing+=(nodejs)
 have_cmd javac || missing+=(default-jdk-headless)
 have_cmd mcs || missing+=(mono-mcs)
 have_cmd mono || missing+=(mono-runtime)
+if have_cmd dpkg; then
+  have_pkg libmono-system-net-http4.0-cil || missing+=(libmono-system-net-http4.0-cil)
+  have_pkg libmono-system-runtime-serialization4.0-cil \
+    || missing+=(libmono-system-runtime-serialization4.0-cil)
+fi
 if ! have_cmd pg_ctl && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   missing+=(postgresql)
 fi

@@ -5,9 +5,9 @@
 // 1. Queues the sale (POST /sales, with the POS's own order id as Idempotency-Key, so a
 //    retry after a timeout never makes a second sale) and follows it to its plate.
 // 2. Sends the photos the review needs as multipart uploads (POST /sales/{id}/photos,
-//    kind + file): photos/<kind>.jpg for id_front, id_back, invoice, certificate,
-//    vehicle_code_rubbing, vehicle_photo. Prints the label.
-// 3. Once the plate is on the bike, sends photos/plate_fitted.jpg the same way.
+//    kind + file): photos/<kind>.jpg for every kind the bureau lists as required before the
+//    plate is fitted (GET /photo-requirements: its list, never one of our own). Prints the label.
+// 3. Once the plate is on the bike, sends the after_plate_fitted kinds (plate_fitted) the same way.
 // 4. Follows the review: approved | returned | rejected. A returned review names the photo
 //    kinds to retake (review.reasons[].photo_kind, reason in message_zh): the POS retakes
 //    them and uploads them the same way; the last one restarts the review by itself.
@@ -17,7 +17,6 @@ import { join } from "node:path";
 
 const BASE = process.env.VEHREG_BRIDGE_URL ?? "http://127.0.0.1:8790";
 const TOKEN = process.env.VEHREG_BRIDGE_TOKEN;
-const KINDS = ["id_front", "id_back", "invoice", "certificate", "vehicle_code_rubbing", "vehicle_photo"];
 const REVIEWED = new Set(["approved", "returned", "rejected", "cancelled"]);
 
 async function call(method, path, body, extraHeaders = {}) {
@@ -69,12 +68,17 @@ const localId = item.local_id;
 item = await follow(localId, (i) => i.plate_number || ["rejected", "needs_attention"].includes(i.status));
 console.log(JSON.stringify({ local_id: localId, status: item.status, plate_number: item.plate_number }));
 if (!item.plate_number) process.exit(1);
-for (const kind of KINDS) await sendPhoto(localId, kind, photos);
+const { data: requirements } = await call("GET", "/photo-requirements?registration_kind=ebike");
+// Conditional rows (an agent, a company owner) are the POS's to decide: this sale is in person.
+const kindsAt = (stage) => requirements
+  .filter((r) => r.stage === stage && r.required && (!r.condition || r.condition === "person_owner"))
+  .map((r) => r.photo_kind);
+for (const kind of kindsAt("at_submit")) await sendPhoto(localId, kind, photos);
 const printed = await call("POST", `/sales/${localId}/print`, {});
 console.log(printed.printed ? `label sent to ${printed.printer}` : `print ${BASE}${printed.label_url}`);
 
 // ... the plate is fitted, then:
-await sendPhoto(localId, "plate_fitted", photos);
+for (const kind of kindsAt("after_plate_fitted")) await sendPhoto(localId, kind, photos);
 for (let round = 0; round < 3; round++) {
   item = await follow(localId, (i) => REVIEWED.has(i.status));
   if (item.status !== "returned") break;

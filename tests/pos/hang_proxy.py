@@ -1,5 +1,7 @@
 """A TCP front for the bureau that first accepts connections and never answers ("hung"),
-then, once told, forwards every new connection to the real bureau ("up")."""
+then, once told, forwards every new connection to the real bureau ("up"). With
+``refuse=True`` a bureau that is not answering closes each connection at once instead
+(a network that is down, not a hung bureau)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ import threading
 
 
 class HangingBureau:
-    def __init__(self, upstream_port: int) -> None:
+    def __init__(self, upstream_port: int, *, refuse: bool = False) -> None:
         self.upstream_port = upstream_port
+        self.refuse = refuse
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.bind(("127.0.0.1", 0))
         self._listener.listen(64)
@@ -36,12 +39,25 @@ class HangingBureau:
             with contextlib.suppress(OSError):
                 sock.close()
 
+    def cut(self) -> None:
+        """The network goes down: no new connection is answered and open ones are cut."""
+        self.answering.clear()
+        held, self._held = self._held, []
+        for sock in held:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            with contextlib.suppress(OSError):
+                sock.close()
+
     def _accept(self) -> None:
         while not self._closed:
             try:
                 conn, _ = self._listener.accept()
             except OSError:
                 return
+            if self.refuse and not self.answering.is_set():
+                conn.close()
+                continue
             self._held.append(conn)
             if self.answering.is_set():
                 upstream = socket.create_connection(("127.0.0.1", self.upstream_port))

@@ -277,9 +277,18 @@ def test_the_clerk_page_offers_the_correction(api: TestClient) -> None:
     _login(api)
     html = api.get("/").text
     assert 'id="amend-start"' in html and 'id="amend"' in html
-    script = api.get("/static/clerk.js").text
-    for needle in ("/draft", '"PUT"', "更正并重新提交", "Correct and resubmit", "X-CSRF-Token"):
+    # every script the page loads is served (the texts live in i18n.js)
+    scripts = re.findall(r'<script src="(/static/[a-z0-9]+\.js)"', html)
+    assert scripts[:2] == ["/static/i18n.js", "/static/clerk.js"]
+    served = [api.get(path) for path in scripts]
+    assert all(r.status_code == 200 for r in served)
+    script = "\n".join(r.text for r in served)
+    for needle in ("/draft", '"PUT"', "更正并重新提交", "Correct and resubmit", "X-CSRF-Token",
+                   "/photo-requirements", "/photos", "/cancel"):  # fmt: skip
         assert needle in script
+    # the photo steps come from GET /photo-requirements: no photo kind is written in the page
+    kinds = r"\b(id_front|id_back|vehicle_code_rubbing|vehicle_photo|plate_fitted)\b"
+    assert not re.search(kinds, script)
 
 
 def test_a_wildcard_bind_needs_the_names_lan_clients_use() -> None:

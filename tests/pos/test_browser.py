@@ -2,7 +2,8 @@
 
 A whole sale: scan the certificate QR, type the owner with a deliberate
 mistake that the page shows in Chinese, correct it, submit, watch the status
-reach ``plate_assigned``, print the label. And the same page with the bureau
+reach ``plate_assigned``, print the label (the photos and the review:
+``test_browser_review.py``). And the same page with the bureau
 unreachable: the sale is queued and the page says so plainly. Screenshots go
 to ``test-artifacts/``.
 """
@@ -23,6 +24,8 @@ from vehreg_sdk.outbox import ItemStatus, Outbox
 from vehreg_sdk.pos import PluginHost, Till
 from vehreg_sdk.sandbox import SandboxServer
 from vehreg_sdk.sandbox.seed import demo_owner, sellable_vehicle_codes
+
+from .live_bureau import jpeg
 
 CHROMIUM = os.environ.get("VEHREG_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -118,6 +121,13 @@ def test_a_whole_sale_on_the_clerk_page(
             _field(page, "owner.id_number").fill(good_id)
             expect(error).to_have_text("")
             _fill_owner_and_sale(page, owner)
+            # the photos the bureau lists (GET /photo-requirements): one file each
+            slots = page.locator("#photo-slots .photo-slot")
+            expect(slots.first).to_be_visible()
+            for index in range(slots.count()):
+                slots.nth(index).locator("label.pick input").set_input_files(
+                    {"name": f"{index}.jpg", "mimeType": "image/jpeg", "buffer": jpeg(str(index))}
+                )
 
             # 3. submit, and watch the status change to the plate
             page.locator("#submit").click()

@@ -61,10 +61,62 @@ def test_the_node_example_does_the_whole_sale(tmp_path: Path, invoice: str | Non
 def test_the_csharp_example_uses_the_documented_api() -> None:
     source = (ROOT / "examples" / "pos_clients" / "VehregPosClient.cs").read_text(encoding="utf-8")
     needles = ('"/sales"', "Idempotency-Key", "/print", "/session-codes", "detail_zh",
-               "/photos", "MultipartFormDataContent", '"plate_fitted"', "/cancel",
+               "/photos", "MultipartFormDataContent", "/photo-requirements", "/cancel",
                "retake_kinds", "plate_must_be_returned", "WaitForReviewAsync")  # fmt: skip
     for needle in needles:
         assert needle in source
+    # the photo kinds are the bureau's list, never the example's own
+    assert "vehicle_code_rubbing" not in source and '"id_front"' not in source
+
+
+# scripts/install-test-deps.sh installs Mono with System.Net.Http and System.Runtime.Serialization.
+@pytest.mark.skipif(
+    not (shutil.which("mcs") and shutil.which("mono")), reason="needs Mono (mono-mcs, mono-runtime)"
+)
+@pytest.mark.parametrize(
+    "invoice", [None, "INV20260097"], ids=["approved", "returned-then-approved"]
+)
+def test_the_csharp_example_compiles_and_does_the_whole_sale(
+    tmp_path: Path, invoice: str | None
+) -> None:
+    from vehreg_pos_bridge import BridgeConfig, BridgeServer
+
+    from .live_bureau import TILL_KINDS, jpeg, live_till, sale_body
+
+    exe = tmp_path / "PosClientDemo.exe"
+    sources = [str(ROOT / "examples" / "pos_clients" / name)
+               for name in ("VehregPosClient.cs", "PosClientDemo.cs")]  # fmt: skip
+    built = subprocess.run(
+        ["mcs", "-warnaserror+", "-r:System.Net.Http", "-r:System.Runtime.Serialization",
+         f"-out:{exe}", *sources],
+        capture_output=True, text=True, encoding="utf-8", timeout=180, check=False,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stdout + built.stderr
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for kind in (*TILL_KINDS, "plate_fitted"):
+        (photos / f"{kind}.jpg").write_bytes(jpeg(f"cs-{kind}"))
+    with live_till(tmp_path) as (till, sandbox):
+        sale = tmp_path / "sale.json"
+        body = {**sale_body(sandbox, 41, invoice), "pos_reference": "ORDER-CS-1"}
+        sale.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+        config = BridgeConfig(sync_interval_s=0.2)
+        with BridgeServer(till, token="cs-token", config=config) as bridge:
+            env = {**os.environ, "VEHREG_BRIDGE_URL": bridge.base_url,
+                   "VEHREG_BRIDGE_TOKEN": "cs-token"}  # fmt: skip
+            done = subprocess.run(
+                ["mono", str(exe), str(sale), str(photos)],
+                env=env, capture_output=True, text=True, encoding="utf-8", timeout=120,
+            )  # fmt: skip
+        [item] = till.outbox.list()
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert re.fullmatch(r"status plate_assigned plate 苏G\w+", lines[1]), lines
+    sent = [line.removeprefix("photo ") for line in lines if line.startswith("photo ")]
+    assert sent == [*TILL_KINDS, "plate_fitted"]  # the bureau's required kinds, in its order
+    assert lines[-1].startswith("status approved plate 苏G")
+    assert ("退回：invoice" in done.stdout) == (invoice is not None)
+    assert item.status == ItemStatus.APPROVED and item.dedupe_key == "ORDER-CS-1"
 
 
 def _queued(db: Path, *numbers: int) -> list[str]:

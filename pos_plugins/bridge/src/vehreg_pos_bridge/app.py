@@ -53,6 +53,9 @@ class BridgeState:
     guard: Guard
     config: BridgeConfig
     worker: SyncWorker
+    #: The bureau's photo requirements as last seen, per registration kind (this bridge's
+    #: bureau): the clerk page lists its photo steps from these, offline too.
+    photo_requirements: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def create_app(

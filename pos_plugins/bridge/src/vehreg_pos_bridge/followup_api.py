@@ -56,11 +56,6 @@ def routes() -> list[Route]:
     ]
 
 
-#: The bureau's photo requirements as last seen, per registration kind: the clerk page lists
-#: its photo steps from these, and still can when the bureau is unreachable.
-_REQUIREMENTS: dict[str, list[dict[str, Any]]] = {}
-
-
 @signed_in(unsafe=False)
 async def photo_requirements(request: Request, state: BridgeState, actor: str) -> Response:
     """``GET /v1/photo-requirements`` of the bureau, cached (the contract's list, not ours)."""
@@ -73,8 +68,8 @@ async def photo_requirements(request: Request, state: BridgeState, actor: str) -
         fresh = await run_in_threadpool(_ask_requirements, state, kind)
         state.worker.mark(fresh is not None)
     if fresh is not None:
-        _REQUIREMENTS[kind] = fresh
-    cached = _REQUIREMENTS.get(kind)
+        state.photo_requirements[kind] = fresh
+    cached = state.photo_requirements.get(kind)
     if cached is None:
         return problem(
             503,

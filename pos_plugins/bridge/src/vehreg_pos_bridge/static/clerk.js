@@ -1,70 +1,11 @@
-// The clerk page: scan, fill in with live bilingual validation, submit, follow the status, print.
+// The clerk page: scan, fill in with live bilingual validation, the photos (photos.js), submit,
+// follow the status, print, the plate-fitted photo; the review's answers land in 待处理 (todo.js).
 // Same-origin only: every state-changing call carries the session's CSRF token.
 "use strict";
 
-const I18N = {
-  zh: {
-    title: "带牌销售登记", store: "门店", net_unknown: "网络状态未知", net_online: "车管所在线",
-    net_offline: "车管所离线",
-    offline_banner: "车管所网络不可用：销售会保存在本机离线队列，联网后自动提交，无需重复录入。",
-    step_scan: "1. 扫描合格证二维码", scan_placeholder: "扫描合格证二维码，或输入15位整车编码后按回车",
-    step_vehicle: "2. 车辆信息", vehicle_code: "整车编码", motor_code: "电机编码", product_model: "产品型号",
-    color: "车身颜色", battery_chemistry: "蓄电池类型", lithium: "锂离子电池", lead_acid: "铅酸电池",
-    other_battery: "其他", battery_voltage_v: "电池电压 (V)", battery_capacity_ah: "电池容量 (Ah)",
-    step_owner: "3. 购车人信息", owner_hint: "可用身份证阅读器在上方扫描框读卡，自动填写。",
-    owner_name: "姓名", id_type: "证件类型", id_A: "居民身份证", id_N: "统一社会信用代码", id_K: "居住证",
-    id_number: "证件号码", mobile: "手机号码", address: "住址", use: "用途", use_self: "自用",
-    use_courier: "快递", use_food: "外卖", use_other: "其他", step_sale: "4. 销售信息",
-    invoice_number: "发票号码", invoice_date: "开票日期", price: "售价（元）", clerk_id: "经办人编号",
-    submit: "提交登记", new_sale: "新的销售", result: "登记结果", plate: "号牌", print: "打印标签",
-    reprint: "重新打印", retry: "原样重新提交", recent: "最近销售", time: "时间", status: "状态",
-    amend: "更正并重新提交", fix: "更正", submit_amend: "提交更正", cancel_amend: "取消更正",
-    amend_title: "更正被退回的销售", amend_hint: "车管所退回了这笔销售。请按下列原因更正信息，然后点击“提交更正”（更正后会重新提交，不会重复登记）。",
-    amended: "更正已保存，正在重新提交车管所…",
-    queue: "待提交 {n} 笔", scan_code: "已识别整车编码 {code}", scan_id: "已读取身份证信息",
-    scan_no_cert: "无法查询合格证（可能离线），请按纸质合格证填写车辆信息。",
-    scan_cert: "合格证：{brand} {model}，{maker}，{standard}，CCC {ccc}",
-    fix_errors: "请先更正标红的信息。", submitting: "正在提交…",
-    queued_offline: "网络不可用：销售已保存在离线队列，联网后自动提交，无需重复录入。",
-    queued: "销售已保存，正在提交车管所…", printed: "标签已发送到打印机 {printer}",
-    browser_print: "未配置标签打印机，已打开浏览器打印。", request_failed: "请求失败：{msg}",
-    ccc_valid: "有效", ccc_suspended: "暂停", ccc_revoked: "撤销", ccc_cancelled: "注销", ccc_expired: "过期",
-  },
-  en: {
-    title: "Plate-with-sale registration", store: "Store", net_unknown: "Network unknown",
-    net_online: "Bureau online", net_offline: "Bureau offline",
-    offline_banner: "The bureau is unreachable: sales are kept in this till's offline queue and sent automatically when the network is back. Do not enter them again.",
-    step_scan: "1. Scan the certificate QR", scan_placeholder: "Scan the certificate QR, or type the 15-digit vehicle code and press Enter",
-    step_vehicle: "2. Vehicle", vehicle_code: "Vehicle code", motor_code: "Motor code", product_model: "Product model",
-    color: "Colour", battery_chemistry: "Battery", lithium: "Lithium-ion", lead_acid: "Lead-acid",
-    other_battery: "Other", battery_voltage_v: "Battery voltage (V)", battery_capacity_ah: "Battery capacity (Ah)",
-    step_owner: "3. Owner", owner_hint: "An ID card reader can type into the scan box above to fill these in.",
-    owner_name: "Name", id_type: "ID document", id_A: "Resident ID card", id_N: "Unified social credit code",
-    id_K: "Residence permit", id_number: "ID number", mobile: "Mobile", address: "Address", use: "Use",
-    use_self: "Own use", use_courier: "Courier", use_food: "Food delivery", use_other: "Other",
-    step_sale: "4. Sale", invoice_number: "Invoice number", invoice_date: "Invoice date",
-    price: "Price (yuan)", clerk_id: "Clerk id", submit: "Register", new_sale: "New sale",
-    result: "Registration", plate: "Plate", print: "Print label", reprint: "Reprint", retry: "Send again unchanged",
-    amend: "Correct and resubmit", fix: "Fix", submit_amend: "Submit correction", cancel_amend: "Cancel correction",
-    amend_title: "Correct a returned sale", amend_hint: "The bureau returned this sale. Correct it as listed below, then press “Submit correction” (it is sent again; it cannot be registered twice).",
-    amended: "Correction saved; sending it to the bureau again…",
-    recent: "Recent sales", time: "Time", status: "Status", queue: "{n} waiting",
-    scan_code: "Vehicle code {code} recognised", scan_id: "ID card read",
-    scan_no_cert: "The certificate could not be looked up (offline?): fill in the vehicle from the paper certificate.",
-    scan_cert: "Certificate: {brand} {model}, {maker}, {standard}, CCC {ccc}",
-    fix_errors: "Correct the fields marked in red first.", submitting: "Submitting…",
-    queued_offline: "The network is down: the sale is saved in the offline queue and will be sent automatically. Do not enter it again.",
-    queued: "Sale saved; sending it to the bureau…", printed: "Label sent to printer {printer}",
-    browser_print: "No label printer configured: the browser's print dialog was opened.",
-    request_failed: "Request failed: {msg}",
-    ccc_valid: "valid", ccc_suspended: "suspended", ccc_revoked: "revoked", ccc_cancelled: "cancelled",
-    ccc_expired: "expired",
-  },
-};
-
 const state = { lang: localStorage.getItem("vehreg.lang") || "zh", touched: new Set(), submitted: false,
   current: null, poll: null, printedOnce: false, violations: [], lastStatus: null,
-  amending: null, returned: [] };
+  amending: null, returned: [], restart: null, fittedSent: null };
 const $ = (id) => document.getElementById(id);
 const form = () => $("sale");
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -98,6 +39,8 @@ function applyLang() {
   if (state.current) renderResult(state.current);
   refreshStatus();
   refreshRecent();
+  renderPhotoStep();
+  refreshTodo();
 }
 
 // Not form().reset(): the form's button id="reset" shadows the method of that name.
@@ -213,10 +156,13 @@ async function onSubmit(event) {
   state.submitted = true;
   const check = await validate();
   const errors = (check.violations || []).filter((v) => v.severity !== "warning");
-  if (errors.length) {
-    $("scan-msg").className = "msg bad"; $("scan-msg").textContent = t("fix_errors");
-    const first = document.querySelector(".field.invalid input, .field.invalid select");
-    if (first) first.focus();
+  const photosOk = state.amending ? true : checkPhotos();  // a correction keeps the queued photos
+  if (errors.length || !photosOk) {
+    $("scan-msg").className = "msg bad";
+    $("scan-msg").textContent = errors.length ? t("fix_errors") : $("photos-msg").textContent;
+    const first = document.querySelector(".field.invalid input, .field.invalid select")
+      || document.querySelector("#photo-slots .photo-slot.missing input");
+    if (first) { first.focus(); first.closest(".field, .photo-slot").scrollIntoView({ block: "center" }); }
     return;
   }
   $("submit").disabled = true;
@@ -234,6 +180,7 @@ async function onSubmit(event) {
   endAmend();
   showResult(data);
   if (amending) { $("result-note").className = "msg ok"; $("result-note").textContent = t("amended"); }
+  else await sendSalePhotos(data.local_id);  // queued with the sale, offline too
 }
 
 // A sale the bureau returned (needs_attention): load it into the form, show why, submit a correction.
@@ -276,7 +223,7 @@ function fillForm(sale) {
 }
 
 function showResult(sale) {
-  state.current = sale; state.printedOnce = false;
+  state.current = sale; state.printedOnce = false; state.fittedSent = null;
   form().querySelectorAll("input, select, button").forEach((el) => { el.disabled = true; });
   $("result").hidden = false;
   renderResult(sale);
@@ -290,7 +237,21 @@ async function pollSale() {
   if (!ok) return;
   state.current = data;
   renderResult(data);
-  if (["plate_assigned", "rejected", "needs_attention"].includes(data.status)) clearInterval(state.poll);
+  if (["approved", "rejected", "cancelled", "needs_attention"].includes(data.status)) clearInterval(state.poll);
+  if (data.status === "cancelled" && state.restart === data.local_id) sellAgain();
+}
+
+// The status's plain words for the clerk after the plate: the review, the fitted photo, 退货.
+function reviewNote(sale) {
+  if (sale.status === "cancelled") return ["msg", t("cancelled_done", { reason: sale.cancellation_reason || "" })];
+  if (sale.status === "approved") return ["msg ok", t("approved_note")];
+  if (sale.status === "returned") return ["msg bad", t("returned_note")];
+  if (sale.plate_must_be_returned) return ["msg bad", t("take_back_text", { plate: sale.plate_number })];
+  if (state.restart === sale.local_id) return ["msg bad", t("restart_wait")];
+  if (stored(CANCEL_ASKED)[sale.local_id]) return ["msg", t("cancel_requested", { reason: stored(CANCEL_ASKED)[sale.local_id] })];
+  if (sale.status === "awaiting_review") return ["msg ok", t("awaiting_note")];
+  if (state.fittedSent === sale.local_id) return ["msg ok", t("fitted_done")];
+  return null;
 }
 
 function renderResult(sale) {
@@ -302,7 +263,13 @@ function renderResult(sale) {
   note.className = "msg";
   note.textContent = sale.status === "queued" ? (sale.waiting_for_network ? t("queued_offline") : t("queued")) : "";
   if (sale.waiting_for_network) note.className = "msg bad";
-  list($("result-errors"), sale.status === "plate_assigned" ? [] : sale.errors || []);
+  const review = reviewNote(sale);
+  if (review) { note.className = review[0]; note.textContent = review[1]; }
+  list($("result-errors"), sale.plate_number ? [] : sale.errors || []);
+  renderFitted(sale);
+  const open = !["approved", "rejected", "cancelled"].includes(sale.status) && !stored(CANCEL_ASKED)[sale.local_id];
+  $("cancel-current").hidden = !open;
+  $("wrong-field").hidden = !(open && sale.plate_number);
   const img = $("label");
   if (sale.label_url && img.dataset.src !== sale.label_url) {
     img.dataset.src = sale.label_url; img.src = sale.label_url; img.hidden = false;
@@ -332,11 +299,12 @@ async function onRetry() {
   if (ok) showResult(data);
 }
 
-function newSale() {
+function newSale(keepForm) {
   clearInterval(state.poll);
   endAmend();
   state.current = null; state.submitted = false; state.touched.clear(); state.violations = [];
-  resetForm();
+  if (keepForm !== true) resetForm();
+  resetPhotos();
   form().querySelectorAll("input, select, button").forEach((el) => { el.disabled = false; });
   field("sale.invoice_date").value = shanghaiToday();
   $("result").hidden = true; $("label").hidden = true; $("label").removeAttribute("src"); delete $("label").dataset.src;
@@ -372,6 +340,7 @@ async function refreshRecent() {
       fix.addEventListener("click", () => startAmend(s.local_id));
       action.appendChild(fix);
     }
+    if (cancellable(s)) action.appendChild(cancelButton(s, "", "cancel_short"));
     tr.appendChild(action);
     tr.className = s.status;
     return tr;
@@ -402,15 +371,19 @@ document.addEventListener("DOMContentLoaded", () => {
   $("print").addEventListener("click", onPrint);
   $("retry").addEventListener("click", onRetry);
   $("amend-start").addEventListener("click", onAmend);
-  $("amend-cancel").addEventListener("click", newSale);
-  $("next").addEventListener("click", newSale);
-  $("reset").addEventListener("click", newSale);
+  $("amend-cancel").addEventListener("click", () => newSale());
+  $("next").addEventListener("click", () => newSale());
+  $("reset").addEventListener("click", () => newSale());
+  $("cancel-current").addEventListener("click", () => openCancel(state.current.local_id, ""));
+  $("wrong-field").addEventListener("click", () => openCancel(state.current.local_id, t("wrong_field_reason"), true));
   $("lang").addEventListener("click", () => {
     state.lang = state.lang === "zh" ? "en" : "zh";
     localStorage.setItem("vehreg.lang", state.lang);
     applyLang();
   });
   loadStores();
+  initPhotos();
+  initTodo();
   applyLang();
   refreshRecent();
   setInterval(refreshStatus, 3000);
