@@ -32,12 +32,14 @@ if TYPE_CHECKING:
 
     from ._raw_clients import AsyncVehregClientWithRawResponse, VehregClientWithRawResponse
     from .resources.bulk import AsyncBulk, Bulk
+    from .resources.car_bulk import AsyncCarBulk, CarBulk
     from .resources.car_certificates import AsyncCarCertificates, CarCertificates
     from .resources.catalogue import AsyncCatalogue, Catalogue
     from .resources.certificates import AsyncCertificates, Certificates
     from .resources.ebike_registrations import AsyncEbikeRegistrations, EbikeRegistrations
     from .resources.events import AsyncEvents, Events
     from .resources.keys import AsyncKeys, Keys
+    from .resources.onsite_inspections import AsyncOnsiteInspections, OnsiteInspections
     from .resources.photo_requirements import AsyncPhotoRequirements, PhotoRequirements
     from .resources.plate_selections import AsyncPlateSelections, PlateSelections
     from .resources.plate_status import AsyncPlateStatusResource, PlateStatusResource
@@ -341,6 +343,18 @@ class VehregClient(_ClientBase[SyncKernel]):
 
         return VehicleRegistrations(self)
 
+    @cached_property
+    def onsite_inspections(self) -> OnsiteInspections:
+        from .resources.onsite_inspections import OnsiteInspections
+
+        return OnsiteInspections(self)
+
+    @cached_property
+    def car_bulk(self) -> CarBulk:
+        from .resources.car_bulk import CarBulk
+
+        return CarBulk(self)
+
 
 class AsyncVehregClient(_ClientBase[AsyncKernel]):
     """The async client: the same surface with ``await``; ``async with`` closes its pool."""
@@ -487,3 +501,15 @@ class AsyncVehregClient(_ClientBase[AsyncKernel]):
         from .resources.vehicle_registrations import AsyncVehicleRegistrations
 
         return AsyncVehicleRegistrations(self)
+
+    @cached_property
+    def onsite_inspections(self) -> AsyncOnsiteInspections:
+        from .resources.onsite_inspections import AsyncOnsiteInspections
+
+        return AsyncOnsiteInspections(self)
+
+    @cached_property
+    def car_bulk(self) -> AsyncCarBulk:
+        from .resources.car_bulk import AsyncCarBulk
+
+        return AsyncCarBulk(self)

@@ -36,6 +36,10 @@ if TYPE_CHECKING:
         AsyncKeysWithRawResponse,
         KeysWithRawResponse,
     )
+    from .resources.onsite_inspections import (
+        AsyncOnsiteInspectionsWithRawResponse,
+        OnsiteInspectionsWithRawResponse,
+    )
     from .resources.photo_requirements import (
         AsyncPhotoRequirementsWithRawResponse,
         PhotoRequirementsWithRawResponse,
@@ -139,6 +143,15 @@ class VehregClientWithRawResponse:
         )
 
         return VehicleRegistrationsWithRawResponse(VehicleRegistrations(self._client, raw=True))
+
+    @cached_property
+    def onsite_inspections(self) -> OnsiteInspectionsWithRawResponse:
+        from .resources.onsite_inspections import (
+            OnsiteInspections,
+            OnsiteInspectionsWithRawResponse,
+        )
+
+        return OnsiteInspectionsWithRawResponse(OnsiteInspections(self._client, raw=True))
 
     @cached_property
     def plate_selections(self) -> PlateSelectionsWithRawResponse:
@@ -250,6 +263,15 @@ class AsyncVehregClientWithRawResponse:
         return AsyncVehicleRegistrationsWithRawResponse(
             AsyncVehicleRegistrations(self._client, raw=True)
         )
+
+    @cached_property
+    def onsite_inspections(self) -> AsyncOnsiteInspectionsWithRawResponse:
+        from .resources.onsite_inspections import (
+            AsyncOnsiteInspections,
+            AsyncOnsiteInspectionsWithRawResponse,
+        )
+
+        return AsyncOnsiteInspectionsWithRawResponse(AsyncOnsiteInspections(self._client, raw=True))
 
     @cached_property
     def plate_selections(self) -> AsyncPlateSelectionsWithRawResponse:

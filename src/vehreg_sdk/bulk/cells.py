@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Final
 
 from .. import privacy
-from .columns import CHEMISTRIES, COLUMNS_BY_KEY, ID_TYPES, USES
+from .columns import CHEMISTRIES, ID_TYPES, USES, spec_of
 
 __all__ = ["CHOICES", "EXCEL_NUMBER", "column_of", "mask_value", "parse_date", "yuan_to_fen"]
 
@@ -73,7 +73,7 @@ def mask_value(column: str | None, value: str | None) -> str | None:
     """The cell value as it may be shown: personal data masked, long text cut."""
     if not value:
         return value
-    spec = COLUMNS_BY_KEY.get(column or "")
+    spec = spec_of(column)
     if spec is not None and spec.pii is not None:
         return _MASKERS[spec.pii](value)
     return privacy.mask_text(value[:80])

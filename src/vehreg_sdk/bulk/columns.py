@@ -19,16 +19,20 @@ from .._errors import VehregError
 __all__ = [
     "COLUMNS",
     "COLUMNS_BY_KEY",
+    "EBIKE_COLUMN_SET",
     "ERROR_COLUMN",
     "ID_TYPES",
     "ROW_COLUMN",
     "USES",
     "Column",
+    "ColumnSet",
     "HeaderError",
     "column_for_header",
+    "column_set",
     "match_headers",
     "normalize_header",
     "own_column",
+    "spec_of",
 ]
 
 
@@ -201,12 +205,70 @@ class HeaderError(VehregError, ValueError):
     """The header row is unusable: unknown or missing required columns (bilingual)."""
 
 
-def match_headers(headers: list[str]) -> list[str | None]:
+@dataclass(frozen=True, slots=True)
+class ColumnSet:
+    """The columns of one kind of sheet (``ebike`` or ``car``) and how its headers are read.
+
+    ``vehicle_key`` is the column a vehicle is identified by (checked for repeats
+    across the file); ``owner_repeats`` says whether a repeated owner ID number is
+    suspicious (a campus: yes; a fleet, one owner for every row: no).
+    """
+
+    kind: str
+    columns: tuple[Column, ...]
+    vehicle_key: str
+    vehicle_field: str
+    vehicle_label: tuple[str, str]
+    owner_repeats: bool = True
+    by_key: dict[str, Column] = field(default_factory=dict)
+    header_index: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_key.update({column.key: column for column in self.columns})
+        for column in self.columns:
+            for name in (column.key, column.header_zh, column.header_en, *column.aliases):
+                self.header_index.setdefault(normalize_header(name), column.key)
+
+    def column_for_header(self, text: str) -> str | None:
+        """The column key a header cell names, else ``None``."""
+        return self.header_index.get(normalize_header(text or ""))
+
+    def match_headers(self, headers: list[str]) -> list[str | None]:
+        """See :func:`match_headers`."""
+        return match_headers(headers, self)
+
+
+def column_set(kind: str) -> ColumnSet:
+    """The column set of a sheet kind: ``ebike`` or ``car``."""
+    if kind == "car":
+        from .car_columns import CAR_COLUMN_SET
+
+        return CAR_COLUMN_SET
+    if kind != "ebike":
+        raise ValueError(f"kind is ebike or car, not {kind!r} / kind 应为 ebike 或 car")
+    return EBIKE_COLUMN_SET
+
+
+def spec_of(key: str | None) -> Column | None:
+    """The column of any sheet kind with this key (for masking and report headers)."""
+    if not key:
+        return None
+    found = COLUMNS_BY_KEY.get(key)
+    if found is None:
+        from .car_columns import CAR_COLUMN_SET
+
+        found = CAR_COLUMN_SET.by_key.get(key)
+    return found
+
+
+def match_headers(headers: list[str], columns: ColumnSet | None = None) -> list[str | None]:
     """Map each header cell to a column key (``None`` for the SDK's own or empty columns).
 
     Raises :class:`HeaderError` naming every unknown header and every missing
-    required column at once.
+    required column at once. ``columns``: the sheet's kind (default: e-bike).
     """
+    index = _HEADER_INDEX if columns is None else columns.header_index
+    wanted = COLUMNS if columns is None else columns.columns
     keys: list[str | None] = []
     unknown: list[str] = []
     seen: set[str] = set()
@@ -216,7 +278,7 @@ def match_headers(headers: list[str]) -> list[str | None]:
         if not norm or norm in _OWN_COLUMNS:
             keys.append(None)
             continue
-        key = _HEADER_INDEX.get(norm)
+        key = index.get(norm)
         if key is None:
             unknown.append(raw)
             keys.append(None)
@@ -226,7 +288,7 @@ def match_headers(headers: list[str]) -> list[str | None]:
         else:
             seen.add(key)
             keys.append(key)
-    missing = [c for c in COLUMNS if c.required and c.key not in seen]
+    missing = [c for c in wanted if c.required and c.key not in seen]
     if unknown or missing or duplicated:
         parts_en, parts_zh = [], []
         if unknown:
@@ -240,3 +302,8 @@ def match_headers(headers: list[str]) -> list[str | None]:
             parts_zh.append("缺少必填列：" + "、".join(c.header_zh for c in missing))
         raise HeaderError("; ".join(parts_en), "；".join(parts_zh))
     return keys
+
+
+EBIKE_COLUMN_SET: Final[ColumnSet] = ColumnSet(
+    "ebike", COLUMNS, "vehicle_code", "vehicle.vehicle_code", ("vehicle code", "整车编码")
+)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .journal import JournalRow
 from .submitter import (
+    BulkOptions,
     Pending,
     Run,
     batch_key,
@@ -117,7 +118,7 @@ async def run_async(client: AsyncVehregClient, run: Run) -> None:
         for pending in chunk:
             if run.stop_reason is not None:
                 break  # the rest stays pending, for the next run
-            recorder.add(await _create_async(client, options.store_id, pending))
+            recorder.add(await _create_async(client, options, pending))
 
     async def worker() -> None:
         # The workers share one row stream: each takes the next unit when it is free.
@@ -147,11 +148,14 @@ async def run_async(client: AsyncVehregClient, run: Run) -> None:
         recorder.flush()
 
 
-async def _create_async(client: AsyncVehregClient, store_id: str, pending: Pending) -> JournalRow:
+async def _create_async(
+    client: AsyncVehregClient, options: BulkOptions, pending: Pending
+) -> JournalRow:
     try:
-        created = await client.bulk._create_one(
-            store_id, pending.reference, pending.item, single_key(pending)
-        )
+        created = await options.target(client)._create_one(
+            options.store_id, pending.reference, pending.item, single_key(pending),
+            channel=options.channel,
+        )  # fmt: skip
     except Exception as exc:
         if is_fatal(exc):
             raise
@@ -167,17 +171,18 @@ async def _batch_async(
     outcomes: list[JournalRow] = []
     while chunk:
         try:
-            batch = await client.bulk.create_batch(
-                store_id=options.store_id, items=[p.wire() for p in chunk],
+            target = options.target(client)
+            batch = await target.create_batch(
+                **options.channel_args(), items=[p.wire() for p in chunk],
                 idempotency_key=batch_key(options.store_id, chunk),
             )  # fmt: skip
             interval = options.poll_interval
             while not batch.is_final:
                 await asyncio.sleep(interval)
                 interval = min(interval * 1.5, options.max_poll_interval)
-                batch = await client.bulk.retrieve_batch(batch.id)
+                batch = await target.retrieve_batch(batch.id)
             items: dict[str, Any] = {}
-            async for item in client.bulk.list_batch_items(batch.id, limit=_ITEMS_PAGE):
+            async for item in target.list_batch_items(batch.id, limit=_ITEMS_PAGE):
                 items[item.client_reference] = item
         except Exception as exc:
             remaining = _after_error(run, chunk, exc, outcomes)
@@ -226,7 +231,7 @@ def run_sync(client: VehregClient, run: Run) -> None:
             failed = bool(outcomes) and outcomes[-1].status == "failed"
             if failed or stop.is_set() or run.stop_reason is not None:
                 break  # the rest stays pending, for the next run
-            outcomes.append(_create_sync(client, options.store_id, pending))
+            outcomes.append(_create_sync(client, options, pending))
         return outcomes
 
     def unit(chunk: list[Pending]) -> tuple[bool, list[JournalRow]]:
@@ -264,11 +269,12 @@ def run_sync(client: VehregClient, run: Run) -> None:
         recorder.flush()
 
 
-def _create_sync(client: VehregClient, store_id: str, pending: Pending) -> JournalRow:
+def _create_sync(client: VehregClient, options: BulkOptions, pending: Pending) -> JournalRow:
     try:
-        created = client.bulk._create_one(
-            store_id, pending.reference, pending.item, single_key(pending)
-        )
+        created = options.target(client)._create_one(
+            options.store_id, pending.reference, pending.item, single_key(pending),
+            channel=options.channel,
+        )  # fmt: skip
     except Exception as exc:
         if is_fatal(exc):
             raise
@@ -284,8 +290,9 @@ def _batch_sync(
     outcomes: list[JournalRow] = []
     while chunk:
         try:
-            batch = client.bulk.create_batch(
-                store_id=options.store_id, items=[p.wire() for p in chunk],
+            target = options.target(client)
+            batch = target.create_batch(
+                **options.channel_args(), items=[p.wire() for p in chunk],
                 idempotency_key=batch_key(options.store_id, chunk),
             )  # fmt: skip
             interval = options.poll_interval
@@ -293,10 +300,9 @@ def _batch_sync(
                 if stop.wait(interval):
                     raise InterruptedError("stopped / 已停止")
                 interval = min(interval * 1.5, options.max_poll_interval)
-                batch = client.bulk.retrieve_batch(batch.id)
+                batch = target.retrieve_batch(batch.id)
             items = {
-                i.client_reference: i
-                for i in client.bulk.list_batch_items(batch.id, limit=_ITEMS_PAGE)
+                i.client_reference: i for i in target.list_batch_items(batch.id, limit=_ITEMS_PAGE)
             }
         except Exception as exc:
             remaining = _after_error(run, chunk, exc, outcomes)

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..rules._violation import Violation
 from ..rules.references import is_valid_client_reference, validate_client_reference
-from .columns import COLUMNS_BY_KEY, normalize_header
+from .columns import COLUMNS_BY_KEY, ColumnSet, normalize_header
 from .parse import (
     ParsedRow,
     RowIssue,
@@ -57,6 +57,8 @@ class SourceInfo:
     keys: list[str | None] = field(default_factory=list)
     rows: int | None = None
     """How many data rows the sheet has, when known before submitting (progress bars)."""
+    kind: str = "ebike"
+    """The sheet's kind: ``ebike`` or ``car`` (:func:`~.columns.column_set`)."""
 
 
 class RowStream:
@@ -82,16 +84,22 @@ class RowStream:
         self.close()
 
 
-def open_rows(rows: Any, parser: RowParser, *, owner_duplicates: str = "error") -> RowStream:
-    """A :class:`RowStream` over any accepted ``rows`` (see the module docstring)."""
+def open_rows(rows: Any, parser: Any, *, owner_duplicates: str = "error") -> RowStream:
+    """A :class:`RowStream` over any accepted ``rows`` (see the module docstring).
+
+    ``parser``: a :class:`~.parse.RowParser` (e-bikes) or a
+    :class:`~.car_parse.CarRowParser` (cars); its ``columns`` say how to read a sheet.
+    """
     severity: Severity = "warning" if owner_duplicates == "warning" else "error"
+    columns = parser.columns
     if isinstance(rows, str | os.PathLike):
         path = Path(rows)
-        finder = find_duplicates(path, owner_severity=severity)
-        sheet = open_sheet(path)
+        finder = find_duplicates(path, owner_severity=severity, columns=columns)
+        sheet = open_sheet(path, columns)
         info = SourceInfo(
-            path, sheet.format, sheet.encoding, sheet.delimiter, sheet.headers, sheet.keys
-        )
+            path, sheet.format, sheet.encoding, sheet.delimiter, sheet.headers, sheet.keys,
+            kind=columns.kind,
+        )  # fmt: skip
         info.rows = finder.rows_seen
         stream = RowStream(info, parsed_rows(sheet, parser, finder))
         stream._stack.callback(sheet.close)
@@ -100,13 +108,16 @@ def open_rows(rows: Any, parser: RowParser, *, owner_duplicates: str = "error") 
         raise TypeError(
             "rows must be a path or an iterable of rows / rows 应为文件路径或由行组成的可迭代对象"
         )
-    finder = DuplicateFinder(owner_severity=severity)
+    finder = DuplicateFinder(owner_severity=severity, columns=columns)
     if isinstance(rows, Sequence) and not isinstance(rows, str | bytes):
         for number, element in enumerate(rows, start=1):
-            finder.see(number, _keys(number, element))
-        info = SourceInfo(rows=finder.rows_seen)
+            finder.see(number, _keys(number, element, columns))
+        info = SourceInfo(rows=finder.rows_seen, kind=columns.kind)
         return RowStream(info, _iterable(rows, parser, _Duplicates(finder, complete=True)))
-    return RowStream(SourceInfo(), _iterable(rows, parser, _Duplicates(finder, complete=False)))
+    return RowStream(
+        SourceInfo(kind=columns.kind),
+        _iterable(rows, parser, _Duplicates(finder, complete=False)),
+    )
 
 
 class _Duplicates:
@@ -136,21 +147,24 @@ def _nested_keys(data: Mapping[str, Any]) -> dict[str, str]:
     """The two columns the duplicate check reads, from an item in wire form."""
     vehicle = data.get("vehicle") or {}
     owner = data.get("owner") or {}
+    if hasattr(vehicle, "model_dump"):
+        vehicle = vehicle.model_dump(mode="json")
     return {
+        "vin": str(vehicle.get("vin") or ""),
         "vehicle_code": str(vehicle.get("vehicle_code") or ""),
         "owner_id_number": str(owner.get("id_number") or ""),
         "client_reference": str(data.get("client_reference") or ""),
     }
 
 
-def _keys(number: int, element: Any) -> Mapping[str, str]:
+def _keys(number: int, element: Any, columns: ColumnSet) -> Mapping[str, str]:
     """What the duplicate scan of a sequence reads of one element."""
     if isinstance(element, SourceRow):
         return element.values
     data = _data(number, element)
     if "vehicle" in data or "owner" in data:
         return _nested_keys(data)
-    return _flat_values(data)
+    return _flat_values(data, columns)
 
 
 def _iterable(
@@ -164,7 +178,7 @@ def _iterable(
             if "vehicle" in data or "owner" in data:
                 yield None, _nested(number, data, parser, duplicates)
                 continue
-            source = SourceRow(number, _flat_values(data))
+            source = SourceRow(number, _flat_values(data, parser.columns))
         parsed = parser.parse(source.row_number, source.values, source.numeric, source.merged)
         extra = duplicates(source.row_number, source.values)
         if extra:
@@ -174,10 +188,10 @@ def _iterable(
         yield source, parsed
 
 
-def _flat_values(data: Mapping[str, Any]) -> dict[str, str]:
+def _flat_values(data: Mapping[str, Any], columns: ColumnSet | None = None) -> dict[str, str]:
     from .readers import cell_text
 
-    index = _header_index()
+    index = _header_index() if columns is None else columns.header_index
     values: dict[str, str] = {}
     for name, value in data.items():
         key = index.get(normalize_header(str(name)))
@@ -201,6 +215,16 @@ def _nested(
     number: int, data: Mapping[str, Any], parser: RowParser, duplicates: _Duplicates
 ) -> ParsedRow:
     """An item already in wire form: judged by the same rules, duplicates refused."""
+    if hasattr(parser, "parse_item"):  # a car row parser judges its own wire items
+        parsed: ParsedRow = parser.parse_item(number, data)
+        keys = _nested_keys(data)
+        extra = duplicates(number, keys)
+        for issue in extra:
+            issue.value = mask_value(issue.column, keys.get(issue.column or ""))
+        parsed.issues.extend(extra)
+        if any(issue.is_error for issue in extra):
+            parsed.item = None
+        return parsed
     vehicle = dict(data.get("vehicle") or {})
     owner = dict(data.get("owner") or {})
     sale = dict(data.get("sale") or {})

@@ -25,7 +25,7 @@ from ..rules.config import DEFAULT_CONFIG, RuleConfig
 from ..rules.references import is_valid_client_reference, validate_client_reference
 from .cells import CHOICES, EXCEL_NUMBER, column_of, mask_value, parse_date, yuan_to_fen
 from .checks import RowRules
-from .columns import COLUMNS_BY_KEY
+from .columns import COLUMNS_BY_KEY, EBIKE_COLUMN_SET, spec_of
 
 __all__ = [
     "ParsedRow",
@@ -62,7 +62,7 @@ class RowIssue:
     @property
     def header(self) -> str:
         """The column's Chinese header, or an empty string for a row-level issue."""
-        column = COLUMNS_BY_KEY.get(self.column or "")
+        column = spec_of(self.column)
         return column.header_zh if column else ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -144,13 +144,18 @@ class _Row:
 
 
 class RowParser:
-    """Converts and checks rows for one business date, catalogue and rule configuration.
+    """Converts and checks e-bike rows for one business date, catalogue and rule configuration.
+
+    (:class:`~.car_parse.CarRowParser` is its car twin: the same interface.)
 
     ``on`` is the business date (Asia/Shanghai) the rules judge by;
     ``catalogue`` maps product models to catalogue entries (a snapshot), and
     without it the model is not looked up offline; ``references=False``
     skips deriving each row's ``client_reference`` (validation needs none).
     """
+
+    #: The sheet's columns (the readers match headers with them).
+    columns = EBIKE_COLUMN_SET
 
     def __init__(
         self,

@@ -30,7 +30,7 @@ from typing import IO, Any, Final, Literal
 from ._csvfile import SheetError, csv_records, sniff
 from ._csvfile import detect_encoding as _detect_encoding
 from ._xlsxmerge import MergedCells, merged_cells
-from .columns import HeaderError, column_for_header, match_headers, own_column
+from .columns import EBIKE_COLUMN_SET, ColumnSet, HeaderError, own_column
 
 __all__ = [
     "SheetError",
@@ -124,8 +124,10 @@ class SheetReader:
     rows by it, so reports name the rows of the original file.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, columns: ColumnSet | None = None) -> None:
         self.path = path
+        #: The kind of sheet (e-bike or car): its columns and header names.
+        self.columns = columns or EBIKE_COLUMN_SET
         self.format: SheetFormat = sheet_format(path)
         self.encoding: str | None = None
         self.delimiter: str = ","
@@ -195,7 +197,7 @@ class SheetReader:
             if not filled:
                 continue
             try:
-                self.keys = match_headers(texts)
+                self.keys = self.columns.match_headers(texts)
             except HeaderError:
                 room = len(self.title_rows) < MAX_TITLE_ROWS
                 if room and self._is_title(number, filled, len(texts)):
@@ -219,7 +221,7 @@ class SheetReader:
 
     def _is_title(self, number: int, filled: list[str], width: int) -> bool:
         """A row above the header with a line of text, not column names (a merged title)."""
-        if any(column_for_header(text) for text in filled):
+        if any(self.columns.column_for_header(text) for text in filled):
             return False
         return len(filled) <= 2 or self._merges.spans_row(number, width)
 
@@ -345,6 +347,9 @@ def _filled(cells: Sequence[Any], mapped: Sequence[int]) -> bool:
     return any(cell_text(cells[i]) for i in mapped if i < size)
 
 
-def open_sheet(path: str | Path) -> SheetReader:
-    """Open a .csv or .xlsx bulk sheet for streaming; close it (``with``) when done."""
-    return SheetReader(Path(path))
+def open_sheet(path: str | Path, columns: ColumnSet | None = None) -> SheetReader:
+    """Open a .csv or .xlsx bulk sheet for streaming; close it (``with``) when done.
+
+    ``columns``: the sheet's kind (default e-bike; ``column_set("car")`` for cars).
+    """
+    return SheetReader(Path(path), columns)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from .columns import COLUMNS_BY_KEY, ERROR_COLUMN, ROW_COLUMN
+from .columns import ERROR_COLUMN, ROW_COLUMN, spec_of
 from .parse import RowIssue
 from .readers import SheetReader, SourceRow
 
@@ -44,7 +44,7 @@ def issues_text(issues: Sequence[RowIssue | dict[str, Any]]) -> str:
     for issue in issues:
         data = issue.to_dict() if isinstance(issue, RowIssue) else issue
         key = data.get("column") or ""
-        spec = COLUMNS_BY_KEY.get(key)
+        spec = spec_of(key)
         column = spec.header_zh if spec is not None else (key or data.get("field") or "")
         prefix = f"{column}: " if column else ""
         severity = "" if data.get("severity", "error") == "error" else "(warning) "

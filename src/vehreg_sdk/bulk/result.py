@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .columns import COLUMNS
+from .columns import COLUMNS, Column, column_set
 from .inputs import SourceInfo
 from .journal import Journal, JournalRow
 from .readers import SourceRow, open_sheet
@@ -103,7 +103,7 @@ class BulkResult:
         attention = _Merge(self._attention())
         try:
             if self.source.path is not None:
-                with open_sheet(self.source.path) as sheet:
+                with open_sheet(self.source.path, column_set(self.source.kind)) as sheet:
                     writer = RowsWriter.like(target, sheet)
                     try:
                         for source in sheet.rows():
@@ -117,17 +117,23 @@ class BulkResult:
                 raise ValueError(
                     "pass the same rows again to export them / 请再次传入相同的 rows 以导出"
                 )
+            columns = column_set(self.source.kind).columns
             writer = RowsWriter(
                 target,
                 format="xlsx" if target.suffix.lower() == ".xlsx" else "csv",
-                headers=[c.header_zh for c in COLUMNS],
-                keys=[c.key for c in COLUMNS],
+                headers=[c.header_zh for c in columns],
+                keys=[c.key for c in columns],
             )
             try:
                 for number, element in enumerate(rows, start=1):
                     found = attention.get(number)
                     if found is not None:
-                        writer.add(number, _template_cells(element), _issues(found))
+                        cells = (
+                            _template_cells(element)
+                            if self.source.kind == "ebike"
+                            else _car_cells(element, columns)
+                        )
+                        writer.add(number, cells, _issues(found))
             finally:
                 writer.close()
             return target
@@ -141,7 +147,7 @@ class BulkResult:
         target = Path(path)
         outcomes = _Merge(self.outcomes())
         try:
-            with open_sheet(self.source.path) as sheet:
+            with open_sheet(self.source.path, column_set(self.source.kind)) as sheet:
                 writer = RowsWriter.like(target, sheet, extra_headers=RESULT_HEADERS)
                 try:
                     for source in sheet.rows():
@@ -209,6 +215,24 @@ def _template_cells(element: Any) -> list[Any]:
 
     values = _flat_values(data) if isinstance(data, dict) else {}
     return [values.get(c.key, "") for c in COLUMNS]
+
+
+def _car_cells(element: Any, columns: tuple[Column, ...]) -> list[Any]:
+    """A car row given as a flat mapping or SourceRow, in the car template's columns.
+
+    (Of a nested wire item only the 参考号 and the VIN are written: fix it in your code.)
+    """
+    if isinstance(element, SourceRow):
+        return [element.values.get(c.key, "") for c in columns]
+    data = element.model_dump(mode="json") if hasattr(element, "model_dump") else element
+    if isinstance(data, dict) and ("vehicle" in data or "owner" in data):
+        vehicle = data.get("vehicle") or {}
+        flat = {"client_reference": data.get("client_reference", ""), "vin": vehicle.get("vin", "")}
+        return [flat.get(c.key, "") for c in columns]
+    from .inputs import _flat_values
+
+    values = _flat_values(data, column_set("car")) if isinstance(data, dict) else {}
+    return [values.get(c.key, "") for c in columns]
 
 
 def _nested_cells(data: dict[str, Any]) -> list[Any]:

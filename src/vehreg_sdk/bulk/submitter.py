@@ -51,7 +51,12 @@ class BulkProgress:
 
 @dataclass(slots=True)
 class BulkOptions:
-    """How to send: ``concurrency`` requests in flight, ``batch_size`` items per batch."""
+    """How to send: ``concurrency`` requests in flight, ``batch_size`` items per batch.
+
+    ``store_id`` is the value of the run's ``channel`` field: a store for e-bikes and
+    for cars at a station, an on-site inspection's id for cars registered through it
+    (``kind="car"``, ``channel="onsite_inspection_id"``).
+    """
 
     store_id: str
     concurrency: int = 4
@@ -60,6 +65,16 @@ class BulkOptions:
     poll_interval: float = 0.02
     max_poll_interval: float = 0.5
     progress: Callable[[BulkProgress], None] | None = None
+    kind: str = "ebike"
+    channel: str = "store_id"
+
+    def channel_args(self) -> dict[str, str]:
+        """The batch request's channel argument (``{"store_id": "st_…"}``)."""
+        return {self.channel: self.store_id}
+
+    def target(self, client: Any) -> Any:
+        """The client resource that sends this run's rows: ``bulk`` or ``car_bulk``."""
+        return client.car_bulk if self.kind == "car" else client.bulk
 
     def __post_init__(self) -> None:
         if not 1 <= self.batch_size <= 500:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
-from .columns import COLUMNS, Column
+from .columns import COLUMNS, Column, column_set
 
 __all__ = ["write_template"]
 
@@ -50,25 +50,33 @@ def write_template(
     format: TemplateFormat | None = None,
     product_models: Iterable[str] = (),
     english_headers: bool = False,
+    kind: str = "ebike",
 ) -> Path:
     """Write an empty bulk template to ``path`` (format from the suffix unless given).
 
     ``product_models`` (from a catalogue snapshot) become a drop-down on the
-    产品型号 column. Returns the path written.
+    产品型号 column. ``kind``: ``ebike`` (a campus) or ``car`` (a fleet or a dealer's
+    cars: one ``vehicle_registrations`` body per row). Returns the path written.
     """
+    columns = column_set(kind).columns
     target = Path(path)
     fmt: TemplateFormat = format or ("csv" if target.suffix.lower() == ".csv" else "xlsx")
     target.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         with target.open("w", encoding="utf-8-sig", newline="") as handle:
-            headers = [c.key if english_headers else _header(c) for c in COLUMNS]
+            headers = [c.key if english_headers else _header(c) for c in columns]
             csv.writer(handle).writerow(headers)
         return target
-    _write_xlsx(target, sorted(set(product_models)), english_headers)
+    _write_xlsx(target, sorted(set(product_models)), english_headers, columns)
     return target
 
 
-def _write_xlsx(target: Path, product_models: list[str], english_headers: bool) -> None:
+def _write_xlsx(
+    target: Path,
+    product_models: list[str],
+    english_headers: bool,
+    columns: tuple[Column, ...] = COLUMNS,
+) -> None:
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -84,7 +92,7 @@ def _write_xlsx(target: Path, product_models: list[str], english_headers: bool) 
     required_font = Font(bold=True, color="C00000")
     plain_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
-    for index, column in enumerate(COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         cell = data.cell(
             row=1, column=index, value=column.key if english_headers else _header(column)
@@ -101,8 +109,8 @@ def _write_xlsx(target: Path, product_models: list[str], english_headers: bool) 
                 data.cell(row=row, column=index).number_format = "@"
     data.freeze_panes = "A2"
 
-    lists: dict[str, list[str]] = {c.key: list(c.choices) for c in COLUMNS if c.choices}
-    if product_models:
+    lists: dict[str, list[str]] = {c.key: list(c.choices) for c in columns if c.choices}
+    if product_models and columns is COLUMNS:
         lists["product_model"] = product_models
     for list_index, (key, values) in enumerate(sorted(lists.items()), start=1):
         letter = get_column_letter(list_index)
@@ -110,7 +118,7 @@ def _write_xlsx(target: Path, product_models: list[str], english_headers: bool) 
         for row, value in enumerate(values, start=2):
             codes.cell(row=row, column=list_index, value=value)
         codes.column_dimensions[letter].width = 16
-        column_index = next(i for i, c in enumerate(COLUMNS, start=1) if c.key == key)
+        column_index = next(i for i, c in enumerate(columns, start=1) if c.key == key)
         target_letter = get_column_letter(column_index)
         validation = DataValidation(
             type="list",
@@ -123,11 +131,25 @@ def _write_xlsx(target: Path, product_models: list[str], english_headers: bool) 
         validation.add(f"{target_letter}2:{target_letter}{TEMPLATE_ROWS + 1}")
         data.add_data_validation(validation)
 
-    _write_guide(guide, plain_font, header_fill)
+    _write_guide(guide, plain_font, header_fill, columns)
     workbook.save(target)
 
 
-def _write_guide(guide: Any, bold: Any, fill: Any) -> None:
+_CAR_NOTES: tuple[tuple[str, str], ...] = (
+    ("每行一辆车；第 1 行是表头，请勿修改或删除。",
+     "One row per vehicle; row 1 is the header, keep it as it is."),
+    ("办理渠道（登记服务站或上门查验）在提交时指定：vehreg bulk submit --kind car --store 或 "
+     "--onsite。", "The channel is named when submitting: --store or --onsite."),
+    ("重点车辆（两客一危、校车、公交等）只能经上门查验办理，并须填写运营企业、道路运输证号和安全管理员。",
+     "Key vehicles go through an on-site inspection, with the supervision columns filled."),
+    ("号牌来源为“顺序”时按顺序分配号牌（仅限上门查验的车队）。",
+     "Plate source 顺序: plates assigned in sequence (a fleet inspected on site only)."),
+    ("提交前请运行：vehreg bulk validate --kind car 本文件.xlsx",
+     "Before submitting, run: vehreg bulk validate --kind car this-file.xlsx"),
+)  # fmt: skip
+
+
+def _write_guide(guide: Any, bold: Any, fill: Any, columns: tuple[Column, ...] = COLUMNS) -> None:
     guide.column_dimensions["A"].width = 18
     guide.column_dimensions["B"].width = 22
     guide.column_dimensions["C"].width = 10
@@ -136,7 +158,7 @@ def _write_guide(guide: Any, bold: Any, fill: Any) -> None:
     guide.column_dimensions["F"].width = 24
     guide.cell(row=1, column=1, value="批量登记模板说明 Bulk registration template").font = bold
     row = 2
-    for zh, en in _NOTES:
+    for zh, en in _NOTES if columns is COLUMNS else _CAR_NOTES:
         guide.cell(row=row, column=1, value=f"• {zh}")
         guide.cell(row=row + 1, column=1, value=f"  {en}")
         row += 2
@@ -146,7 +168,7 @@ def _write_guide(guide: Any, bold: Any, fill: Any) -> None:
         cell = guide.cell(row=row, column=col, value=text)
         cell.font = bold
         cell.fill = fill
-    for column in COLUMNS:
+    for column in columns:
         row += 1
         values = (
             column.header_zh,

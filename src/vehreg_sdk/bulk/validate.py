@@ -23,6 +23,7 @@ from typing import Any, Literal
 from ..rules._input import today_shanghai
 from ..rules._text import normalize_code
 from ..rules.config import DEFAULT_CONFIG, RuleConfig
+from .columns import EBIKE_COLUMN_SET, ColumnSet
 from .parse import ParsedRow, RowIssue, RowParser, mask_value
 from .readers import SheetReader, SourceRow, open_sheet
 
@@ -53,8 +54,12 @@ class DuplicateFinder:
     full pass :meth:`issues_for` also names the first one.
     """
 
-    def __init__(self, *, owner_severity: Severity = "error") -> None:
+    def __init__(
+        self, *, owner_severity: Severity = "error", columns: ColumnSet | None = None
+    ) -> None:
         self.owner_severity = owner_severity
+        #: The sheet's kind: which column names the vehicle, whether owners may repeat.
+        self.columns = columns or EBIKE_COLUMN_SET
         # Keys are "v\0<vehicle code>", "o\0<ID number>" and "r\0<reference>": flat
         # strings, not tuples, to keep 100,000 rows' worth small.
         self._first: dict[str, int] = {}
@@ -67,8 +72,8 @@ class DuplicateFinder:
         """Record a row; the issues it has against rows seen before it."""
         return self.see_codes(
             row_number,
-            values.get("vehicle_code", ""),
-            values.get("owner_id_number", ""),
+            values.get(self.columns.vehicle_key, ""),
+            values.get("owner_id_number", "") if self.columns.owner_repeats else "",
             values.get("client_reference", ""),
         )
 
@@ -115,7 +120,7 @@ class DuplicateFinder:
         out: list[RowIssue] = []
         for key in self._rows.get(row_number, ()):
             others = [n for n in self._groups[key] if n != row_number]
-            column = _COLUMNS[key[0]]
+            column = self.columns.vehicle_key if key[0] == "v" else _COLUMNS[key[0]]
             out.append(self._issue(row_number, key, others, values.get(column) or key[2:]))
         return out
 
@@ -139,11 +144,14 @@ class DuplicateFinder:
     def _issue(self, row_number: int, key: str, others: list[int], raw: str) -> RowIssue:
         shown = ", ".join(str(n) for n in others[:5]) + (" …" if len(others) > 5 else "")
         if key[0] == "v":
+            column, (label, label_zh) = self.columns.vehicle_key, self.columns.vehicle_label
             return RowIssue(
-                row_number, "vehicle_code", "vehicle.vehicle_code", "file.duplicate_vehicle_code",
+                row_number, column, self.columns.vehicle_field, "file.duplicate_vehicle_code",
+                f"The same {label} is also on row {shown}; a vehicle is registered once."
+                if column != "vehicle_code" else
                 f"The same vehicle code is also on row {shown}; a bike is registered once.",
-                f"该整车编码在第 {shown} 行重复出现；一辆车只能登记一次。",
-                "error", mask_value("vehicle_code", raw),
+                f"该{label_zh}在第 {shown} 行重复出现；一辆车只能登记一次。",
+                "error", mask_value(column, raw),
             )  # fmt: skip
         if key[0] == "r":
             return RowIssue(
@@ -161,19 +169,26 @@ class DuplicateFinder:
         )  # fmt: skip
 
 
-def find_duplicates(path: str | Path, *, owner_severity: Severity = "error") -> DuplicateFinder:
+def find_duplicates(
+    path: str | Path, *, owner_severity: Severity = "error", columns: ColumnSet | None = None
+) -> DuplicateFinder:
     """Pass 1: scan a sheet for shared vehicle codes, ID numbers and 参考号 (streamed)."""
-    finder = DuplicateFinder(owner_severity=owner_severity)
-    with open_sheet(path) as sheet:
+    finder = DuplicateFinder(owner_severity=owner_severity, columns=columns)
+    vehicle = finder.columns.vehicle_key
+    with open_sheet(path, finder.columns) as sheet:
         see = finder.see_codes
         # Blank rows are not yielded; a row with neither code is broken, and the row
         # pass reports it. Either way ``rows_seen`` ends equal to the rows checked.
-        if "client_reference" in sheet.keys:
-            wanted = ("vehicle_code", "owner_id_number", "client_reference")
+        if not finder.columns.owner_repeats:  # a fleet: one owner on every row
+            # (an absent 参考号 column reads as empty text)
+            for number, (code, reference) in sheet.scan((vehicle, "client_reference")):
+                see(number, code, "", reference)
+        elif "client_reference" in sheet.keys:
+            wanted = (vehicle, "owner_id_number", "client_reference")
             for number, (code, id_number, reference) in sheet.scan(wanted):
                 see(number, code, id_number, reference)
         else:
-            for number, (code, id_number) in sheet.scan(("vehicle_code", "owner_id_number")):
+            for number, (code, id_number) in sheet.scan((vehicle, "owner_id_number")):
                 see(number, code, id_number)
     return finder
 
@@ -190,7 +205,7 @@ def parsed_rows(
     """
     rows = sheet.rows() if isinstance(sheet, SheetReader) else sheet
     streaming = duplicates is None
-    finder = duplicates or DuplicateFinder()
+    finder = duplicates or DuplicateFinder(columns=parser.columns)
     for source in rows:
         parsed = parser.parse(source.row_number, source.values, source.numeric, source.merged)
         extra = (
@@ -238,6 +253,7 @@ def validate_file(
     owner_duplicates: Severity = "error",
     on_row: Callable[[ParsedRow], None] | None = None,
     jobs: int | None = None,
+    parser: Any = None,
 ) -> ValidationSummary:
     """Check every row of a .csv or .xlsx sheet offline; write a report of every issue.
 
@@ -245,7 +261,9 @@ def validate_file(
     ``catalogue`` a snapshot (product model -> entry); ``report`` the file to
     write (``.csv``: one line per issue; ``.xlsx``: the rows with issues, bad
     cells highlighted, and an issues sheet). ``on_row`` sees each parsed row
-    (progress bars). ``jobs``: worker processes for a large CSV (default: half
+    (progress bars). ``parser``: another row parser (a
+    :class:`~.car_parse.CarRowParser` for a car sheet; ``on``, ``catalogue`` and
+    ``config`` are then its own). ``jobs``: worker processes for a large CSV (default: half
     the cores, at most 4, on a machine with 4 or more cores that can fork,
     for a file of at least 20,000 rows; else one process).
     Raises :class:`~.readers.SheetError` for an unreadable file.
@@ -253,15 +271,18 @@ def validate_file(
     from .reports import IssueReport
 
     source = Path(path)
-    duplicates = find_duplicates(source, owner_severity=owner_duplicates)
-    parser = RowParser(
-        on=on or today_shanghai(), catalogue=catalogue, config=config, references=False
-    )
-    with open_sheet(source) as sheet:
+    if parser is None:
+        parser = RowParser(
+            on=on or today_shanghai(), catalogue=catalogue, config=config, references=False
+        )
+    duplicates = find_duplicates(source, owner_severity=owner_duplicates, columns=parser.columns)
+    with open_sheet(source, parser.columns) as sheet:
         summary = ValidationSummary(source, sheet.format, sheet.encoding)
         summary.duplicate_rows = duplicates.duplicate_rows
         writer = IssueReport.open(Path(report), sheet) if report is not None else None
         workers = _jobs(jobs, sheet.format, duplicates.rows_seen, on_row)
+        if not isinstance(parser, RowParser):
+            workers = 1  # the forked workers know the e-bike parser only
         try:
             for row, issues in _checked(sheet, parser, duplicates, workers, on_row):
                 summary.rows += 1

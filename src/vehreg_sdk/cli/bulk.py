@@ -1,4 +1,5 @@
-"""``vehreg bulk``: campus batches from a spreadsheet: template, validate, submit.
+"""``vehreg bulk``: campus batches (and, with ``--kind car``, fleets) from a spreadsheet:
+template, validate, submit. The car side is in :mod:`.bulk_car`.
 
 Exit codes: 0 every row fine (``validate``) or registered (``submit``); 1 some
 rows have errors or were not registered; 2 the file or the options are
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ._bulk_duplicates import announce_duplicates
 from ._failures import needs_setup
 
 if TYPE_CHECKING:
@@ -40,6 +42,13 @@ DateOption = Annotated[
 ]
 Under16Option = Annotated[
     str, typer.Option("--under-16", help="error|warning for owners under 16. 未满16周岁的处理。")
+]
+KindOption = Annotated[
+    str, typer.Option("--kind", help="ebike (campus) or car (fleet). 车辆类别：ebike 或 car。")
+]
+OnsiteOption = Annotated[
+    str | None,
+    typer.Option("--onsite", help="Car channel: on-site inspection id (osi_…). 上门查验编号。"),
 ]
 OwnerDupOption = Annotated[
     str,
@@ -115,6 +124,7 @@ def template(
         bool, typer.Option("--english-headers", help="English column names. 使用英文列名。")
     ] = False,
     catalogue: CatalogueOption = None,
+    kind: KindOption = "ebike",
 ) -> None:
     """Write an empty sheet with Chinese headers and drop-downs. 生成批量登记模板。"""
     from ..bulk.template import TemplateFormat, write_template
@@ -124,9 +134,10 @@ def template(
     chosen: TemplateFormat | None = "csv" if format == "csv" else "xlsx" if format else None
     if chosen is not None and output.suffix.lower() != f".{chosen}":
         output = output.with_suffix(f".{chosen}")
-    models = list(_load_catalogue(catalogue) or {})
+    _check_kind(kind)
+    models = list(_load_catalogue(catalogue) or {}) if kind == "ebike" else []
     written = write_template(
-        output, format=chosen, product_models=models, english_headers=english_headers
+        output, format=chosen, product_models=models, english_headers=english_headers, kind=kind
     )
     typer.echo(f"Template written 模板已生成: {written}")
 
@@ -172,6 +183,10 @@ def validate(
         int | None,
         typer.Option("--jobs", help="Worker processes for a large CSV. 并行进程数。"),
     ] = None,
+    kind: KindOption = "ebike",
+    onsite: Annotated[
+        bool, typer.Option("--onsite", help="Cars: judge for the on-site channel. 按上门查验检查。")
+    ] = False,
 ) -> None:
     """Check every row offline; report each problem with row and column. 离线检查。"""
     from ..bulk.console import print_summary
@@ -180,6 +195,19 @@ def validate(
 
     console = _console()
     target = report or _default_report(file)
+    _check_kind(kind)
+    if kind == "car":
+        from .bulk_car import validate_cars
+
+        channel = "onsite_inspection_id" if onsite else "store_id"
+        try:
+            summary = validate_cars(file, target, on=_business_date(business_date), channel=channel)
+        except (SheetError, OSError) as exc:
+            raise _fail(*_messages(exc)) from exc
+        print_summary(console, summary)
+        if not summary.ok:
+            raise typer.Exit(EXIT_ROWS)
+        return
     catalogue = catalogue or _find_snapshot(file)
     try:
         summary = validate_file(
@@ -212,7 +240,9 @@ def _messages(exc: BaseException) -> tuple[str, str]:
 @app.command("submit")
 def submit(
     file: Annotated[Path, typer.Argument(help=".csv or .xlsx to register. 待登记的文件。")],
-    store: Annotated[str, typer.Option("--store", help="Store id (st_…). 门店编号。")],
+    store: Annotated[
+        str | None, typer.Option("--store", help="Store id (st_…). 门店编号。")
+    ] = None,
     concurrency: Annotated[int, typer.Option(help="Requests in flight. 并发数。")] = 4,
     batch_size: Annotated[int, typer.Option(help="Items per batch (1-500). 每批条数。")] = 100,
     mode: Annotated[str, typer.Option(help="batch|single|auto. 提交方式。")] = "batch",
@@ -227,18 +257,29 @@ def submit(
     under_16: Under16Option = "error",
     owner_duplicates: OwnerDupOption = "error",
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar. 不显示进度条。")] = False,
+    kind: KindOption = "ebike",
+    onsite: OnsiteOption = None,
 ) -> None:
     """Register every good row; report the others. Ctrl-C stops cleanly. 批量提交登记。"""
     from .._errors import VehregError
     from ..bulk.journal import JournalError
     from ..bulk.readers import SheetError
+    from .bulk_car import car_channel, submit_with_progress
 
     console = _console()
+    _check_kind(kind)
+    channel = car_channel(store, onsite) if kind == "car" else None
+    if kind == "car" and channel is None:
+        raise _fail("cars: give --store or --onsite (one of them)",
+                    "车辆批量登记：请指定 --store 或 --onsite 之一")  # fmt: skip
+    if kind == "ebike" and (store is None or onsite is not None):
+        raise _fail("e-bikes: give --store", "电动自行车批量登记：请指定 --store")
     journal_path = journal or file.with_name(f"{file.stem}.journal.sqlite")
     # The same command, every option included: the same chunks get the same batch keys.
     resume = _command(
-        ["vehreg", "bulk", "submit", str(file), "--store", store, "--journal", str(journal_path),
+        ["vehreg", "bulk", "submit", str(file), "--journal", str(journal_path),
          "--concurrency", str(concurrency), "--batch-size", str(batch_size)],
+        store=(store, None), onsite=(onsite, None), kind=(kind, "ebike"),
         mode=(mode, "batch"), catalogue=(catalogue, None), date=(business_date, None),
         under_16=(under_16, "error"), owner_duplicates=(owner_duplicates, "error"),
         labels=(labels, None), quiet=(quiet, False),
@@ -253,11 +294,18 @@ def submit(
             "（可能以 owner.under_16 退回）。"
         )
     try:
-        _announce_duplicates(console, file, owner_duplicates)
-        result = asyncio.run(
-            _submit(console, file, store, concurrency, batch_size, mode, journal_path,
-                    snapshot, on, config, owner_duplicates, quiet)
-        )  # fmt: skip
+        announce_duplicates(console, file, owner_duplicates, kind)
+        if channel is not None:
+            result = asyncio.run(
+                submit_with_progress(console, file, channel, concurrency, batch_size, mode,
+                                     journal_path, on, quiet)
+            )  # fmt: skip
+        else:
+            assert store is not None
+            result = asyncio.run(
+                _submit(console, file, store, concurrency, batch_size, mode, journal_path,
+                        snapshot, on, config, owner_duplicates, quiet)
+            )  # fmt: skip
     except KeyboardInterrupt:
         console.print(
             "\n[yellow]Stopped. Rows in flight are safe: the bureau keeps each row's key.[/]\n"
@@ -270,7 +318,12 @@ def submit(
         if needs_setup(exc):
             raise  # no credentials (exit 7), bureau unreachable (exit 8): see _failures
         raise _fail(*_messages(exc)) from exc
-    _report(console, file, result, labels, resume)
+    _report(console, file, result, labels, resume, kind)
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in ("ebike", "car"):
+        raise _fail("--kind is ebike or car", "--kind 应为 ebike 或 car")
 
 
 def _command(words: list[str], **options: tuple[Any, Any]) -> str:
@@ -289,33 +342,6 @@ def _command(words: list[str], **options: tuple[Any, Any]) -> str:
 def _print_command(console: Console, command: str) -> None:
     """A command to copy: one line however narrow the terminal, no markup read into it."""
     console.print(f"  {command}", markup=False, highlight=False, soft_wrap=True)
-
-
-def _announce_duplicates(console: Console, file: Path, owner_duplicates: str) -> None:
-    """Rows sharing a vehicle code or an ID number, shown before anything is sent."""
-    from ..bulk.console import print_issues
-    from ..bulk.validate import find_duplicates
-
-    finder = find_duplicates(
-        file, owner_severity="warning" if owner_duplicates == "warning" else "error"
-    )
-    if not finder.duplicate_rows:
-        return
-    issues = [
-        issue
-        for number in finder.duplicate_row_numbers()
-        for issue in finder.issues_for(number, {})
-    ]
-    rows = finder.duplicate_rows
-    held = sum(1 for n in finder.duplicate_row_numbers() if finder.holds_back(n))
-    sent_en = f", the other {rows - held} are sent with a warning" if held < rows else ""
-    sent_zh = f"，其余 {rows - held} 行提交并标记提示" if held < rows else ""
-    console.print(
-        f"[yellow]{rows} rows share a vehicle code or an ID number; "
-        f"{held} of them will not be sent{sent_en}.[/]\n"
-        f"[yellow]{rows} 行的整车编码或证件号码重复；其中 {held} 行不会提交{sent_zh}。[/]"
-    )
-    print_issues(console, issues)
 
 
 async def _submit(
@@ -343,23 +369,22 @@ async def _submit(
 
 
 def _report(
-    console: Console, file: Path, result: BulkResult, labels: Path | None, resume: str
+    console: Console,
+    file: Path,
+    result: BulkResult,
+    labels: Path | None,
+    resume: str,
+    kind: str = "ebike",
 ) -> None:
     from rich.markup import escape
 
     from ..bulk.console import print_result
-    from ..bulk.readers import open_sheet
     from ._held_files import explain_rewrite, write_reports
+    from .bulk_car import owner_names
 
-    names: dict[int, str] = {}
-    with open_sheet(file) as sheet:
-        for row in sheet.rows():
-            if len(names) >= 20:
-                break
-            names[row.row_number] = row.values.get("owner_name", "")
-    print_result(console, result, names)
+    print_result(console, result, owner_names(file, kind))
     held = write_reports(console, file, result)  # a file Excel holds open is named
-    if labels is not None and result.counts.registered:
+    if labels is not None and result.counts.registered and kind == "ebike":
         _labels(console, result, labels)
     if not result.complete:
         console.print(f"[yellow]Stopped early 提前停止: {escape(str(result.stop_reason))}[/]")

@@ -4,7 +4,7 @@ Before: build the body, run :func:`vehreg_sdk.rules.check_car_registration` (aga
 certificate and the tax record when given), and refuse with :class:`LocalValidationError`
 without a network call when it finds errors. After: the same recovery as for e-bikes
 (:func:`._ebike_submit.should_recover`) when a retried POST meets 409
-``vehicle.already_registered``, with "the same registration" meaning store, VIN and invoice.
+``vehicle.already_registered``, with "the same registration" meaning channel, VIN and invoice.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def build_create(
 
 def request_fields(
     *,
-    store_id: str,
+    store_id: str | None,
     vehicle: Any,
     owner: Any,
     invoice: Any,
@@ -68,9 +68,12 @@ def request_fields(
     agent: Any,
     uploads: Sequence[str],
     client_reference: str | None,
+    onsite_inspection_id: str | None = None,
+    supervision: Any = None,
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "store_id": store_id,
+        "onsite_inspection_id": onsite_inspection_id,
         "vehicle": vehicle,
         "owner": owner,
         "invoice": invoice,
@@ -81,6 +84,8 @@ def request_fields(
     }
     if agent is not None:
         fields["agent"] = agent
+    if supervision is not None:
+        fields["supervision"] = supervision
     return fields
 
 
@@ -88,6 +93,7 @@ def same_registration(existing: VehicleRegistration, request: VehicleRegistratio
     """The existing registration is this very one: same store, VIN, invoice (and reference)."""
     return (
         existing.store_id == request.store_id
+        and existing.onsite_inspection_id == request.onsite_inspection_id
         and existing.vehicle.vin == request.vehicle.vin
         and existing.invoice.number == request.invoice.number
         and (

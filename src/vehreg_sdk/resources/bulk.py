@@ -95,8 +95,10 @@ def _created(response: httpx.Response) -> Created:
     return Created(str(data["id"]), None if plate is None else str(plate))
 
 
-def _single_body(store_id: str, reference: str, item: Mapping[str, Any]) -> dict[str, Any]:
-    return {"store_id": store_id, **item, "client_reference": reference}
+def _single_body(
+    store_id: str, reference: str, item: Mapping[str, Any], channel: str = "store_id"
+) -> dict[str, Any]:
+    return {channel: store_id, **item, "client_reference": reference}
 
 
 def _recoverable(error: ConflictError) -> str | None:
@@ -156,6 +158,17 @@ def _prepare(
 
 
 class Bulk(SyncAPIResource):
+    #: The batch and single-create paths, the batch model: a car subclass changes them.
+    _batches: str = PATH
+    _singles: str = REGISTRATIONS
+    _parse_batch: Any = staticmethod(_PARSE)
+
+    def _registrations(self) -> Any:
+        return self._client.ebike_registrations
+
+    def _same_row(self, existing: Any, body: Mapping[str, Any]) -> bool:
+        return _same_row(existing, body)
+
     def create_batch(
         self,
         *,
@@ -171,7 +184,7 @@ class Bulk(SyncAPIResource):
         """
         body = {"store_id": store_id, "items": _items(items)}
         result: EbikeRegistrationBatch = self._request(
-            "POST", PATH, _PARSE, options, json_body=body
+            "POST", self._batches, self._parse_batch, options, json_body=body
         )
         return result
 
@@ -180,7 +193,7 @@ class Bulk(SyncAPIResource):
     ) -> EbikeRegistrationBatch:
         """The batch's status (queued, processing, completed, failed) and counts."""
         result: EbikeRegistrationBatch = self._request(
-            "GET", f"{PATH}/{segment(batch_id)}", _PARSE, options
+            "GET", f"{self._batches}/{segment(batch_id)}", self._parse_batch, options
         )
         return result
 
@@ -196,26 +209,32 @@ class Bulk(SyncAPIResource):
         """The items in submission order: registration id and plate, or the bilingual error."""
         params = page_params(status=status, limit=limit, cursor=cursor)
         page: SyncCursorPage[BatchItem] = self._page(
-            f"{PATH}/{segment(batch_id)}/items", BatchItem, params, options
+            f"{self._batches}/{segment(batch_id)}/items", BatchItem, params, options
         )
         return page
 
     def _create_one(
-        self, store_id: str, reference: str, item: Mapping[str, Any], idempotency_key: str
+        self,
+        store_id: str,
+        reference: str,
+        item: Mapping[str, Any],
+        idempotency_key: str,
+        *,
+        channel: str = "store_id",
     ) -> Created:
         """One row as a single create (the bulk runner's ``single`` mode); see the module doc."""
-        body = _single_body(store_id, reference, item)
+        body = _single_body(store_id, reference, item, channel)
         options: RequestOptions = {"idempotency_key": idempotency_key}
         try:
             created: Created = self._request(
-                "POST", REGISTRATIONS, _created, options, json_body=body, raw=False
+                "POST", self._singles, _created, options, json_body=body, raw=False
             )
         except ConflictError as error:
             existing_id = _recoverable(error)
             if existing_id is None:
                 raise
-            existing = self._client.ebike_registrations.retrieve(existing_id)
-            if not _same_row(existing, body):
+            existing = self._registrations().retrieve(existing_id)
+            if not self._same_row(existing, body):
                 raise
             created = Created(existing.id, existing.plate_number)
             logger.info("bulk: %s was this row's earlier create (%s)", existing_id, error.code)
@@ -273,6 +292,17 @@ class Bulk(SyncAPIResource):
 
 
 class AsyncBulk(AsyncAPIResource):
+    #: The batch and single-create paths, the batch model: a car subclass changes them.
+    _batches: str = PATH
+    _singles: str = REGISTRATIONS
+    _parse_batch: Any = staticmethod(_PARSE)
+
+    def _registrations(self) -> Any:
+        return self._client.ebike_registrations
+
+    def _same_row(self, existing: Any, body: Mapping[str, Any]) -> bool:
+        return _same_row(existing, body)
+
     async def create_batch(
         self,
         *,
@@ -283,7 +313,7 @@ class AsyncBulk(AsyncAPIResource):
         """See :meth:`Bulk.create_batch`."""
         body = {"store_id": store_id, "items": _items(items)}
         result: EbikeRegistrationBatch = await self._request(
-            "POST", PATH, _PARSE, options, json_body=body
+            "POST", self._batches, self._parse_batch, options, json_body=body
         )
         return result
 
@@ -292,7 +322,7 @@ class AsyncBulk(AsyncAPIResource):
     ) -> EbikeRegistrationBatch:
         """See :meth:`Bulk.retrieve_batch`."""
         result: EbikeRegistrationBatch = await self._request(
-            "GET", f"{PATH}/{segment(batch_id)}", _PARSE, options
+            "GET", f"{self._batches}/{segment(batch_id)}", self._parse_batch, options
         )
         return result
 
@@ -308,26 +338,32 @@ class AsyncBulk(AsyncAPIResource):
         """See :meth:`Bulk.list_batch_items`: ``async for item in ...``."""
         params = page_params(status=status, limit=limit, cursor=cursor)
         paginator: AsyncPaginator[BatchItem] = self._page(
-            f"{PATH}/{segment(batch_id)}/items", BatchItem, params, options
+            f"{self._batches}/{segment(batch_id)}/items", BatchItem, params, options
         )
         return paginator
 
     async def _create_one(
-        self, store_id: str, reference: str, item: Mapping[str, Any], idempotency_key: str
+        self,
+        store_id: str,
+        reference: str,
+        item: Mapping[str, Any],
+        idempotency_key: str,
+        *,
+        channel: str = "store_id",
     ) -> Created:
         """See :meth:`Bulk._create_one`."""
-        body = _single_body(store_id, reference, item)
+        body = _single_body(store_id, reference, item, channel)
         options: RequestOptions = {"idempotency_key": idempotency_key}
         try:
             created: Created = await self._request(
-                "POST", REGISTRATIONS, _created, options, json_body=body, raw=False
+                "POST", self._singles, _created, options, json_body=body, raw=False
             )
         except ConflictError as error:
             existing_id = _recoverable(error)
             if existing_id is None:
                 raise
-            existing = await self._client.ebike_registrations.retrieve(existing_id)
-            if not _same_row(existing, body):
+            existing = await self._registrations().retrieve(existing_id)
+            if not self._same_row(existing, body):
                 raise
             created = Created(existing.id, existing.plate_number)
             logger.info("bulk: %s was this row's earlier create (%s)", existing_id, error.code)

@@ -4,6 +4,9 @@
 where one is required (``awaiting_safety_test``) and assigns the plate
 (``plate_assigned``, with ``plate_number`` and ``plate_token``); the plate-fitted photo
 starts the review (``awaiting_review``), which answers ``approved`` or ``returned``.
+Through a completed on-site inspection (``onsite_inspection_id``) the safety test and the
+photos were done at the depot: ``submitted`` → ``plate_assigned`` → ``awaiting_review``.
+Batches of cars: :attr:`vehreg_sdk.VehregClient.car_bulk`.
 """
 
 from __future__ import annotations
@@ -56,13 +59,15 @@ class VehicleRegistrations(SyncAPIResource):
     def create(
         self,
         *,
-        store_id: str,
+        store_id: str | None = None,
+        onsite_inspection_id: str | None = None,
         vehicle: Part,
         owner: Part,
         invoice: Part,
         insurance: Part,
         plate: Part,
         agent: Part | None = None,
+        supervision: Part | None = None,
         uploads: Sequence[str] = (),
         client_reference: str | None = None,
         certificate: Any = None,
@@ -70,6 +75,10 @@ class VehicleRegistrations(SyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> VehicleRegistration:
         """Submit a car registration; returns it ``submitted``.
+
+        The channel is ``store_id`` (a registration station) or ``onsite_inspection_id``
+        (a completed on-site inspection, 上门查验: the way for key and operating vehicles,
+        which also carry their ``supervision`` enrolment).
 
         :func:`vehreg_sdk.rules.check_car_registration` runs first, against
         ``certificate`` (a :class:`~vehreg_sdk.types.CarCertificate`) and ``tax`` (a
@@ -82,7 +91,8 @@ class VehicleRegistrations(SyncAPIResource):
         fields = submit.request_fields(
             store_id=store_id, vehicle=vehicle, owner=owner, invoice=invoice,
             insurance=insurance, plate=plate, agent=agent, uploads=uploads,
-            client_reference=client_reference,
+            client_reference=client_reference, onsite_inspection_id=onsite_inspection_id,
+            supervision=supervision,
         )  # fmt: skip
         request, warnings = submit.build_create(fields, certificate=certificate, tax=tax)
         body = request.model_dump(mode="json", exclude_none=True)
@@ -207,13 +217,15 @@ class AsyncVehicleRegistrations(AsyncAPIResource):
     async def create(
         self,
         *,
-        store_id: str,
+        store_id: str | None = None,
+        onsite_inspection_id: str | None = None,
         vehicle: Part,
         owner: Part,
         invoice: Part,
         insurance: Part,
         plate: Part,
         agent: Part | None = None,
+        supervision: Part | None = None,
         uploads: Sequence[str] = (),
         client_reference: str | None = None,
         certificate: Any = None,
@@ -224,7 +236,8 @@ class AsyncVehicleRegistrations(AsyncAPIResource):
         fields = submit.request_fields(
             store_id=store_id, vehicle=vehicle, owner=owner, invoice=invoice,
             insurance=insurance, plate=plate, agent=agent, uploads=uploads,
-            client_reference=client_reference,
+            client_reference=client_reference, onsite_inspection_id=onsite_inspection_id,
+            supervision=supervision,
         )  # fmt: skip
         request, warnings = submit.build_create(fields, certificate=certificate, tax=tax)
         body = request.model_dump(mode="json", exclude_none=True)

@@ -52,7 +52,13 @@ from .codes import (
 from .config import DEFAULT_CONFIG, MinorPolicy, RuleConfig
 from .credit_codes import USCC_REGISTRATION_AUTHORITIES, UsccAuthority
 from .ebike_standards import DEFAULT_STANDARDS, GB17761_2018, GB17761_2024, EbikeRuleSet, Limit
-from .key_vehicles import KeyVehicleClass, classify_key_vehicle
+from .key_vehicles import (
+    KeyVehicleClass,
+    KeyVehicleExplanation,
+    KeyVehicleRules,
+    classify_key_vehicle,
+    explain_key_vehicle,
+)
 from .owners import check_owner, check_person_fields
 from .people import (
     age_on,
@@ -107,6 +113,8 @@ __all__ = [
     "FuelType",
     "IdDocumentType",
     "KeyVehicleClass",
+    "KeyVehicleExplanation",
+    "KeyVehicleRules",
     "Limit",
     "MinorPolicy",
     "PlateKind",
@@ -147,6 +155,7 @@ __all__ = [
     "expected_car_plate_kind",
     "expected_plate_kind",
     "expected_purchase_tax",
+    "explain_key_vehicle",
     "is_new_energy",
     "is_valid_client_reference",
     "last_valid_day",

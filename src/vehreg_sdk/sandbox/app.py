@@ -54,6 +54,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "purchase_tax",
     "plate_selections",
     "vehicle_registrations",
+    "onsite_inspections",
     "temporary_plates",
     "events",
     "webhook_endpoints",

@@ -28,6 +28,7 @@ from .bureau import Bureau
 from .problems import ProblemError, field_error, violation
 from .registrations import create_registration
 from .storage import Database
+from .vehicle_registrations import create_vehicle_registration
 
 logger = masked_logger("vehreg_sdk.sandbox")
 
@@ -149,6 +150,8 @@ class _Claimed:
     reference: str
     fingerprint: str
     payload: dict[str, Any]
+    kind: str = "ebike"
+    channel: str = "store_id"
 
 
 def _claim_pending_exists(bureau: Bureau, db: Database) -> bool:
@@ -163,7 +166,7 @@ def _claim_pending_exists(bureau: Bureau, db: Database) -> bool:
 
 
 _SELECT = (
-    "SELECT i.*, b.id AS batch_id, b.store_id FROM batch_items i"
+    "SELECT i.*, b.id AS batch_id, b.store_id, b.kind, b.channel FROM batch_items i"
     " JOIN batches b ON b.seq = i.batch_seq WHERE "
 )
 
@@ -205,7 +208,8 @@ def _claim(bureau: Bureau, db: Database, last_dealer: str) -> tuple[list[_Claime
         )
     claimed = [
         _Claimed(r["batch_seq"], r["batch_id"], r["store_id"], r["idx"], r["dealer_id"],
-                 r["client_reference"], r["fingerprint"], json.loads(r["payload"]))
+                 r["client_reference"], r["fingerprint"], json.loads(r["payload"]),
+                 r["kind"], r["channel"])
         for r in rows
     ]  # fmt: skip
     return claimed, dealer
@@ -257,21 +261,26 @@ def _process(bureau: Bureau, db: Database, item: _Claimed, dealers: dict[str, De
         _finish(bureau, db, item, _problem_outcome(conflict), remember=False)
         return
     payload = {k: v for k, v in item.payload.items() if k != "client_reference"}
-    if "store_id" in payload:
-        stray = ProblemError("validation.failed", errors=[violation(
-            "store_id", "field.unknown", "An item takes the batch's store; remove store_id.",
-            "批量登记的条目使用批次的门店，请删除 store_id。")])  # fmt: skip
-        _finish(bureau, db, item, _problem_outcome(stray))
-        return
-    payload["store_id"] = item.store_id
+    for channel in ("store_id", "onsite_inspection_id"):
+        if channel in payload and (channel == "store_id" or item.kind == "car"):
+            stray = ProblemError("validation.failed", errors=[violation(
+                channel, "field.unknown",
+                f"An item takes the batch's channel; remove {channel}.",
+                f"批量登记的条目使用批次的办理渠道，请删除 {channel}。")])  # fmt: skip
+            _finish(bureau, db, item, _problem_outcome(stray))
+            return
+    payload[item.channel] = item.store_id
     payload["client_reference"] = item.reference
     dealer = dealers.get(item.dealer_id) or dealers.setdefault(
         item.dealer_id, _dealer(db, item.dealer_id)
     )
     try:
-        doc = create_registration(
-            bureau, dealer, payload, now=bureau.clock(), batch_id=item.batch_id
-        )
+        if item.kind == "car":
+            doc = create_vehicle_registration(bureau, dealer, payload, now=bureau.clock())
+        else:
+            doc = create_registration(
+                bureau, dealer, payload, now=bureau.clock(), batch_id=item.batch_id
+            )
         outcome, replayed = _registered(doc), False
     except ProblemError as problem:
         outcome, replayed = _recovered(db, dealer, item, problem)
@@ -289,9 +298,10 @@ def _recovered(
     """A rejection, unless it is our own earlier registration (a crash before recording it)."""
     existing = problem.extra.get("existing_id")
     if problem.code == "vehicle.already_registered" and existing:
+        table = "vehicle_registrations" if item.kind == "car" else "registrations"
         with db.read() as conn:
             row = conn.execute(
-                "SELECT doc FROM registrations WHERE id = ? AND dealer_id = ?",
+                f"SELECT doc FROM {table} WHERE id = ? AND dealer_id = ?",  # noqa: S608
                 (existing, dealer.id),
             ).fetchone()
         if row is not None:

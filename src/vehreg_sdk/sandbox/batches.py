@@ -1,4 +1,10 @@
-"""Batches of registrations: their storage and how the API shows them.
+"""Batches of registrations (e-bike or car): their storage and how the API shows them.
+
+A batch has a ``kind``: ``ebike`` (``/v1/ebike-registration-batches``) or ``car``
+(``/v1/vehicle-registration-batches``); the same tables, worker, idempotency and
+purge serve both. A car batch names its channel once, for every item: the
+``store_id`` of a registration station or the ``onsite_inspection_id`` of a
+completed on-site inspection (column ``channel`` says which one ``store_id`` holds).
 
 A batch is stored with its items (``queued``) and answered 202 at once; a
 worker thread per bureau (:mod:`.batch_worker`) then runs each item through
@@ -43,7 +49,9 @@ CREATE TABLE IF NOT EXISTS batches (
     store_id     TEXT NOT NULL,
     total        INTEGER NOT NULL,
     created_at   REAL NOT NULL,
-    completed_at REAL
+    completed_at REAL,
+    kind         TEXT NOT NULL DEFAULT 'ebike',
+    channel      TEXT NOT NULL DEFAULT 'store_id'
 );
 CREATE TABLE IF NOT EXISTS batch_items (
     batch_seq        INTEGER NOT NULL,
@@ -87,7 +95,17 @@ def ensure_schema(bureau: Bureau) -> None:
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 conn.execute(statement)
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(batches)")}
+        for name, default in (("kind", "ebike"), ("channel", "store_id")):
+            if name not in columns:  # a file made before car batches existed
+                conn.execute(
+                    f"ALTER TABLE batches ADD COLUMN {name} TEXT NOT NULL DEFAULT '{default}'"
+                )
     _ready.add(bureau)
+
+
+#: The API object names of a batch and its items, per kind.
+OBJECTS = {"ebike": "ebike_registration_batch", "car": "vehicle_registration_batch"}
 
 
 def item_fingerprint(item: dict[str, Any]) -> str:
@@ -104,13 +122,20 @@ def store_batch(
     store_id: str,
     items: list[dict[str, Any]],
     now: float,
+    *,
+    kind: str = "ebike",
+    channel: str = "store_id",
 ) -> dict[str, Any]:
-    """Store a checked batch with every item ``queued``; its document."""
+    """Store a checked batch with every item ``queued``; its document.
+
+    ``store_id`` holds the value of the batch's ``channel`` field (for a car batch
+    through an on-site inspection, the inspection's id).
+    """
     with bureau.db.write() as conn:
         cursor = conn.execute(
-            "INSERT INTO batches (id, dealer_id, store_id, total, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (batch_id, dealer.id, store_id, len(items), now),
+            "INSERT INTO batches (id, dealer_id, store_id, total, created_at, kind, channel)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (batch_id, dealer.id, store_id, len(items), now, kind, channel),
         )
         seq = cursor.lastrowid
         conn.executemany(
@@ -140,23 +165,30 @@ def batch_doc(conn: Any, row: Any) -> dict[str, Any]:
         status = "failed" if counts["failed"] else "completed"
     else:
         status = "processing" if done else "queued"
-    return {
+    doc: dict[str, Any] = {
         "id": row["id"],
-        "object": "ebike_registration_batch",
+        "object": OBJECTS[row["kind"]],
         "status": status,
-        "store_id": row["store_id"],
-        "counts": counts,
-        "created_at": rfc3339(row["created_at"]),
-        "completed_at": rfc3339(row["completed_at"]) if row["completed_at"] else None,
+        "store_id": row["store_id"] if row["channel"] == "store_id" else None,
     }
+    if row["kind"] == "car":
+        doc["onsite_inspection_id"] = (
+            row["store_id"] if row["channel"] == "onsite_inspection_id" else None
+        )
+    doc.update(
+        counts=counts,
+        created_at=rfc3339(row["created_at"]),
+        completed_at=rfc3339(row["completed_at"]) if row["completed_at"] else None,
+    )
+    return doc
 
 
-def item_doc(row: Any) -> dict[str, Any]:
+def item_doc(row: Any, kind: str = "ebike") -> dict[str, Any]:
     """One item as the API shows it."""
     outcome = json.loads(row["outcome"]) if row["outcome"] else {}
     status = row["status"]
     return {
-        "object": "ebike_registration_batch_item",
+        "object": OBJECTS[kind] + "_item",
         "index": row["idx"],
         "client_reference": row["client_reference"],
         "status": "queued" if status == "processing" else status,

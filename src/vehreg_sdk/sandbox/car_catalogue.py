@@ -32,9 +32,14 @@ __all__ = [
     "car_pool_size",
     "certificate_by_number",
     "certificate_by_vin",
+    "fleet_certificate",
 ]
 
 CARS_PER_MODEL = 60
+#: Fleet orders: city-bus models have this many more certificates (serials after the
+#: pool's 60), outside the interleaved pool, for depots of 100 buses and more.
+FLEET_CARS_PER_MODEL = 1200
+FLEET_CATEGORIES = frozenset({"city_bus"})
 _YEAR_LETTER = {2024: "R", 2025: "S", 2026: "T"}
 _COLORS = ("白", "黑", "灰", "银", "蓝", "红")
 
@@ -130,7 +135,7 @@ def car_certificate_at(index: int) -> dict[str, Any]:
     return _certificate(model_index, serial)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def _certificate(model_index: int, serial: int) -> dict[str, Any]:
     model = CAR_MODELS[model_index]
     maker = _MAKERS[model.maker]
@@ -177,7 +182,7 @@ def certificate_by_vin(vin: str) -> dict[str, Any] | None:
         return None
     model_index = _by_descriptor().get(vin[:8])
     serial = int(vin[11:]) - 1
-    if model_index is None or not 0 <= serial < CARS_PER_MODEL:
+    if model_index is None or not 0 <= serial < cars_of(model_index):
         return None
     certificate = _certificate(model_index, serial)
     return certificate if certificate["vin"] == vin else None
@@ -188,10 +193,23 @@ def certificate_by_number(number: str) -> dict[str, Any] | None:
     if len(number) != 14 or not number.startswith("W") or not number[4:].isdigit():
         return None
     model_index, serial = int(number[4:6]), int(number[8:]) - 1
-    if not (0 <= model_index < len(CAR_MODELS) and 0 <= serial < CARS_PER_MODEL):
+    if not (0 <= model_index < len(CAR_MODELS) and 0 <= serial < cars_of(model_index)):
         return None
     certificate = _certificate(model_index, serial)
     return certificate if certificate["certificate_number"] == number else None
+
+
+def cars_of(model_index: int) -> int:
+    """How many certificates a model has: the pool's, plus the fleet series of a city bus."""
+    extra = FLEET_CARS_PER_MODEL if CAR_MODELS[model_index].category in FLEET_CATEGORIES else 0
+    return CARS_PER_MODEL + extra
+
+
+def fleet_certificate(model_index: int, number: int) -> dict[str, Any]:
+    """Certificate ``number`` (0-based) of a city-bus model's fleet series (not in the pool)."""
+    if not 0 <= number < cars_of(model_index) - CARS_PER_MODEL:
+        raise IndexError(f"fleet series index {number} out of range for model {model_index}")
+    return _certificate(model_index, CARS_PER_MODEL + number)
 
 
 def model_of(certificate: dict[str, Any]) -> CarModel:

@@ -6,10 +6,12 @@ with deterministic triggers on the invoice number, as for e-bikes:
 1. ``submitted``: the inspection (查验) compares the car with its papers.
    Invoice ending ``0098``: ``rejected`` (the car does not match). Otherwise
    ``awaiting_safety_test`` when the safety test is required, else ``plate_assigned``.
-2. ``awaiting_safety_test``: the test passes, ``plate_assigned``.
+2. ``awaiting_safety_test``: the test passes, ``plate_assigned``. On the on-site
+   inspection channel the test was run at the depot: no such step.
 3. ``plate_assigned`` gets the plate number and the bureau-signed plate token
    (:func:`.plate_credentials.issue_plate_credentials`, shared with e-bikes); the
-   plate-fitted photo makes it ``awaiting_review``.
+   plate-fitted photo makes it ``awaiting_review`` (on the on-site channel it follows
+   at once: the inspectors took the vehicle photos at the depot).
 4. The review: a required photo kind missing (``GET /v1/photo-requirements``,
    kind ``car``) or an invoice ending ``0097`` on the first round: ``returned``;
    otherwise ``approved``. Retaking every named kind restarts the review.
@@ -39,7 +41,16 @@ REJECT_TRIGGER = "0098"
 
 def _facts(doc: dict[str, Any]) -> dict[str, bool]:
     unit = doc["owner"].get("kind") == "unit"
-    return {"agent": doc.get("agent") is not None, "unit_owner": unit, "person_owner": not unit}
+    return {
+        "agent": doc.get("agent") is not None,
+        "unit_owner": unit,
+        "person_owner": not unit,
+        "station_channel": _at_station(doc),
+    }
+
+
+def _at_station(doc: dict[str, Any]) -> bool:
+    return bool(doc.get("channel", "station") == "station")
 
 
 def _review(doc: dict[str, Any], review_round: int) -> tuple[str, list[dict[str, Any]]]:
@@ -97,7 +108,7 @@ def _advance(bureau: Bureau, conn: sqlite3.Connection, row: sqlite3.Row, now: fl
         release(conn, doc.get("selection_id"), now)
         save(conn, row, doc, now, due_at=None, retakes=[])
         return
-    if status == "submitted" and doc["safety_test"] == "required":
+    if status == "submitted" and doc["safety_test"] == "required" and _at_station(doc):
         doc["status"] = "awaiting_safety_test"
         save(conn, row, doc, now, due_at=now + delay, retakes=[])
         return
@@ -107,7 +118,7 @@ def _advance(bureau: Bureau, conn: sqlite3.Connection, row: sqlite3.Row, now: fl
         bureau,
         registration_id=doc["id"],
         plate=row["plate_number"],
-        store_id=doc["store_id"],
+        store_id=doc["store_id"] or doc["onsite_inspection_id"],
         issued_at=now,
         plate_kind=int(doc["plate_kind"]),  # the GA 24.7 code: 02, 52, 01, 51
         vin=doc["vehicle"]["vin"],
@@ -115,6 +126,10 @@ def _advance(bureau: Bureau, conn: sqlite3.Connection, row: sqlite3.Row, now: fl
     doc["plate_token"] = credentials.plate_token
     doc["plate_credential"] = credentials.plate_credential
     save(conn, row, doc, now, due_at=None, retakes=[])
+    if not _at_station(doc):
+        # On site the inspectors photographed the vehicles: the review follows the plate.
+        doc["status"] = "awaiting_review"
+        save(conn, row, doc, now, due_at=now + delay, retakes=[])
 
 
 def sweep(bureau: Bureau, now: float) -> int:

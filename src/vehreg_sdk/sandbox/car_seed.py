@@ -26,6 +26,7 @@ __all__ = [
     "demo_car_owner",
     "demo_car_registration_body",
     "demo_unit_owner",
+    "fleet_bus_certificates",
     "unused_car_certificates",
 ]
 
@@ -72,6 +73,30 @@ def unused_car_certificates(
             index += 1
         _cursor[key] = index
     return found
+
+
+_fleet_cursor: dict[str, int] = {}
+
+
+def fleet_bus_certificates(n: int, *, model: str = "DH6105BEV") -> list[dict[str, Any]]:
+    """``n`` certificates of a city-bus model's fleet series no earlier call in this process got.
+
+    Deterministic: the series is fixed (``car_catalogue.fleet_certificate``); each call
+    continues where the last stopped. ``DH6105BEV``: a 10.5 m battery-electric city bus
+    (K11, fuel C, 80 seats), plate kind 51. Raises ``ValueError`` when the series runs out.
+    """
+    index = next((i for i, m in enumerate(car_catalogue.CAR_MODELS) if m.model == model), None)
+    if index is None or car_catalogue.CAR_MODELS[index].category not in (
+        car_catalogue.FLEET_CATEGORIES
+    ):
+        raise ValueError(f"{model} has no fleet series (a city-bus model has)")
+    size = car_catalogue.cars_of(index) - car_catalogue.CARS_PER_MODEL
+    with _lock:
+        start = _fleet_cursor.get(model, 0)
+        if start + n > size:
+            raise ValueError(f"the fleet series of {model} holds fewer than {n} more buses")
+        _fleet_cursor[model] = start + n
+    return [car_catalogue.fleet_certificate(index, start + i) for i in range(n)]
 
 
 def car_pool_size() -> int:

@@ -55,6 +55,21 @@ CREATE INDEX IF NOT EXISTS vehicle_registrations_by_dealer
     ON vehicle_registrations (dealer_id, seq);
 CREATE INDEX IF NOT EXISTS vehicle_registrations_due
     ON vehicle_registrations (due_at) WHERE due_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS onsite_inspections (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT NOT NULL UNIQUE,
+    dealer_id  TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    doc        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS onsite_inspections_by_dealer ON onsite_inspections (dealer_id, seq);
+-- Plates assigned in sequence (a fleet): the next number to try per pattern.
+CREATE TABLE IF NOT EXISTS plate_sequences (
+    pattern TEXT PRIMARY KEY,
+    next    INTEGER NOT NULL
+);
 """
 
 #: Temporary plates (临时行驶车号牌). The business key (VIN, situation, valid_from) is UNIQUE,

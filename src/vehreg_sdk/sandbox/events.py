@@ -17,16 +17,24 @@ def new_event_id() -> str:
 
 
 def record_event(
-    conn: sqlite3.Connection, dealer_id: str, registration: dict[str, Any], now: float
+    conn: sqlite3.Connection,
+    dealer_id: str,
+    registration: dict[str, Any],
+    now: float,
+    *,
+    event_type: str | None = None,
 ) -> dict[str, Any]:
     """Store ``<object>.<status>`` (``ebike_registration.approved``,
     ``vehicle_registration.submitted``) with a snapshot of the registration; queue deliveries.
 
     Runs inside the caller's write transaction, so a status change and its
     event (and its webhook deliveries) commit together or not at all.
+    ``event_type`` names an event that is not a status change
+    (``vehicle_registration.key_vehicle_enrolled``).
     """
-    kind = str(registration.get("object") or EVENT_PREFIX.rstrip("."))
-    event_type = f"{kind}.{registration['status']}"
+    if event_type is None:
+        kind = str(registration.get("object") or EVENT_PREFIX.rstrip("."))
+        event_type = f"{kind}.{registration['status']}"
     event = {
         "id": new_event_id(),
         "object": "event",

@@ -87,9 +87,31 @@ PHOTO_REQUIREMENTS: tuple[PhotoRule, ...] = _rows(
         ("agent_id", AT_SUBMIT, True, "经办人身份证明", "agent's ID", "agent"),
         ("residence_permit", AT_SUBMIT, False, "居住证明", "residence permit"),
         ("certificate", AT_SUBMIT, False, "整车出厂合格证", "certificate of conformity"),
-        ("vin_rubbing", AT_SUBMIT, True, "车辆识别代号拓印膜", "VIN rubbing"),
-        ("vehicle_photo", AT_SUBMIT, True, "车辆照片（左前方45度）", "vehicle photo, front left"),
-        ("plate_fitted", AFTER_PLATE, True, "带牌车辆照片", "vehicle with the plates fitted"),
+        # On the on-site inspection channel the inspectors take these at the depot.
+        (
+            "vin_rubbing",
+            AT_SUBMIT,
+            True,
+            "车辆识别代号拓印膜",
+            "VIN rubbing",
+            "station_channel",
+        ),
+        (
+            "vehicle_photo",
+            AT_SUBMIT,
+            True,
+            "车辆照片（左前方45度）",
+            "vehicle photo, front left",
+            "station_channel",
+        ),
+        (
+            "plate_fitted",
+            AFTER_PLATE,
+            True,
+            "带牌车辆照片",
+            "vehicle with the plates fitted",
+            "station_channel",
+        ),
     ),
 )
 
@@ -109,7 +131,7 @@ def _applies(rule: PhotoRule, facts: Mapping[str, bool]) -> bool:
 
 def required_kinds(registration_kind: str, facts: Mapping[str, bool] | None = None) -> list[str]:
     """The photo kinds a review of this kind requires; ``facts`` say which conditions hold
-    (``{"agent": True, "unit_owner": False, "person_owner": True}``)."""
+    (``{"agent": True, "unit_owner": False, "person_owner": True, "station_channel": True}``)."""
     known = facts or {}
     return [
         rule.photo_kind

@@ -221,6 +221,27 @@ PROBLEMS: dict[str, ProblemKind] = {
         "This plate number is already reserved or in use; choose another.",
         "该号牌号码已被预留或使用，请另选号码。",
     ),
+    "onsite_inspection.not_found": ProblemKind(
+        404, "Not Found", "No such on-site inspection.", "上门查验记录不存在。"
+    ),
+    "onsite_inspection.invalid_state": ProblemKind(
+        409,
+        "Conflict",
+        "The on-site inspection's status does not allow this action.",
+        "当前上门查验状态不允许此操作。",
+    ),
+    "onsite_inspection.not_passed": ProblemKind(
+        422,
+        "Unprocessable Content",
+        "This vehicle has no passed on-site inspection and safety test to register with.",
+        "该车辆没有可用于注册登记的、已通过的上门查验和安全技术检验记录。",
+    ),
+    "supervision.required": ProblemKind(
+        422,
+        "Unprocessable Content",
+        "A key vehicle's registration records its supervision enrolment.",
+        "重点车辆注册登记须录入源头监管信息。",
+    ),
     "temporary_plate.not_found": ProblemKind(
         404, "Not Found", "No such temporary plate.", "临时号牌记录不存在。"
     ),

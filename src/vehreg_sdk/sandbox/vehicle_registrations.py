@@ -20,11 +20,12 @@ from pydantic import ValidationError
 from .. import privacy, rules
 from ..rules import Violation
 from ..types import VehicleRegistrationCreate
-from . import car_catalogue, plate_selections
+from . import car_catalogue, onsite_inspections, plate_selections
 from .auth import Dealer
 from .bureau import Bureau
 from .clock import rfc3339, shanghai_date
 from .events import record_event
+from .fleet_plates import next_in_sequence, supervision_summary
 from .plate_credentials import REVOCATION_REASONS, revoke_plate
 from .problems import ProblemError, json_object, violation
 from .purchase_tax import seconds_until_known, tax_record
@@ -33,6 +34,8 @@ from .validation import _structural, merge
 
 __all__ = ["OPEN_STATUSES", "cancel", "create_vehicle_registration", "load", "save"]
 
+#: The event of a key vehicle's registration: its supervision enrolment is recorded.
+KEY_VEHICLE_ENROLLED = "vehicle_registration.key_vehicle_enrolled"
 #: A registration can still be cancelled, and photographed, in these statuses.
 OPEN_STATUSES = (
     "submitted",
@@ -45,6 +48,8 @@ OPEN_STATUSES = (
 _PRIORITY = (
     "vehicle.imported",
     "station.not_eligible",
+    "onsite_inspection.not_passed",
+    "supervision.required",
     "owner.not_local",
     "certificate.not_found",
     "tax.unpaid",
@@ -64,6 +69,10 @@ def _parse(payload: Any, bureau: Bureau, now: float) -> VehicleRegistrationCreat
         found = _structural(exc)
         raw = {name: _part(body, name) for name in ("vehicle", "owner", "agent", "invoice")}
         raw.update(insurance=_part(body, "insurance"), plate=_part(body, "plate"))
+        raw.update(supervision=_part(body, "supervision"))
+        for channel in ("store_id", "onsite_inspection_id"):
+            if isinstance(body.get(channel), str):
+                raw[channel] = body[channel]
         raw_rules = rules.check_car_registration(
             raw, on=shanghai_date(now), config=bureau.settings.car_rules
         )
@@ -85,6 +94,9 @@ def _party(person: Any, kind: str | None) -> dict[str, Any]:
 
 def _refuse(found: list[Violation]) -> None:
     codes = {item.code for item in found}
+    if any(c.startswith("onsite_inspection.") for c in codes):
+        # Not inspected, not listed, not passed, another owner: one problem, the errors say which.
+        codes.add("onsite_inspection.not_passed")
     code = next((c for c in _PRIORITY if c in codes), "validation.failed")
     routed = next((v for v in found if v.code == code and "routing" in v.extra), None)
     extra = {"routing": routed.extra["routing"]} if routed else None
@@ -115,7 +127,7 @@ def create_vehicle_registration(
         store = conn.execute(
             "SELECT 1 FROM stores WHERE id = ? AND dealer_id = ?", (body.store_id, dealer.id)
         ).fetchone()
-        if store is None:
+        if body.store_id is not None and store is None:
             raise ProblemError(
                 "store.not_found",
                 errors=[violation("store_id", "store.not_found", "No such store.", "门店不存在。")],
@@ -139,6 +151,10 @@ def create_vehicle_registration(
                     "未找到该编号的机动车整车出厂合格证，请核对。",
                 )
             )
+        if body.onsite_inspection_id is not None:
+            found += onsite_inspections.registrable(
+                conn, dealer, body.onsite_inspection_id, car.vin, body.owner.id_number
+            )
         known_tax = tax if tax["status"] != "unknown" else None
         found += rules.errors_only(
             rules.check_car_registration(body, certificate, on=today, tax=known_tax, config=config)
@@ -150,6 +166,7 @@ def create_vehicle_registration(
             raise ProblemError("tax.pending", headers={"Retry-After": str(wait)}, retryable=True)
     registration_id = new_id("vr")
     stamp = rfc3339(now)
+    key = rules.explain_key_vehicle(car.use_nature, car.vehicle_type, rules=config.key_vehicles)
     photos = [
         {"kind": kinds[upload_id], "upload_id": upload_id, "added_at": stamp}
         for upload_id in dict.fromkeys(named)
@@ -159,6 +176,8 @@ def create_vehicle_registration(
         "object": "vehicle_registration",
         "status": "submitted",
         "store_id": body.store_id,
+        "onsite_inspection_id": body.onsite_inspection_id,
+        "channel": "station" if body.store_id is not None else "onsite_inspection",
         "vehicle": {
             "vin": car.vin,
             "certificate_number": car.certificate_number,
@@ -194,6 +213,8 @@ def create_vehicle_registration(
             "paid_fen": tax["paid_fen"],
             "relief_kind": tax["relief_kind"],
         },
+        "key_vehicle": key is not None,
+        "supervision": supervision_summary(body.supervision, key, stamp),
         "uploads": list(body.uploads),
         "photos": photos,
         "review": None,
@@ -220,6 +241,8 @@ def create_vehicle_registration(
                     registration_id=registration_id,
                     now=now,
                 )
+            elif body.plate.source == "sequence":
+                number = next_in_sequence(conn, body.plate.kind, car.energy_type, config)
             else:
                 assert body.plate.number is not None
                 number = body.plate.number
@@ -233,7 +256,7 @@ def create_vehicle_registration(
                 (
                     registration_id,
                     dealer.id,
-                    body.store_id,
+                    body.store_id or "",
                     car.vin,
                     number,
                     now,
@@ -243,6 +266,14 @@ def create_vehicle_registration(
                 ),
             )
             record_event(conn, dealer.id, doc, now)
+            if key is not None:
+                record_event(
+                    conn,
+                    dealer.id,
+                    doc,
+                    now,
+                    event_type="vehicle_registration.key_vehicle_enrolled",
+                )
     except sqlite3.IntegrityError:
         # A partial UNIQUE index caught a racing create (another process): one winner.
         with bureau.db.read() as conn:

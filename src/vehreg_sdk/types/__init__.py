@@ -37,6 +37,12 @@ from .ebike_registrations import (
 )
 from .events import Event, EventType, WebhookEndpoint
 from .keys import Jwks
+from .onsite_inspections import (
+    OnsiteInspection,
+    OnsiteInspectionCreate,
+    OnsiteInspectionStatus,
+    OnsiteVehicle,
+)
 from .photo_requirements import PhotoRequirement
 from .plate_selections import PlateSelection, PlateSelectionCreate, PlateSelectionStatus
 from .plate_status import PlateRevocation, PlateStatus
@@ -50,6 +56,7 @@ from .temporary_plates import (
     TemporaryPlateVoid,
 )
 from .uploads import Upload, UploadKind
+from .vehicle_registration_batches import VehicleRegistrationBatch
 from .vehicle_registrations import (
     VEHICLE_FINAL_STATUSES,
     Agent,
@@ -58,6 +65,7 @@ from .vehicle_registrations import (
     Insurance,
     Invoice,
     PlateChoice,
+    SupervisionEnrolment,
     VehicleRegistration,
     VehicleRegistrationCreate,
     VehicleRegistrationStatus,
@@ -94,6 +102,10 @@ __all__ = [
     "Jwks",
     "ListEnvelope",
     "MeasuredValues",
+    "OnsiteInspection",
+    "OnsiteInspectionCreate",
+    "OnsiteInspectionStatus",
+    "OnsiteVehicle",
     "Owner",
     "OwnerSummary",
     "Photo",
@@ -114,6 +126,7 @@ __all__ = [
     "ReviewReason",
     "Sale",
     "Store",
+    "SupervisionEnrolment",
     "TemporaryPlate",
     "TemporaryPlateCreate",
     "TemporaryPlateDelivery",
@@ -122,6 +135,7 @@ __all__ = [
     "Upload",
     "UploadKind",
     "VehicleRegistration",
+    "VehicleRegistrationBatch",
     "VehicleRegistrationCreate",
     "VehicleRegistrationStatus",
     "VehicleUse",

@@ -25,6 +25,13 @@ class EventType:
     CAR_APPROVED = "vehicle_registration.approved"
     CAR_REJECTED = "vehicle_registration.rejected"
     CAR_CANCELLED = "vehicle_registration.cancelled"
+    #: A key vehicle's registration recorded its supervision enrolment (重点车辆).
+    KEY_VEHICLE_ENROLLED = "vehicle_registration.key_vehicle_enrolled"
+
+    ONSITE_REQUESTED = "onsite_inspection.requested"
+    ONSITE_SCHEDULED = "onsite_inspection.scheduled"
+    ONSITE_INSPECTED = "onsite_inspection.inspected"
+    ONSITE_CANCELLED = "onsite_inspection.cancelled"
 
     TEMPORARY_PLATE_REQUESTED = "temporary_plate.requested"
     TEMPORARY_PLATE_ISSUED = "temporary_plate.issued"
@@ -46,6 +53,11 @@ class EventType:
         CAR_APPROVED,
         CAR_REJECTED,
         CAR_CANCELLED,
+        KEY_VEHICLE_ENROLLED,
+        ONSITE_REQUESTED,
+        ONSITE_SCHEDULED,
+        ONSITE_INSPECTED,
+        ONSITE_CANCELLED,
         TEMPORARY_PLATE_REQUESTED,
         TEMPORARY_PLATE_ISSUED,
         TEMPORARY_PLATE_VOIDED,

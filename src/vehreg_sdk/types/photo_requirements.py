@@ -10,7 +10,8 @@ class PhotoRequirement(WireModel):
 
     ``stage`` is ``at_submit`` (uploaded with the registration) or ``after_plate_fitted``
     (the photo of the fitted plate). ``condition`` names when a required photo applies
-    (``agent``: someone acts for the owner; ``unit_owner``; ``person_owner``), or is null.
+    (``agent``: someone acts for the owner; ``unit_owner``; ``person_owner``;
+    ``station_channel``: a car registered at a station), or is null.
     """
 
     object: str = "photo_requirement"

@@ -25,6 +25,9 @@ __all__ = [
     "Insurance",
     "Invoice",
     "PlateChoice",
+    "SafetyOfficer",
+    "SupervisionEnrolment",
+    "SupervisionSummary",
     "VehicleRegistration",
     "VehicleRegistrationCreate",
     "VehicleRegistrationStatus",
@@ -168,7 +171,9 @@ class PlateChoice(InputModel):
     number kept (号牌号码保留)."""
 
     kind: PlateKindCode
-    source: Literal["selection", "retained"] = "selection"
+    source: Literal["selection", "retained", "sequence"] = "selection"
+    """``sequence``: the bureau assigns the next number in order (a fleet on the on-site
+    inspection channel: the plates of a fleet batch follow each other)."""
     selection_id: str | None = Field(default=None, max_length=64)
     number: str | None = Field(default=None, max_length=16)
 
@@ -186,18 +191,65 @@ class PlateChoice(InputModel):
         return self
 
 
-class VehicleRegistrationCreate(InputModel):
-    """The body of ``POST /v1/vehicle-registrations``."""
+class SafetyOfficer(InputModel):
+    """The safety officer (安全管理员) of a key vehicle's operating enterprise."""
 
-    store_id: str = Field(min_length=1, max_length=64)
+    _masked_fields: ClassVar[dict[str, Callable[[str], str]]] = {
+        "name": privacy.mask_name,
+        "mobile": privacy.mask_mobile,
+    }
+
+    name: _Normalised = Field(min_length=1, max_length=64)
+    mobile: str = Field(max_length=32)
+
+    _text = field_validator("name", mode="before")(_text_field)
+
+    @model_validator(mode="after")
+    def _check(self) -> SafetyOfficer:
+        object.__setattr__(self, "mobile", normalize_code(self.mobile).removeprefix("+86"))
+        raise_first_error(rules.validate_mobile(self.mobile))
+        return self
+
+
+class SupervisionEnrolment(InputModel):
+    """A key vehicle's source-supervision enrolment (重点车辆源头监管): see
+    :func:`vehreg_sdk.rules.explain_key_vehicle`."""
+
+    operating_enterprise_credit_code: _Normalised = Field(min_length=18, max_length=18)
+    road_transport_licence_number: _Normalised | None = Field(default=None, max_length=32)
+    """道路运输证号; required for the operating use natures (B, C, E, F, R by default)."""
+    safety_officer: SafetyOfficer
+
+    _codes = field_validator(
+        "operating_enterprise_credit_code", "road_transport_licence_number", mode="before"
+    )(_code_field)
+
+
+class VehicleRegistrationCreate(InputModel):
+    """The body of ``POST /v1/vehicle-registrations``: one channel, ``store_id`` (a
+    registration station) or ``onsite_inspection_id`` (a completed on-site inspection)."""
+
+    store_id: str | None = Field(default=None, min_length=1, max_length=64)
+    onsite_inspection_id: str | None = Field(default=None, min_length=1, max_length=64)
     vehicle: CarVehicle
     owner: CarOwner
     agent: Agent | None = None
     invoice: Invoice
     insurance: Insurance
     plate: PlateChoice
+    supervision: SupervisionEnrolment | None = None
+    """Required for a key vehicle (重点车辆); see :func:`vehreg_sdk.rules.explain_key_vehicle`."""
     uploads: list[str] = Field(default_factory=list, max_length=20)
     client_reference: ClientReference | None = None
+
+    @model_validator(mode="after")
+    def _one_channel(self) -> VehicleRegistrationCreate:
+        if (self.store_id is None) == (self.onsite_inspection_id is None):
+            raise ValueError(
+                "name one channel: store_id or onsite_inspection_id "
+                "(请指定登记服务站或上门查验之一)"
+            )
+        return self
 
 
 # --------------------------------------------------------------------------- responses
@@ -243,6 +295,19 @@ class TaxSummary(WireModel):
     relief_kind: str | None = None
 
 
+class SupervisionSummary(WireModel):
+    """The supervision enrolment as the bureau records it (the safety officer masked)."""
+
+    key_vehicle_class: str
+    reason: str = ""
+    reason_zh: str = ""
+    operating_enterprise_credit_code: str
+    road_transport_licence_number: str | None = None
+    safety_officer_name: str
+    safety_officer_mobile: str
+    enrolled_at: datetime | None = None
+
+
 class VehicleRegistration(WireModel):
     """A car registration: submitted, inspected (and safety-tested where required), plated,
     photographed with the plate fitted, and reviewed."""
@@ -250,7 +315,10 @@ class VehicleRegistration(WireModel):
     id: str
     object: str = "vehicle_registration"
     status: VehicleRegistrationStatus | str
-    store_id: str
+    store_id: str | None = None
+    onsite_inspection_id: str | None = None
+    channel: str = "station"
+    """``station`` or ``onsite_inspection``."""
     vehicle: RegisteredCar
     owner: PartySummary
     agent: PartySummary | None = None
@@ -266,6 +334,8 @@ class VehicleRegistration(WireModel):
     safety_test: str
     """``exempt`` or ``required`` (安全技术检验); 查验 happens either way."""
     purchase_tax: TaxSummary | None = None
+    key_vehicle: bool = False
+    supervision: SupervisionSummary | None = None
     uploads: list[str] = Field(default_factory=list)
     photos: list[Photo] = Field(default_factory=list)
     review: Review | None = None

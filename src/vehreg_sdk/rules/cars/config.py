@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..code_tables import UseNature
+from ..key_vehicles import KeyVehicleRules
 from ..temporary_plates import TemporaryPlateRules
 from .energy import SizeClassRules
 from .plate_numbers import PlateSelectionRules
@@ -40,6 +41,7 @@ class CarRuleConfig:
     purchase_tax: PurchaseTaxRules = field(default_factory=PurchaseTaxRules)
     plate_selection: PlateSelectionRules = field(default_factory=PlateSelectionRules)
     unit_owner_use_natures: frozenset[str] = UNIT_OWNER_USE_NATURES
+    key_vehicles: KeyVehicleRules = field(default_factory=KeyVehicleRules)
     temporary_plates: TemporaryPlateRules = field(default_factory=TemporaryPlateRules)
 
     def replace(self, **changes: Any) -> CarRuleConfig:

@@ -16,8 +16,10 @@ from datetime import date
 from .._input import as_date, as_number, enum_text, fields_of, has_text, violation
 from .._violation import Violation
 from ..code_tables import FuelType, PlateKind, UseNature, VehicleType
+from ..key_vehicles import explain_key_vehicle
 from ..plates import validate_plate
 from ..vin import validate_vin
+from .channels import channel_checks, supervision_checks
 from .config import DEFAULT_CAR_CONFIG, CarRuleConfig
 from .energy import as_energy, expected_plate_kind, fuel_fits_energy, size_class_of
 from .paperwork import owner_checks, paper_checks
@@ -28,7 +30,7 @@ from .purchase_tax import (
     compare_purchase_tax,
     expected_purchase_tax,
 )
-from .stations import RoutingKind, routed, routing, safety_test, station_refusal
+from .stations import RoutingKind, routed, routing, safety_test
 
 __all__ = [
     "car_safety_test",
@@ -40,6 +42,17 @@ __all__ = [
 #: Without an invoice there is no expectation: only ``unpaid`` is reported.
 _UNKNOWN_AMOUNT = PurchaseTaxExpectation(0, 0, None, 0, 0)
 
+_BODY = (
+    "vehicle",
+    "owner",
+    "agent",
+    "invoice",
+    "insurance",
+    "plate",
+    "store_id",
+    "onsite_inspection_id",
+    "supervision",
+)
 _VEHICLE = ("vin", "certificate_number", "origin", "vehicle_type", "use_nature", "fuel_type")
 _VEHICLE_FIELDS = (*_VEHICLE, "energy_type", "manufacture_date")
 _CERT = (
@@ -109,7 +122,7 @@ def check_car_registration(
     consistency checks; ``tax`` (the ``GET /v1/purchase-tax/{vin}`` record) adds the tax
     checks. Never raises on bad input.
     """
-    body = fields_of(registration, ("vehicle", "owner", "agent", "invoice", "insurance", "plate"))
+    body = fields_of(registration, _BODY)
     car = fields_of(body.get("vehicle"), _VEHICLE_FIELDS)
     found = [v.at("vehicle") for v in validate_vin(car.get("vin"))]
     if _text(car.get("origin")) == "IMPORTED":
@@ -125,17 +138,26 @@ def check_car_registration(
         return found
     found += _vehicle_checks(car, fields_of(certificate, _CERT), certificate is not None)
     found += _plate_checks(body.get("plate"), car, certificate, config)
-    refusal = station_refusal(car.get("use_nature"), car.get("vehicle_type"), config.station)
-    if refusal is not None:
-        reason, message, message_zh, where = refusal
-        found.append(
-            routed("station.not_eligible", f"vehicle.{reason}", message, message_zh, where)
-        )
+    given = _given(registration)
+    if given:
+        found += channel_checks(body, car, config)
+    else:  # a caller checking only the vehicle and people: judged as at a station
+        found += channel_checks({**body, "store_id": "?"}, car, config)
+    if "onsite_inspection_id" in given:  # at a station a key vehicle is refused outright
+        found += supervision_checks(body, car, config)
     found += owner_checks(body.get("owner"), body.get("agent"), car, on, config)
     found += paper_checks(body.get("invoice"), body.get("insurance"), on)
     if tax is not None:
         found += _tax_checks(body, car, certificate, tax, config)
     return found
+
+
+def _given(registration: object) -> set[str]:
+    """The channel fields a body names (a mapping's keys, a model's set values)."""
+    names = ("store_id", "onsite_inspection_id")
+    if isinstance(registration, Mapping):
+        return {n for n in names if registration.get(n) is not None}
+    return {n for n in names if getattr(registration, n, None) is not None}
 
 
 def _vehicle_checks(
@@ -295,4 +317,8 @@ def car_safety_test(
     made = as_date(fields_of(certificate, _CERT).get("manufacture_date")) or as_date(
         car.get("manufacture_date")
     )
+    if explain_key_vehicle(
+        car.get("use_nature"), car.get("vehicle_type"), rules=config.key_vehicles
+    ):
+        return "required"  # a key vehicle is never inspection-exempt (§7.5)
     return safety_test(car.get("use_nature"), car.get("vehicle_type"), made, on, config.safety_test)

@@ -21,7 +21,7 @@ from enum import StrEnum
 from .._input import enum_text
 from .._violation import Violation
 from ..code_tables import UseNature
-from ..key_vehicles import KeyVehicleClass, classify_key_vehicle
+from ..key_vehicles import KeyVehicleClass, KeyVehicleRules, classify_key_vehicle
 
 __all__ = [
     "Routing",
@@ -106,10 +106,13 @@ class StationScope:
 
 
 def station_refusal(
-    use_nature: object, vehicle_type: object, scope: StationScope
+    use_nature: object,
+    vehicle_type: object,
+    scope: StationScope,
+    key_rules: KeyVehicleRules | None = None,
 ) -> tuple[str, str, str, Routing] | None:
     """Why the station cannot take this vehicle, or ``None``: (reason, en, zh, routing)."""
-    key = classify_key_vehicle(use_nature, vehicle_type)
+    key = classify_key_vehicle(use_nature, vehicle_type, rules=key_rules)
     use = (enum_text(use_nature) or "").strip().upper()
     kind = (enum_text(vehicle_type) or "").strip().upper()
     if key is not None:
@@ -128,9 +131,9 @@ def station_refusal(
         return (
             "use_nature",
             "This station registers only non-operating vehicles; operating vehicles are "
-            "registered at the vehicle office.",
-            "登记服务站仅办理非营运车辆的注册登记，营运车辆请到车管所办理。",
-            routing(RoutingKind.VEHICLE_OFFICE),
+            "registered at the vehicle office or through an on-site inspection.",
+            "登记服务站仅办理非营运车辆的注册登记，营运车辆请到车管所办理或申请上门查验。",
+            routing(RoutingKind.ONSITE_INSPECTION),
         )
     if not kind.startswith(scope.vehicle_type_prefixes):
         return (

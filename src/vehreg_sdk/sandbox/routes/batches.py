@@ -1,4 +1,9 @@
-"""``/v1/ebike-registration-batches``: up to 500 registrations in one request, each on its own.
+"""``/v1/ebike-registration-batches`` and ``/v1/vehicle-registration-batches``: up to 500
+registrations in one request, each on its own.
+
+A car batch names one channel for all its items: ``store_id`` (a registration
+station) or ``onsite_inspection_id`` (a completed on-site inspection); each item is
+judged as ``POST /v1/vehicle-registrations`` would judge it with that channel.
 
 ``POST`` checks only the envelope (the store, 1 to 500 items, each an object
 with a unique ``client_reference``), stores the batch and answers 202; a
@@ -21,20 +26,29 @@ from ..problems import ProblemError, json_object, violation
 from ..registrations import new_id
 
 _ITEM_STATUSES = ("queued", "registered", "rejected", "failed")
-_TOP_LEVEL = ("store_id", "items")
+_CHANNELS = {"ebike": ("store_id",), "car": ("store_id", "onsite_inspection_id")}
 
 
-def _check_envelope(payload: Any) -> tuple[str, list[dict[str, Any]]]:
+def _check_envelope(payload: Any, kind: str = "ebike") -> tuple[str, str, list[dict[str, Any]]]:
     payload = json_object(payload)
+    channels = _CHANNELS[kind]
     errors = [
         violation(name, "field.unknown", "Unknown field.", "不支持的字段。")
         for name in payload
-        if name not in _TOP_LEVEL
+        if name not in (*channels, "items")
     ]
-    store_id = payload.get("store_id")
-    if not isinstance(store_id, str) or not 1 <= len(store_id) <= 64:
-        errors.append(violation("store_id", "field.required", "store_id is the store's id.",
-                                "请填写门店编号 store_id。"))  # fmt: skip
+    named = [c for c in channels if payload.get(c) is not None]
+    channel = named[0] if len(named) == 1 else "store_id"
+    store_id = payload.get(channel)
+    if len(named) > 1:
+        errors.append(
+            violation("store_id", "channel.ambiguous",
+                      "Name one channel: store_id or onsite_inspection_id.",
+                      "请只指定一种办理渠道：store_id 或 onsite_inspection_id。")
+        )  # fmt: skip
+    elif not isinstance(store_id, str) or not 1 <= len(store_id) <= 64:
+        errors.append(violation(channel, "field.required", f"{channel} is the channel's id.",
+                                f"请填写 {channel}。"))  # fmt: skip
     items = payload.get("items")
     if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH_ITEMS:
         errors.append(
@@ -66,47 +80,65 @@ def _check_envelope(payload: Any) -> tuple[str, list[dict[str, Any]]]:
     if errors:
         raise ProblemError("validation.failed", errors=errors)
     assert isinstance(store_id, str)
-    return store_id, items
+    return channel, store_id, items
 
 
-def create(call: Call) -> Reply:
+def _create(call: Call, kind: str) -> Reply:
     bureau = call.bureau
     ensure_schema(bureau)
-    store_id, items = _check_envelope(call.json())
+    channel, store_id, items = _check_envelope(call.json(), kind)
     with bureau.db.read() as conn:
-        store = conn.execute(
-            "SELECT 1 FROM stores WHERE id = ? AND dealer_id = ?", (store_id, call.dealer.id)
-        ).fetchone()
-    if store is None:
+        if channel == "store_id":
+            found = conn.execute(
+                "SELECT 1 FROM stores WHERE id = ? AND dealer_id = ?", (store_id, call.dealer.id)
+            ).fetchone()
+        else:
+            found = conn.execute(
+                "SELECT 1 FROM onsite_inspections WHERE id = ? AND dealer_id = ?",
+                (store_id, call.dealer.id),
+            ).fetchone()
+    if found is None and channel == "store_id":
         raise ProblemError(
             "store.not_found",
             errors=[violation("store_id", "store.not_found", "No such store.", "门店不存在。")],
         )
-    doc = store_batch(bureau, call.dealer, new_id("bat"), store_id, items, call.now)
+    if found is None:
+        raise ProblemError("onsite_inspection.not_found")
+    doc = store_batch(
+        bureau, call.dealer, new_id("bat"), store_id, items, call.now, kind=kind, channel=channel
+    )
     kick(bureau)
     return Reply(202, doc)
 
 
-def _load(call: Call, conn: Any) -> Any:
+def create(call: Call) -> Reply:
+    return _create(call, "ebike")
+
+
+def create_car(call: Call) -> Reply:
+    return _create(call, "car")
+
+
+def _load(call: Call, conn: Any, kind: str) -> Any:
     row = conn.execute(
-        "SELECT * FROM batches WHERE id = ? AND dealer_id = ?",
-        (call.path_params["batch_id"], call.dealer.id),
+        "SELECT * FROM batches WHERE id = ? AND dealer_id = ? AND kind = ?",
+        (call.path_params["batch_id"], call.dealer.id, kind),
     ).fetchone()
     if row is None:
         raise ProblemError("batch.not_found")
     return row
 
 
-def retrieve(call: Call) -> Reply:
+def retrieve(call: Call, kind: str = "ebike") -> Reply:
     ensure_schema(call.bureau)
     with call.bureau.db.read() as conn:
-        doc = batch_doc(conn, _load(call, conn))
+        doc = batch_doc(conn, _load(call, conn, kind))
     if doc["status"] in ("queued", "processing"):
         kick(call.bureau)  # after a restart, the first look resumes the work
     return Reply(200, doc)
 
 
-def list_items(call: Call) -> Reply:
+def list_items(call: Call, kind: str = "ebike") -> Reply:
     """Items in submission order; ``status`` filters, ``cursor`` continues."""
     ensure_schema(call.bureau)
     query = QueryReader(call.query)
@@ -114,7 +146,7 @@ def list_items(call: Call) -> Reply:
     status = query.choice("status", _ITEM_STATUSES)
     query.check()
     with call.bureau.db.read() as conn:
-        batch = _load(call, conn)
+        batch = _load(call, conn, kind)
         clauses, params = ["batch_seq = ?", "idx >= ?"], [batch["seq"], after or 0]
         if status == "queued":
             clauses.append("status IN ('queued', 'processing')")
@@ -127,11 +159,27 @@ def list_items(call: Call) -> Reply:
             (*params, limit + 1),
         ).fetchall()
     # The cursor names the next index to return (index + 1 of the last one shown).
-    return Reply(200, page_envelope(rows, limit, item_doc, seq=lambda row: row["idx"] + 1))
+    return Reply(
+        200,
+        page_envelope(rows, limit, lambda row: item_doc(row, kind), seq=lambda row: row["idx"] + 1),
+    )
 
 
+def retrieve_car(call: Call) -> Reply:
+    return retrieve(call, "car")
+
+
+def list_car_items(call: Call) -> Reply:
+    return list_items(call, "car")
+
+
+PATH = "/v1/ebike-registration-batches"
+CAR_PATH = "/v1/vehicle-registration-batches"
 ENDPOINTS = [
-    Endpoint("POST", "/v1/ebike-registration-batches", create, body="json"),
-    Endpoint("GET", "/v1/ebike-registration-batches/{batch_id}", retrieve),
-    Endpoint("GET", "/v1/ebike-registration-batches/{batch_id}/items", list_items),
+    Endpoint("POST", PATH, create, body="json"),
+    Endpoint("GET", PATH + "/{batch_id}", retrieve),
+    Endpoint("GET", PATH + "/{batch_id}/items", list_items),
+    Endpoint("POST", CAR_PATH, create_car, body="json"),
+    Endpoint("GET", CAR_PATH + "/{batch_id}", retrieve_car),
+    Endpoint("GET", CAR_PATH + "/{batch_id}/items", list_car_items),
 ]
