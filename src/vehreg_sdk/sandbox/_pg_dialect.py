@@ -109,12 +109,26 @@ def translate(sql: str) -> tuple[str, str | None]:
     return statement, table.identity
 
 
+#: ``PRAGMA table_info(t)`` (a column check before an ``ALTER TABLE``): the same columns.
+_TABLE_INFO = re.compile(r"^\s*PRAGMA\s+table_info\s*\(\s*(\w+)\s*\)\s*;?\s*$", re.I)
+
+
 @functools.lru_cache(maxsize=1024)
 def _translate(sql: str) -> tuple[str, str | None]:
     """The statement in PostgreSQL's dialect, and the table an INSERT writes to."""
     if re.match(r"^\s*CREATE\s", sql, re.I):
         statements = translate_ddl(sql)
         return (statements[0] if statements else ""), None
+    table_info = _TABLE_INFO.match(sql)
+    if table_info:
+        table = table_info.group(1).lower()  # \w+ only: safe inside the quotes
+        return (
+            "SELECT ordinal_position - 1 AS cid, column_name AS name, data_type AS type, "  # noqa: S608
+            "CASE WHEN is_nullable = 'NO' THEN 1 ELSE 0 END AS notnull, "
+            "column_default AS dflt_value, 0 AS pk FROM information_schema.columns "
+            f"WHERE table_schema = current_schema() AND table_name = '{table}' "
+            "ORDER BY ordinal_position"
+        ), None
     inserted_into = None
     insert = _INSERT.match(sql)
     if insert:
