@@ -365,8 +365,8 @@ def test_outbox_sync_exit_code_tells_cron_when_sales_remain(
             "VEHREG_APP_SECRET": dealer.app_secret,  # type: ignore[attr-defined]
         },
     )
-    with Outbox(Path(str(world["files"])) / "queued.db") as box:
-        box._conn.execute("UPDATE items SET next_attempt_at = 0")  # its backoff, skipped
+    with Outbox(Path(str(world["files"])) / "queued.db") as box, box._write() as conn:
+        conn.execute("UPDATE items SET next_attempt_at = 0")  # its backoff, skipped
     result = _run(live, world["root"])  # type: ignore[arg-type]
     assert result.code == EXIT_OK, result.out + result.err
     with Outbox(Path(str(world["files"])) / "queued.db") as box:

@@ -29,7 +29,8 @@ def test_sales_still_in_backoff_after_an_outage_exit_8(tmp_path: Path, dead_bure
     db = tmp_path / "shop.db"
     with Outbox(db) as box:
         item = box.enqueue(sale_payload(1))
-        box._conn.execute(
+    with Outbox(db) as box, box._write() as conn:
+        conn.execute(
             "UPDATE items SET attempts = 1, last_error_code = 'network.unreachable',"
             " next_attempt_at = ? WHERE local_id = ?",
             (box.now() + 600, item.local_id),

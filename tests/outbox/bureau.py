@@ -12,10 +12,13 @@ from vehreg_sdk.sandbox import DEMO_DEALERS, SandboxServer
 
 
 class RequestCounter:
-    """ASGI middleware: counts ``POST /v1/ebike-registrations`` by key, and their statuses."""
+    """ASGI middleware: counts ``POST /v1/ebike-registrations`` by key, and their statuses.
 
-    def __init__(self, app: Any) -> None:
+    ``post_delay_s`` holds each such POST that long first: a real bureau's latency."""
+
+    def __init__(self, app: Any, post_delay_s: float = 0.0) -> None:
         self.app = app
+        self.post_delay_s = post_delay_s
         self.posts: Counter[str] = Counter()
         self.statuses: Counter[int] = Counter()
         #: answers the bureau replayed from its idempotency store, by key
@@ -31,6 +34,10 @@ class RequestCounter:
         key = dict(scope["headers"]).get(b"idempotency-key", b"").decode()
         with self._lock:
             self.posts[key] += 1
+        if self.post_delay_s:
+            import asyncio
+
+            await asyncio.sleep(self.post_delay_s)
 
         async def counting_send(message: Any) -> None:
             if message["type"] == "http.response.start":
@@ -53,8 +60,9 @@ def free_port() -> int:
 class CountingSandbox:
     """The sandbox on a fixed loopback port, started and stopped at will (the bureau "down")."""
 
-    def __init__(self, db_path: Path, port: int | None = None) -> None:
+    def __init__(self, db_path: Path, port: int | None = None, post_delay_s: float = 0.0) -> None:
         self.db_path = db_path
+        self.post_delay_s = post_delay_s
         self.port = port or free_port()
         self.server: SandboxServer | None = None
         self.counter: RequestCounter | None = None
@@ -66,7 +74,7 @@ class CountingSandbox:
 
     def start(self) -> CountingSandbox:
         server = SandboxServer(db_path=self.db_path, review_delay=0, port=self.port)
-        self.counter = RequestCounter(server.app)
+        self.counter = RequestCounter(server.app, self.post_delay_s)
         server.app = self.counter  # type: ignore[assignment]
         server.start()
         self.server = server

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from keyring.backend import KeyringBackend
+
+#: the ``open_outbox`` fixture: opens this test's outbox (SQLite file or PostgreSQL hub)
+OpenOutbox = Callable[..., Any]
 
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
@@ -170,3 +174,10 @@ def status_error(
         errors=errors or [],
         **extra,
     )
+
+
+def run_sql(box: Any, statement: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    """Run one statement on the outbox's database (either engine), committed; its rows."""
+    with box._write() as conn:
+        cursor = conn.execute(statement, params)
+        return list(cursor.fetchall()) if cursor.description is not None else []

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from pathlib import Path
 from typing import Any
 
 from vehreg_sdk import VehregClient
@@ -40,7 +39,7 @@ class _Client:
 def main() -> None:
     db, base_url, app_key, app_secret = sys.argv[1:5]
     with (
-        Outbox(Path(db)) as outbox,
+        Outbox(db) as outbox,  # a file, or a hub's postgresql:// URL
         VehregClient(base_url=base_url, app_key=app_key, app_secret=app_secret) as client,
     ):
         outbox.sync(_Client(client))  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""Several processes syncing one outbox file: no item is ever taken twice."""
+"""Several processes syncing one outbox (a file, or a hub's database): no item taken twice."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from .outbox_support import sale_payload
 WORKER = Path(__file__).with_name("sync_worker.py")
 
 
-def test_three_processes_take_each_item_once(tmp_path: Path) -> None:
-    db = tmp_path / "shop.db"
+def test_three_processes_take_each_item_once(tmp_path: Path, outbox_target: Path | str) -> None:
+    db = outbox_target
     log = tmp_path / "sent.log"
     with Outbox(db) as box:
         ids = [box.enqueue(sale_payload(n)).local_id for n in range(150)]

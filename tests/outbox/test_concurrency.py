@@ -29,10 +29,12 @@ THROUGH_BRIDGE = 40
 pytestmark = pytest.mark.slow
 
 
-def test_two_syncs_and_the_bridge_share_one_outbox(tmp_path: Path) -> None:
+def test_two_syncs_and_the_bridge_share_one_outbox(
+    tmp_path: Path, outbox_target: Path | str
+) -> None:
     import vehreg_pos_bridge
 
-    db = tmp_path / "shop.db"
+    db = outbox_target
     gate = tmp_path / "start"
     bureau = CountingSandbox(tmp_path / "bureau.db").start()
     store = bureau.dealer.store_ids[0]

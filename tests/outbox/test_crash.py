@@ -1,7 +1,8 @@
 """The crash test: 300 sales queued while the bureau is down, then synced through 20+ kill -9s.
 
 At the end the bureau holds exactly 300 registrations (no duplicate, no loss)
-and every outbox item is terminal.
+and every outbox item is terminal. One till's SQLite file (leases judged by process ids);
+the hub's version, on PostgreSQL with four workers, is test_hub_crash.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""The outbox on a real till: damaged files, owner-only files, power cuts, another dealer's bike."""
+"""The outbox on a real till: damaged files, owner-only files, power cuts, another dealer's bike.
+
+All but the last test are about the SQLite file itself (its damage, its permissions, leases
+judged by process ids): they run on SQLite only. A hub's leases are tested in test_hub.py.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from vehreg_sdk.sandbox.seed import demo_registration_body, sellable_vehicle_cod
 from vehreg_sdk.testing import SAMPLE_JPEG
 
 from .bureau import CountingSandbox
-from .outbox_support import FakeClient, sale_payload
+from .outbox_support import FakeClient, run_sql, sale_payload
 
 POSIX = os.name == "posix"
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -149,7 +153,8 @@ def test_a_live_holder_keeps_its_lease_and_pid_reuse_does_not_fool_the_check(
         start = process_start(sleeper.pid)
         live_holder = f"{hostname()}:{sleeper.pid}.{start}:abcdef"
         with Outbox(path) as box:
-            box._conn.execute(
+            run_sql(
+                box,
                 "UPDATE items SET status = 'submitting', lease_owner = ?, lease_expires_at = ?",
                 (live_holder, box.now() + 300),
             )
@@ -161,7 +166,7 @@ def test_a_live_holder_keeps_its_lease_and_pid_reuse_does_not_fool_the_check(
             assert not holder_gone(f"another-host:{sleeper.pid + 10**6}:abcdef")  # not ours
             assert not holder_gone("till-1")  # a name chosen by the caller: never judged
             if start is not None:
-                box._conn.execute("UPDATE items SET lease_owner = ?", (reused,))
+                run_sql(box, "UPDATE items SET lease_owner = ?", (reused,))
                 assert box.sync(FakeClient()).claimed == 1
                 assert box.get(item.local_id).status == ItemStatus.PLATE_ASSIGNED
     finally:
@@ -170,7 +175,9 @@ def test_a_live_holder_keeps_its_lease_and_pid_reuse_does_not_fool_the_check(
     assert ":" in make_worker_id()
 
 
-def test_a_bike_registered_by_another_dealer_ends_rejected(tmp_path: Path) -> None:
+def test_a_bike_registered_by_another_dealer_ends_rejected(
+    tmp_path: Path, outbox_target: Path | str
+) -> None:
     bureau = CountingSandbox(tmp_path / "bureau.db").start()
     try:
         ours, theirs = DEMO_DEALERS[0], DEMO_DEALERS[1]
@@ -180,7 +187,7 @@ def test_a_bike_registered_by_another_dealer_ends_rejected(tmp_path: Path) -> No
         ) as other:
             body = demo_registration_body(code, theirs.store_ids[0], index=1)
             other.ebike_registrations.create(**body)
-        with Outbox(tmp_path / "shop.db") as box, bureau.client() as client:
+        with Outbox(outbox_target) as box, bureau.client() as client:
             item = box.enqueue(demo_registration_body(code, ours.store_ids[0], index=2))
             report = box.sync(client)
             done = box.get(item.local_id)

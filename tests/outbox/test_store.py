@@ -21,16 +21,18 @@ from vehreg_sdk.outbox import (
 )
 from vehreg_sdk.testing import SAMPLE_JPEG, SAMPLE_PNG
 
-from .outbox_support import resident_id, sale_payload
+from .outbox_support import OpenOutbox, resident_id, sale_payload
 
 PNG = SAMPLE_PNG
 JPEG = SAMPLE_JPEG  # a real JPEG: uploads are decoded to be prepared
 
 
-def test_file_is_wal_with_full_sync(outbox: Outbox) -> None:
+def test_file_is_wal_with_full_sync(tmp_path: Path) -> None:
+    """SQLite only: the till's file itself."""
     # The store's own connection: WAL for concurrent readers, FULL so a commit is an fsync.
-    assert outbox._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert outbox._conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    with Outbox(tmp_path / "shop.db") as outbox, outbox._read() as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
 
 
 def test_enqueue_returns_a_device_uuid_that_is_the_idempotency_key(outbox: Outbox) -> None:
@@ -43,6 +45,7 @@ def test_enqueue_returns_a_device_uuid_that_is_the_idempotency_key(outbox: Outbo
 
 
 def test_enqueued_sale_is_on_disk_for_another_connection_at_once(tmp_path: Path) -> None:
+    """SQLite only: the till's file itself."""
     box = Outbox(tmp_path / "o.db")
     item = box.enqueue(sale_payload(2))
     # no close, no checkpoint: a second process (here a raw connection) sees it
@@ -123,9 +126,9 @@ def test_photos_are_kept_until_sync(outbox: Outbox, tmp_path: Path) -> None:
     assert outbox.attachment_data(item.local_id, 1) == PNG
 
 
-def test_old_items_are_flagged_overdue(tmp_path: Path) -> None:
+def test_old_items_are_flagged_overdue(open_outbox: OpenOutbox) -> None:
     now = [1_750_000_000.0]
-    box = Outbox(tmp_path / "o.db", clock=lambda: now[0])
+    box = open_outbox(clock=lambda: now[0])
     old = box.enqueue(sale_payload(10))
     now[0] += 25 * 3600
     box.enqueue(sale_payload(11))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from vehreg_sdk import (
     APIConnectionError,
     APITimeoutError,
@@ -19,7 +17,7 @@ from vehreg_sdk.outbox._sync import IN_PROGRESS_RETRY_SECONDS
 from vehreg_sdk.rules import Violation
 from vehreg_sdk.testing import SAMPLE_PNG
 
-from .outbox_support import FakeClient, sale_payload, status_error
+from .outbox_support import FakeClient, OpenOutbox, run_sql, sale_payload, status_error
 
 PNG = SAMPLE_PNG  # a real PNG: photos are decoded to be prepared
 
@@ -41,10 +39,10 @@ def test_online_sale_gets_its_plate(outbox: Outbox) -> None:
     assert events == ["enqueued", "claimed", "accepted", "plate_assigned"]
 
 
-def test_retryable_failures_back_off_and_keep_the_key(tmp_path: Path) -> None:
+def test_retryable_failures_back_off_and_keep_the_key(open_outbox: OpenOutbox) -> None:
     # A long backoff, skipped by hand below: with a short one a slow (loaded) machine would
     # see the item fall due again inside the same sync and retry it twice in one report.
-    outbox = Outbox(tmp_path / "slow.db", retry_base_seconds=60)
+    outbox = open_outbox(retry_base_seconds=60)
     client = FakeClient()
     client.ebike_registrations.outcomes = [
         APIConnectionError(),
@@ -58,7 +56,7 @@ def test_retryable_failures_back_off_and_keep_the_key(tmp_path: Path) -> None:
         waiting = outbox.get(item.local_id)
         assert waiting.status == ItemStatus.QUEUED and waiting.errors
         assert waiting.errors[0]["message_zh"]
-        outbox._conn.execute("UPDATE items SET next_attempt_at = 0")  # skip the backoff
+        run_sql(outbox, "UPDATE items SET next_attempt_at = 0")  # skip the backoff
     outbox.sync(client)
     assert outbox.get(item.local_id).status == ItemStatus.PLATE_ASSIGNED
     keys = {call["idempotency_key"] for call in client.ebike_registrations.calls}
@@ -66,8 +64,8 @@ def test_retryable_failures_back_off_and_keep_the_key(tmp_path: Path) -> None:
     outbox.close()
 
 
-def test_backoff_is_not_retried_early(tmp_path: Path) -> None:
-    box = Outbox(tmp_path / "o.db", retry_base_seconds=60)
+def test_backoff_is_not_retried_early(open_outbox: OpenOutbox) -> None:
+    box = open_outbox(retry_base_seconds=60)
     client = FakeClient()
     client.ebike_registrations.outcomes = [APIConnectionError()]
     item = box.enqueue(sale_payload(3))
@@ -195,16 +193,16 @@ def test_photos_are_uploaded_once_with_stable_keys(outbox: Outbox) -> None:
     client.ebike_registrations.outcomes = [APIConnectionError()]
     item = outbox.enqueue(sale_payload(12), photos=[("id_front", PNG), ("invoice", PNG)])
     outbox.sync(client)
-    outbox._conn.execute("UPDATE items SET next_attempt_at = 0")
+    run_sql(outbox, "UPDATE items SET next_attempt_at = 0")
     outbox.sync(client)
     keys = [call["idempotency_key"] for call in client.uploads.calls]
     assert keys == [f"{item.local_id}.upload.0", f"{item.local_id}.upload.1"]  # not re-uploaded
     assert client.ebike_registrations.calls[-1]["uploads"] == [f"up_{k}" for k in keys]
 
 
-def test_an_expired_lease_is_retaken_with_the_same_key(tmp_path: Path) -> None:
+def test_an_expired_lease_is_retaken_with_the_same_key(open_outbox: OpenOutbox) -> None:
     now = [1_750_000_000.0]
-    box = Outbox(tmp_path / "o.db", lease_seconds=30, clock=lambda: now[0])
+    box = open_outbox(lease_seconds=30, clock=lambda: now[0])
     item = box.enqueue(sale_payload(13))
     taken = claim(box, "till-1")  # then till 1 dies before recording anything
     assert taken is not None and taken.status == ItemStatus.SUBMITTING
@@ -246,7 +244,7 @@ def test_registration_without_plate_stays_submitted_then_refreshes(outbox: Outbo
     # the bureau assigns the plate later; the refresh picks it up
     reg = regs.created[pending.registration_id]
     regs.created[reg.id] = reg.model_copy(update={"plate_number": "苏G777777", "plate_token": "t"})
-    outbox._conn.execute("UPDATE items SET next_attempt_at = 0")
+    run_sql(outbox, "UPDATE items SET next_attempt_at = 0")
     outbox.sync(client)
     assert outbox.get(item.local_id).plate_number == "苏G777777"
     assert len(regs.calls) == 1  # refreshed with a GET, never created twice
@@ -273,11 +271,11 @@ def test_409_in_progress_is_tried_again_later_with_the_same_key(outbox: Outbox) 
     assert waiting.status == ItemStatus.QUEUED
     assert waiting.errors[0]["code"] == "idempotency.in_progress"
     assert 0 < waiting.next_attempt_at.timestamp() - outbox.now() <= IN_PROGRESS_RETRY_SECONDS
-    outbox._conn.execute("UPDATE items SET next_attempt_at = 0")
+    run_sql(outbox, "UPDATE items SET next_attempt_at = 0")
     outbox.sync(client)
     wait = outbox.get(item.local_id).next_attempt_at.timestamp() - outbox.now()
     assert 6 < wait <= 7  # the bureau's Retry-After
-    outbox._conn.execute("UPDATE items SET next_attempt_at = 0")
+    run_sql(outbox, "UPDATE items SET next_attempt_at = 0")
     outbox.sync(client)
     assert outbox.get(item.local_id).status == ItemStatus.PLATE_ASSIGNED
     keys = [call["idempotency_key"] for call in client.ebike_registrations.calls]
@@ -309,7 +307,7 @@ def test_waiting_for_the_plate_writes_no_history_rows(outbox: Outbox) -> None:
     before = [h.event for h in outbox.history(item.local_id)]
     assert before == ["enqueued", "claimed", "accepted"]
     for _ in range(5):  # five refreshes, the plate still not assigned
-        outbox._conn.execute("UPDATE items SET next_attempt_at = 0")
+        run_sql(outbox, "UPDATE items SET next_attempt_at = 0")
         assert outbox.sync(client).claimed == 1
     assert [h.event for h in outbox.history(item.local_id)] == before
     assert outbox.get(item.local_id).updated_at == accepted.updated_at
@@ -322,7 +320,7 @@ def test_waiting_for_the_plate_writes_no_history_rows(outbox: Outbox) -> None:
 
     regs.retrieve = unreachable  # type: ignore[method-assign]
     for _ in range(3):
-        outbox._conn.execute("UPDATE items SET next_attempt_at = 0")
+        run_sql(outbox, "UPDATE items SET next_attempt_at = 0")
         outbox.sync(client)
     events = [h.event for h in outbox.history(item.local_id)]
     assert events == [*before, "retry_scheduled"]
@@ -331,7 +329,7 @@ def test_waiting_for_the_plate_writes_no_history_rows(outbox: Outbox) -> None:
     regs.retrieve = real_retrieve  # type: ignore[method-assign]
     reg = regs.created[accepted.registration_id]  # type: ignore[index]
     regs.created[reg.id] = reg.model_copy(update={"plate_number": "苏G888888", "plate_token": "t"})
-    outbox._conn.execute("UPDATE items SET next_attempt_at = 0")
+    run_sql(outbox, "UPDATE items SET next_attempt_at = 0")
     outbox.sync(client)
     done = outbox.get(item.local_id)
     assert done.status == ItemStatus.PLATE_ASSIGNED and done.plate_number == "苏G888888"

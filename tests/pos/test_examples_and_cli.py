@@ -127,8 +127,8 @@ def _queued(db: Path, *numbers: int) -> list[str]:
 def test_outbox_status_flags_and_masks(tmp_path: Path) -> None:
     db = tmp_path / "o.db"
     _queued(db, 1, 2)
-    with Outbox(db) as box:
-        box._conn.execute("UPDATE items SET created_at = created_at - 90000")  # 25 h ago
+    with Outbox(db) as box, box._write() as conn:
+        conn.execute("UPDATE items SET created_at = created_at - 90000")  # 25 h ago
     result = runner.invoke(app, ["outbox", "status", "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "queued" in result.output and "已排队" in result.output

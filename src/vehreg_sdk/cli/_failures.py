@@ -203,6 +203,10 @@ def _vehreg_error(exc: BaseException) -> int:
         return EXIT_NO_INPUT
     if code == "outbox.network_path":  # --db / VEHREG_OUTBOX names a network share
         return EXIT_NOT_CONFIGURED
+    if code in {"outbox.key", "hub.dealer_config"}:  # a hub's master key, its dealers' keys
+        return EXIT_NOT_CONFIGURED
+    if code == "outbox.unavailable":  # the hub's PostgreSQL cannot be reached
+        return EXIT_UNREACHABLE
     return EXIT_FAILED
 
 

@@ -1,4 +1,5 @@
-"""``vehreg outbox status | sync | retry ID | export --csv``: the offline queue of one shop."""
+"""``vehreg outbox status | sync | retry ID | export --csv | migrate | keygen``: the offline
+queue of one shop (a file), or a vendor hub's queue on PostgreSQL (``--db postgresql://...``)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ if TYPE_CHECKING:
 app = typer.Typer(no_args_is_help=True)
 
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--db",
         envvar="VEHREG_OUTBOX",
-        help="The outbox file (default: the per-user data folder). 离线队列文件。",
+        help="The outbox file (default: the per-user data folder), or a hub's "
+        "postgresql:// URL. 离线队列文件，或 PostgreSQL 地址。",
     ),
 ]
 MaxAgeOption = Annotated[
@@ -30,10 +32,14 @@ MaxAgeOption = Annotated[
 ]
 
 
-def _path(db: Path | None) -> Path:
+def _path(db: str | None) -> Path:
     from ..outbox import default_path
 
-    return db if db is not None else default_path()
+    return Path(db) if db is not None else default_path()
+
+
+def _is_url(db: str | None) -> bool:
+    return db is not None and db.startswith(("postgresql://", "postgres://"))
 
 
 def _say_no_file(path: Path) -> None:
@@ -43,10 +49,12 @@ def _say_no_file(path: Path) -> None:
     )
 
 
-def _open(db: Path | None, *, missing_exit: int = EXIT_NO_INPUT) -> Outbox:
+def _open(db: str | None, *, missing_exit: int = EXIT_NO_INPUT) -> Outbox:
     """The outbox at ``db``; a file that is not there is reported, not created empty."""
     from ..outbox import Outbox
 
+    if _is_url(db):
+        return Outbox(db)
     path = _path(db)
     if not path.exists():
         _say_no_file(path)
@@ -61,7 +69,7 @@ def status(
     from ..outbox import TERMINAL_STATUSES, ItemStatus, status_text
 
     path = _path(db)
-    if not path.exists():  # nothing queued here yet: an empty queue, and no file made
+    if not _is_url(db) and not path.exists():  # nothing queued here yet: no file made
         _say_no_file(path)
         empty = {str(state): 0 for state in ItemStatus}
         if as_json:
@@ -73,21 +81,28 @@ def status(
             typer.echo(f"  {state:<16} {0:>6}  {status_text(state, 'zh')}")
         return
     with _open(db) as outbox:
-        counts = outbox.counts()
+        health = outbox.health()
+        counts = health.counts
         overdue = {i.local_id for i in outbox.overdue(timedelta(hours=max_age))}
         open_items = [i for i in outbox.list() if i.status not in TERMINAL_STATUSES]
         if as_json:
             body = {
-                "path": str(outbox.path),
+                "path": outbox.location,
                 "counts": counts,
                 "overdue": sorted(overdue),
                 "open": [i.summary("en") for i in open_items],
+                "health": health.to_dict(),
             }
             typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
             return
-        typer.echo(f"outbox / 离线队列: {outbox.path}")
+        typer.echo(f"outbox / 离线队列: {outbox.location}")
         for state, count in counts.items():
             typer.echo(f"  {state:<16} {count:>6}  {status_text(state, 'zh')}")
+        if health.oldest_pending_seconds is not None:
+            age = health.oldest_pending_seconds
+            typer.echo(
+                f"  oldest pending / 最早未送达: {age:.0f} s ({health.pending} pending / 笔未送达)"
+            )
         for item in open_items:
             s = item.summary("zh")
             flag = "  ⚠ overdue / 超时未登记" if item.local_id in overdue else ""
@@ -158,13 +173,15 @@ def sync(
         except Exception as exc:  # reported bilingually (as at the root); the loop goes on
             return exit_code_for(exc, ("outbox", "sync"))
 
-    path = _path(db)
-    typer.echo(f"syncing {path} every {every:g} s / 每 {every:g} 秒同步 {path}", err=True)
+    from ..outbox._pg import redact_url
+
+    where = redact_url(db) if db is not None and _is_url(db) else str(_path(db))
+    typer.echo(f"syncing {where} every {every:g} s / 每 {every:g} 秒同步 {where}", err=True)
     raise typer.Exit(run_every(one_round, every_s=every, max_backoff_s=max_backoff))
 
 
 def _sync_round(
-    db: Path | None,
+    db: str | None,
     limit: int | None,
     *,
     loop_every: float | None = None,
@@ -177,17 +194,21 @@ def _sync_round(
     nothing has been queued yet.
     """
     from .._client import VehregClient
-    from ..outbox import Outbox
+    from ..outbox import DealerRouter, Outbox, load_dealers
 
     path = _path(db)
-    if not path.exists():
+    if not _is_url(db) and not path.exists():
         if loop_every is None:
             _say_no_file(path)
         return EXIT_OK
     base, cap = (5.0, 600.0) if loop_every is None else (min(5.0, loop_every), max_backoff)
+    # A hub with dealers configured (docs/hub.md) routes each sale to its dealer's keys.
+    dealers = load_dealers()
     with (
-        Outbox(path, retry_base_seconds=base, retry_max_seconds=cap) as outbox,
-        VehregClient() as client,
+        Outbox(
+            db if _is_url(db) else path, retry_base_seconds=base, retry_max_seconds=cap
+        ) as outbox,
+        DealerRouter(dealers) if dealers else VehregClient() as client,
     ):
         report = outbox.sync(client, limit=limit)
         # Also those still in their backoff after an earlier run found the bureau down.
@@ -246,3 +267,39 @@ def export(
     else:
         output.write_text(text, encoding="utf-8-sig")  # BOM: Excel then reads the Chinese
         typer.echo(f"wrote / 已导出 {output}")
+
+
+@app.command(
+    "migrate",
+    help="Bring the outbox's schema to this version (idempotent; safe while workers run). "
+    "升级离线队列的数据结构（可重复执行，同步进程运行时也安全）。",
+)
+def migrate(db: DbOption = None) -> None:
+    if db is not None and _is_url(db):
+        from ..outbox._pg import PostgresBackend
+
+        backend = PostgresBackend.open(db, migrate=False, check=False)
+        try:
+            before, after = backend.migrate()
+        finally:
+            backend.close()
+        where = backend.location
+    else:  # a till's file migrates itself when opened (in one write transaction)
+        with _open(db) as outbox:
+            before, after = outbox.migrate()
+            where = outbox.location
+    if before == after:
+        typer.echo(f"{where}: schema version {after}, up to date / 结构已是最新（{after}）")
+    else:
+        typer.echo(f"{where}: schema version {before} -> {after} / 结构版本 {before} → {after}")
+
+
+@app.command(
+    "keygen",
+    help="Print a new master key for sealing personal data (VEHREG_OUTBOX_KEY). "
+    "生成新的个人信息加密主密钥。",
+)
+def keygen() -> None:
+    from ..outbox import generate_key
+
+    typer.echo(generate_key())

@@ -8,8 +8,21 @@
         item = outbox.enqueue(registration)      # fsync'd; item.local_id is the Idempotency-Key
         ...
         outbox.sync(client)                      # any process, any time; safe to run concurrently
+
+A vendor hub opens a PostgreSQL outbox instead (``Outbox("postgresql://...")``, the
+``[postgres]`` extra) and routes each sale to its dealer's credentials
+(:class:`DealerRouter`); see ``docs/hub.md``.
 """
 
+from ._backend import OutboxSchemaMismatch, OutboxUnavailable
+from ._crypto import ENV_KEY, ENV_KEY_FILE, OutboxKeyProblem, generate_key
+from ._dealers import (
+    ENV_DEALERS_FILE,
+    DealerConfigError,
+    DealerCredentials,
+    DealerRouter,
+    load_dealers,
+)
 from ._export import export_csv
 from ._followup import CancelReasonInvalid
 from ._location import OutboxOnNetworkPath
@@ -26,6 +39,7 @@ from ._models import (
     ItemStatus,
     OutboxDamaged,
     OutboxError,
+    OutboxHealth,
     OutboxItem,
     SyncReport,
     VehicleAlreadyQueued,
@@ -37,6 +51,9 @@ from ._sync import FINAL_REJECTION_CODES, SyncClient, claim
 
 __all__ = [
     "DEFAULT_MAX_AGE",
+    "ENV_DEALERS_FILE",
+    "ENV_KEY",
+    "ENV_KEY_FILE",
     "FINAL_REJECTION_CODES",
     "FINAL_STATUSES",
     "FOLLOWED_STATUSES",
@@ -45,6 +62,9 @@ __all__ = [
     "TERMINAL_STATUSES",
     "Attachment",
     "CancelReasonInvalid",
+    "DealerConfigError",
+    "DealerCredentials",
+    "DealerRouter",
     "HistoryEntry",
     "InvalidTransition",
     "ItemNotFound",
@@ -52,8 +72,12 @@ __all__ = [
     "Outbox",
     "OutboxDamaged",
     "OutboxError",
+    "OutboxHealth",
     "OutboxItem",
+    "OutboxKeyProblem",
     "OutboxOnNetworkPath",
+    "OutboxSchemaMismatch",
+    "OutboxUnavailable",
     "PhotoInput",
     "SyncClient",
     "SyncReport",
@@ -61,6 +85,8 @@ __all__ = [
     "claim",
     "default_path",
     "export_csv",
+    "generate_key",
+    "load_dealers",
     "make_worker_id",
     "status_text",
 ]

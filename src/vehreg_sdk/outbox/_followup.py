@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import _errors as errors
 from ..privacy import masked_logger
+from ._backend import stores_clause
 from ._db import dumps
 from ._models import (
     FINAL_STATUSES,
@@ -33,8 +34,10 @@ from ._models import (
     SyncReport,
 )
 from ._rows import PhotoInput, read_photo
+from ._writes import add_attachment, photo_bytes, purge_delivered, row_key
 
 if TYPE_CHECKING:
+    from ._backend import Conn
     from ._store import Outbox
     from ._sync import SyncClient
 
@@ -81,11 +84,11 @@ def queue_photo(outbox: Outbox, local_id: str, photo: PhotoInput, actor: str) ->
             "SELECT COALESCE(MAX(seq), -1) + 1 FROM attachments WHERE local_id = ?", (local_id,)
         ).fetchone()
         seq, kind, filename, content_type, data = read_photo(int(row[0]), photo)
-        conn.execute(
-            "INSERT INTO attachments (local_id, seq, kind, filename, content_type, data, stage,"
-            " sha256) VALUES (?, ?, ?, ?, ?, ?, 'registration', ?)",
-            (local_id, seq, kind, filename, content_type, data, hashlib.sha256(data).hexdigest()),
-        )
+        key = row_key(outbox, conn, local_id, create=True)
+        add_attachment(
+            conn, local_id, seq, (kind, filename, content_type, data), key,
+            stage="registration", sha256=hashlib.sha256(data).hexdigest(),
+        )  # fmt: skip
         outbox._history(conn, local_id, actor, item.status, item.status, "photo_queued", kind)
         return outbox._get(conn, local_id)
 
@@ -125,11 +128,21 @@ def request_cancel(outbox: Outbox, local_id: str, reason: str, actor: str) -> Ou
 
 
 # ---------------------------------------------------------------------- sync steps
-def follow_up(outbox: Outbox, client: SyncClient, report: SyncReport) -> None:
-    """Everything after the plate, in one sync run: cancels, photos, the feed, erasing."""
+def follow_up(
+    outbox: Outbox,
+    client: SyncClient,
+    report: SyncReport,
+    *,
+    stores: Sequence[str] | None = None,
+    cursor_key: str = CURSOR_KEY,
+) -> None:
+    """Everything after the plate, in one sync run: cancels, photos, the feed, erasing.
+
+    On a hub, once per dealer: ``stores`` are the dealer's, ``cursor_key`` names the
+    place of the dealer's own event feed."""
     try:
-        _send_cancels(outbox, client, report)
-        _send_photos(outbox, client, report)
+        _send_cancels(outbox, client, report, stores)
+        _send_photos(outbox, client, report, stores)
     except _Unreachable as down:
         # A photo or a cancellation not sent is undelivered: the exit code says so.
         report.unreachable.append(down.local_id)
@@ -137,12 +150,13 @@ def follow_up(outbox: Outbox, client: SyncClient, report: SyncReport) -> None:
         logger.info("outbox: bureau unreachable after the plate (%s)", down.code)
     else:
         try:
-            _follow_feed(outbox, client, report)
+            _follow_feed(outbox, client, report, stores, cursor_key)
         except _Unreachable as down:
             # Delivered sales wait for the review; not reading it now loses nothing.
             report.feed_unreachable = True
             logger.info("outbox: event feed unreachable (%s)", down.code)
     erase_sent_photos(outbox)
+    purge_delivered(outbox)
 
 
 class _Unreachable(Exception):
@@ -155,13 +169,18 @@ def _code(err: errors.VehregError) -> str:
     return str(getattr(err, "code", None) or type(err).__name__)
 
 
-def _send_cancels(outbox: Outbox, client: SyncClient, report: SyncReport) -> None:
-    with outbox._lock:
-        rows = outbox._conn.execute(
-            "SELECT local_id, registration_id, cancel_reason FROM items"
+def _send_cancels(
+    outbox: Outbox, client: SyncClient, report: SyncReport, stores: Sequence[str] | None
+) -> None:
+    where, params = stores_clause(stores)
+    with outbox._read() as conn:
+        rows = conn.execute(
+            "SELECT local_id, registration_id, cancel_reason FROM items"  # noqa: S608 - adds only placeholders
             " WHERE cancel_requested_at IS NOT NULL AND registration_id IS NOT NULL"
             " AND status IN ('plate_assigned', 'awaiting_review', 'returned')"
-            " ORDER BY cancel_requested_at"
+            + where
+            + " ORDER BY cancel_requested_at",
+            params,
         ).fetchall()
     for row in rows:
         local_id = row["local_id"]
@@ -198,15 +217,20 @@ def _send_cancels(outbox: Outbox, client: SyncClient, report: SyncReport) -> Non
         report.cancelled.append(local_id)
 
 
-def _send_photos(outbox: Outbox, client: SyncClient, report: SyncReport) -> None:
-    with outbox._lock:
-        rows = outbox._conn.execute(
-            "SELECT a.local_id, a.seq, a.kind, a.filename, a.content_type, i.registration_id"
+def _send_photos(
+    outbox: Outbox, client: SyncClient, report: SyncReport, stores: Sequence[str] | None
+) -> None:
+    where, params = stores_clause(stores)
+    with outbox._read() as conn:
+        rows = conn.execute(
+            "SELECT a.local_id, a.seq, a.kind, a.filename, a.content_type, i.registration_id"  # noqa: S608 - adds only placeholders
             " FROM attachments a JOIN items i ON i.local_id = a.local_id"
             " WHERE a.stage = 'registration' AND a.upload_id IS NULL AND a.error_code IS NULL"
             " AND i.registration_id IS NOT NULL AND i.cancel_requested_at IS NULL"
             " AND i.status IN ('plate_assigned', 'awaiting_review', 'returned')"
-            " ORDER BY i.created_at, a.seq"
+            + where.replace("store_id", "i.store_id")
+            + " ORDER BY i.created_at, a.seq",
+            params,
         ).fetchall()
     for row in rows:
         local_id, seq = row["local_id"], row["seq"]
@@ -252,32 +276,40 @@ def _photo_refused(outbox: Outbox, local_id: str, seq: int, err: errors.APIStatu
     logger.warning("outbox: photo %s#%s refused (%s)", local_id, seq, err.code)
 
 
-def _follow_feed(outbox: Outbox, client: SyncClient, report: SyncReport) -> None:
+def _follow_feed(
+    outbox: Outbox,
+    client: SyncClient,
+    report: SyncReport,
+    stores: Sequence[str] | None,
+    cursor_key: str,
+) -> None:
     events = getattr(client, "events", None)
-    with outbox._lock:
-        followed = outbox._conn.execute(
-            "SELECT COUNT(*) FROM items WHERE registration_id IS NOT NULL"
-            " AND status IN ('plate_assigned', 'awaiting_review', 'returned')"
+    where, params = stores_clause(stores)
+    with outbox._read() as conn:
+        followed = conn.execute(
+            "SELECT COUNT(*) FROM items WHERE registration_id IS NOT NULL"  # noqa: S608 - adds only placeholders
+            " AND status IN ('plate_assigned', 'awaiting_review', 'returned')" + where,
+            params,
         ).fetchone()[0]
-        found = outbox._conn.execute(
-            "SELECT value FROM meta WHERE key = ?", (CURSOR_KEY,)
-        ).fetchone()
+        found = conn.execute("SELECT value FROM meta WHERE key = ?", (cursor_key,)).fetchone()
     if events is None or not followed:
         return
     cursor = found[0] if found else None
     try:
         for event in events.list(after=cursor, limit=100):
-            _apply_event(outbox, event.id, event.data.get("object") or {}, report)
+            _apply_event(outbox, event.id, event.data.get("object") or {}, report, cursor_key)
     except _RETRYABLE as err:
         raise _Unreachable("", _code(err)) from err
 
 
-def _apply_event(outbox: Outbox, event_id: str, doc: dict[str, Any], report: SyncReport) -> None:
+def _apply_event(
+    outbox: Outbox, event_id: str, doc: dict[str, Any], report: SyncReport, cursor_key: str
+) -> None:
     with outbox._write() as conn:
         conn.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (CURSOR_KEY, event_id),
+            (cursor_key, event_id),
         )
         row = conn.execute(
             "SELECT local_id, status FROM items WHERE registration_id = ?", (doc.get("id"),)
@@ -305,7 +337,7 @@ def _apply_event(outbox: Outbox, event_id: str, doc: dict[str, Any], report: Syn
     report.review_updates.append((item.local_id, str(to)))
 
 
-def _requested(conn: sqlite3.Connection, item: OutboxItem) -> Any:
+def _requested(conn: Conn, item: OutboxItem) -> Any:
     return conn.execute(
         "SELECT cancel_requested_at FROM items WHERE local_id = ?", (item.local_id,)
     ).fetchone()[0]
@@ -320,24 +352,26 @@ def _review_detail(doc: dict[str, Any]) -> str:
 
 
 def erase_sent_photos(outbox: Outbox) -> int:
-    """Erase the bytes of photos the bureau has (hash kept), then checkpoint and truncate
-    the WAL so no copy stays readable in the outbox file or its journal."""
+    """Erase the bytes of photos the bureau has (hash kept); on SQLite then checkpoint and
+    truncate the WAL so no copy stays readable in the outbox file or its journal."""
     with outbox._write() as conn:
         rows = conn.execute(
-            "SELECT a.local_id, a.seq, a.data FROM attachments a"
+            "SELECT a.local_id, a.seq, a.data, a.sha256 FROM attachments a"
             " JOIN items i ON i.local_id = a.local_id"
             " WHERE a.upload_id IS NOT NULL AND length(a.data) > 0"
             " AND i.registration_id IS NOT NULL"
         ).fetchall()
         for row in rows:
+            digest = row["sha256"]
+            if digest is None:
+                data = photo_bytes(outbox, conn, row["local_id"], row["seq"], bytes(row["data"]))
+                digest = hashlib.sha256(data).hexdigest()
             conn.execute(
-                "UPDATE attachments SET sha256 = COALESCE(sha256, ?), data = x''"
+                "UPDATE attachments SET sha256 = ?, data = ?, size = 0"
                 " WHERE local_id = ? AND seq = ?",
-                (hashlib.sha256(bytes(row["data"])).hexdigest(), row["local_id"], row["seq"]),
+                (digest, b"", row["local_id"], row["seq"]),
             )
     erased = len(rows)
     if erased:
-        with outbox._lock:
-            # The old pages may still sit in the WAL: copy the zeroed ones back and empty it.
-            outbox._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        outbox._backend.after_erase()
     return erased

@@ -324,6 +324,34 @@ class OutboxItem:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class OutboxHealth:
+    """What a hub's monitoring watches (``vehreg outbox status --json`` prints it)."""
+
+    engine: str
+    location: str
+    schema_version: int
+    counts: dict[str, int]
+    #: queued + submitting + submitted: sales the bureau does not have yet, or whose
+    #: plate has not come
+    pending: int
+    #: age of the oldest pending sale; ``None`` when nothing is pending
+    oldest_pending_seconds: float | None
+    #: personal data sealed at rest (a master key is set)
+    sealed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "engine": self.engine,
+            "location": self.location,
+            "schema_version": self.schema_version,
+            "counts": self.counts,
+            "pending": self.pending,
+            "oldest_pending_seconds": self.oldest_pending_seconds,
+            "sealed": self.sealed,
+        }
+
+
 @dataclass(slots=True)
 class SyncReport:
     """What one :meth:`Outbox.sync` run did; counts by outcome plus the local ids touched."""

@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _procs
 from ._models import Attachment, ItemStatus, OutboxItem, _ts
+
+if TYPE_CHECKING:
+    from ._backend import Conn
+    from ._core import StorageCore
 
 PhotoInput = tuple[str, bytes | Path] | tuple[str, bytes | Path, str]
 """A photo uploaded at sync time: ``(kind, data_or_path)`` or ``(kind, data_or_path, filename)``."""
@@ -41,7 +44,8 @@ def make_worker_id() -> str:
     return _procs.worker_id()
 
 
-def item_from_row(conn: sqlite3.Connection, row: sqlite3.Row) -> OutboxItem:
+def item_from_row(conn: Conn, row: Any, outbox: StorageCore) -> OutboxItem:
+    """The item of an ``items`` row (its sealed personal data opened with its key)."""
     attachments = tuple(
         Attachment(
             a["seq"],
@@ -55,7 +59,8 @@ def item_from_row(conn: sqlite3.Connection, row: sqlite3.Row) -> OutboxItem:
             a["error_code"],
         )
         for a in conn.execute(
-            "SELECT seq, kind, filename, content_type, length(data) AS size, upload_id,"
+            "SELECT seq, kind, filename, content_type, COALESCE(size, length(data)) AS size,"
+            " upload_id,"
             " sha256, stage, error_code FROM attachments WHERE local_id = ? ORDER BY seq",
             (row["local_id"],),
         )
@@ -65,7 +70,7 @@ def item_from_row(conn: sqlite3.Connection, row: sqlite3.Row) -> OutboxItem:
         status=ItemStatus(row["status"]),
         store_id=row["store_id"],
         vehicle_code=row["vehicle_code"],
-        payload=json.loads(row["payload"]),
+        payload=_payload(conn, row, outbox),
         revision=row["revision"],
         dedupe_key=row["dedupe_key"],
         source=row["source"],
@@ -101,3 +106,13 @@ def read_photo(seq: int, photo: PhotoInput) -> tuple[int, str, str, str, bytes]:
     filename = photo[2] if len(photo) > 2 else (source.name if isinstance(source, Path) else "")
     prepared = prepare_photo(data, filename=filename or f"{kind}.jpg")
     return seq, kind, prepared.filename, prepared.content_type, prepared.data
+
+
+def _payload(conn: Conn, row: Any, outbox: StorageCore) -> dict[str, Any]:
+    stored = json.loads(row["payload"])
+    if "sealed" not in stored:
+        return dict(stored)
+    from ._crypto import open_payload
+    from ._writes import row_key
+
+    return open_payload(row_key(outbox, conn, row["local_id"]), row["local_id"], stored)

@@ -1,37 +1,32 @@
-"""The durable store-and-forward queue: one SQLite file per shop."""
+"""The durable store-and-forward queue: one SQLite file per shop, or a PostgreSQL hub."""
 
 from __future__ import annotations
 
 import builtins
-import dataclasses
-import os
-import sqlite3
-import threading
-import time
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..privacy import masked_logger
 from ..types import EbikeRegistrationCreate, VehicleRegistrationCreate
-from . import _db, _kinds
-from ._location import check_outbox_location
+from . import _db
+from ._core import StorageCore
 from ._models import (
     TERMINAL_STATUSES,
     HistoryEntry,
     InvalidTransition,
     ItemNotFound,
     ItemStatus,
+    OutboxHealth,
     OutboxItem,
     SyncReport,
-    VehicleAlreadyQueued,
     _ts,
 )
-from ._rows import PhotoInput, default_path, item_from_row, make_worker_id, read_photo, replace
+from ._rows import PhotoInput, make_worker_id
+from ._writes import NewItem, insert, photo_bytes
 
 if TYPE_CHECKING:
+    from ._dealers import DealerRouter
     from ._sync import RegistrationCallback, SyncClient
 
 logger = masked_logger("vehreg_sdk.outbox")
@@ -40,48 +35,32 @@ logger = masked_logger("vehreg_sdk.outbox")
 DEFAULT_MAX_AGE = timedelta(hours=24)
 
 
-class Outbox:
+class Outbox(StorageCore):
     """A durable queue of sales waiting for the bureau.
 
+    ``Outbox("shop.db")`` (or no argument: the per-user default file) is one till's
+    SQLite file; ``Outbox("postgresql://hub@db/outbox")`` is a vendor hub's queue on
+    PostgreSQL (the ``[postgres]`` extra), shared by sync workers on several hosts.
+
     Safe to share between threads, and to open from several processes at once
-    (tills, a cron job, the POS bridge): claiming is a ``BEGIN IMMEDIATE``
-    transaction with a lease, so no item is taken twice, and an item whose
-    claimer crashed is retaken after ``lease_seconds`` and resent with the
-    same Idempotency-Key.
+    (tills, a cron job, the POS bridge; hub workers): a claim is one transaction with a
+    lease, so no item is taken twice, and an item whose claimer crashed is retaken
+    (at once when its holder is known to be gone, else after ``lease_seconds``) and
+    resent with the same Idempotency-Key.
+
+    ``key`` (32 bytes, or base64 text; else ``VEHREG_OUTBOX_KEY`` /
+    ``VEHREG_OUTBOX_KEY_FILE``, on PostgreSQL also the keyring) seals the buyers'
+    personal data and photos at rest and shreds them after delivery (see
+    ``docs/hub.md``). A PostgreSQL outbox requires it; a till's file uses it when set.
+    ``migrate=False`` makes a hub worker refuse a schema older than its code instead of
+    migrating it (run ``vehreg outbox migrate`` at deploy time).
     """
-
-    def __init__(
-        self,
-        path: str | os.PathLike[str] | None = None,
-        *,
-        lease_seconds: float = 300.0,
-        retry_base_seconds: float = 5.0,
-        retry_max_seconds: float = 600.0,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.path = Path(path) if path is not None else default_path()
-        check_outbox_location(self.path)
-        #: longer than the client's worst-case call (timeouts x retries), or a slow send is retaken
-        self.lease_seconds = lease_seconds
-        self.retry_base_seconds = retry_base_seconds
-        self.retry_max_seconds = retry_max_seconds
-        self._clock = clock
-        self._lock = threading.RLock()
-        self._conn = _db.connect(self.path)
-
-    # ------------------------------------------------------------------ lifecycle
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
 
     def __enter__(self) -> Outbox:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def now(self) -> float:
-        return self._clock()
 
     # ------------------------------------------------------------------ enqueue
     @_db.guarded
@@ -106,9 +85,17 @@ class Outbox:
         ``replayed=True``. A vehicle code that already has a live item raises
         :class:`VehicleAlreadyQueued`.
         """
-        new = _NewItem.make(registration, photos)
-        with self._write() as conn:
-            item = self._insert(conn, new, dedupe_key, source, actor, meta)
+        new = NewItem.make(registration, photos)
+        for attempt in (1, 2):
+            try:
+                with self._write() as conn:
+                    item = insert(self, conn, new, dedupe_key, source, actor, meta)
+                break
+            except self._backend.integrity_errors:
+                # A concurrent writer on a hub inserted the same key or vehicle first:
+                # the second attempt sees its row (a replay, or VehicleAlreadyQueued).
+                if attempt == 2:
+                    raise
         if not item.replayed:
             logger.info(
                 "outbox: queued %s vehicle=%s source=%s", item.local_id, item.vehicle_code, source
@@ -150,14 +137,20 @@ class Outbox:
         if len(pictures) != count:
             raise ValueError("photos needs one entry per registration")
         prepared = [
-            None if key in known else _NewItem.make(registration, shots)
+            None if key in known else NewItem.make(registration, shots)
             for registration, key, shots in zip(registrations, keys, pictures, strict=True)
         ]
-        with self._write() as conn:  # one transaction: a failure rolls every row back
-            items = [
-                self._insert(conn, new, key, source, actor, meta)
-                for new, key, meta in zip(prepared, keys, extra, strict=True)
-            ]
+        for attempt in (1, 2):
+            try:
+                with self._write() as conn:  # one transaction: a failure rolls every row back
+                    items = [
+                        insert(self, conn, new, key, source, actor, meta)
+                        for new, key, meta in zip(prepared, keys, extra, strict=True)
+                    ]
+                break
+            except self._backend.integrity_errors:
+                if attempt == 2:  # a concurrent hub writer won: see enqueue
+                    raise
         for item in items:
             if not item.replayed:
                 logger.info(
@@ -168,77 +161,19 @@ class Outbox:
                 )
         return items
 
-    def _insert(
-        self,
-        conn: sqlite3.Connection,
-        new: _NewItem | None,
-        dedupe_key: str | None,
-        source: str,
-        actor: str,
-        meta: Mapping[str, Any] | None,
-    ) -> OutboxItem:
-        """Insert one prepared sale in the caller's transaction (or return its replay).
-
-        ``new`` is ``None`` only for a ``dedupe_key`` known to exist already.
-        """
-        if dedupe_key is not None:
-            row = conn.execute(
-                "SELECT local_id FROM items WHERE dedupe_key = ?", (dedupe_key,)
-            ).fetchone()
-            if row is not None:
-                existing = self._get(conn, row["local_id"])
-                return replace(existing, replayed=True)
-        if new is None:
-            raise ItemNotFound(f"dedupe key {dedupe_key}")
-        vehicle_code = new.kind.business_key(new.model)
-        live = conn.execute(
-            "SELECT local_id FROM items WHERE kind = ? AND vehicle_code = ?"
-            " AND status NOT IN ('rejected', 'cancelled')",
-            (new.kind.name, vehicle_code),
-        ).fetchone()
-        if live is not None:
-            raise VehicleAlreadyQueued(vehicle_code, live["local_id"])
-        now = self.now()
-        conn.execute(
-            "INSERT INTO items (local_id, store_id, vehicle_code, payload, status, dedupe_key,"
-            " source, meta, next_attempt_at, created_at, updated_at, kind)"
-            " VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
-            (
-                new.local_id,
-                new.model.store_id,
-                vehicle_code,
-                _db.dumps(new.payload),
-                dedupe_key,
-                source,
-                _db.dumps(dict(meta or {})),
-                now,
-                now,
-                now,
-                new.kind.name,
-            ),
-        )
-        for seq, kind, filename, content_type, data in new.files:
-            conn.execute(
-                "INSERT INTO attachments (local_id, seq, kind, filename, content_type, data)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (new.local_id, seq, kind, filename, content_type, data),
-            )
-        self._history(conn, new.local_id, actor, None, ItemStatus.QUEUED, "enqueued", source)
-        return self._get(conn, new.local_id)
-
     # ------------------------------------------------------------------ reading
     @_db.guarded
     def get(self, local_id: str) -> OutboxItem:
-        with self._lock:
-            return self._get(self._conn, local_id)
+        with self._read() as conn:
+            return self._get(conn, local_id)
 
     @_db.guarded
     def find(self, *, dedupe_key: str) -> OutboxItem | None:
-        with self._lock:
-            row = self._conn.execute(
+        with self._read() as conn:
+            row = conn.execute(
                 "SELECT local_id FROM items WHERE dedupe_key = ?", (dedupe_key,)
             ).fetchone()
-            return None if row is None else self._get(self._conn, row["local_id"])
+            return None if row is None else self._get(conn, row["local_id"])
 
     @_db.guarded
     def list(
@@ -269,29 +204,50 @@ class Outbox:
         sql += " ORDER BY created_at DESC" if newest_first else " ORDER BY created_at"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        with self._lock:
-            rows = self._conn.execute(sql, params).fetchall()
-            return [self._item(self._conn, row) for row in rows]
+        with self._read() as conn:
+            rows = conn.execute(sql, params).fetchall()
+            return [self._item(conn, row) for row in rows]
 
     @_db.guarded
     def counts(self) -> dict[str, int]:
-        with self._lock:
-            rows = self._conn.execute("SELECT status, COUNT(*) FROM items GROUP BY status")
+        with self._read() as conn:
+            rows = conn.execute("SELECT status, COUNT(*) FROM items GROUP BY status").fetchall()
             found = {row[0]: int(row[1]) for row in rows}
         return {str(s): found.get(str(s), 0) for s in ItemStatus}
+
+    @_db.guarded
+    def health(self) -> OutboxHealth:
+        """What a monitor watches: counts by state, and the age of the oldest sale not yet
+        delivered (queued, being sent, or waiting for its plate)."""
+        counts = self.counts()
+        with self._read() as conn:
+            oldest = conn.execute(
+                "SELECT MIN(created_at) FROM items"
+                " WHERE status IN ('queued', 'submitting', 'submitted')"
+            ).fetchone()[0]
+        age = None if oldest is None else max(self.now() - float(oldest), 0.0)
+        return OutboxHealth(
+            engine=self.engine,
+            location=self.location,
+            schema_version=self._backend.schema_version(),
+            counts=counts,
+            pending=counts["queued"] + counts["submitting"] + counts["submitted"],
+            oldest_pending_seconds=age,
+            sealed=self._sealer is not None,
+        )
 
     @_db.guarded
     def overdue(self, max_age: timedelta = DEFAULT_MAX_AGE) -> builtins.list[OutboxItem]:
         """Items not yet terminal and older than ``max_age`` (default 24 h)."""
         cutoff = self.now() - max_age.total_seconds()
         done = ",".join("?" * len(TERMINAL_STATUSES))
-        with self._lock:
-            rows = self._conn.execute(
+        with self._read() as conn:
+            rows = conn.execute(
                 f"SELECT * FROM items WHERE status NOT IN ({done})"  # noqa: S608
                 " AND created_at < ? ORDER BY created_at",
                 (*sorted(TERMINAL_STATUSES), cutoff),
             ).fetchall()
-            return [self._item(self._conn, row) for row in rows]
+            return [self._item(conn, row) for row in rows]
 
     @_db.guarded
     def history(self, local_id: str | None = None) -> builtins.list[HistoryEntry]:
@@ -301,8 +257,8 @@ class Outbox:
         if local_id is not None:
             sql += " WHERE local_id = ?"
             params = (local_id,)
-        with self._lock:
-            rows = self._conn.execute(sql + " ORDER BY id", params).fetchall()
+        with self._read() as conn:
+            rows = conn.execute(sql + " ORDER BY id", params).fetchall()
         return [
             HistoryEntry(
                 id=row["id"],
@@ -319,13 +275,13 @@ class Outbox:
 
     @_db.guarded
     def attachment_data(self, local_id: str, seq: int) -> bytes:
-        with self._lock:
-            row = self._conn.execute(
+        with self._read() as conn:
+            row = conn.execute(
                 "SELECT data FROM attachments WHERE local_id = ? AND seq = ?", (local_id, seq)
             ).fetchone()
-        if row is None:
-            raise ItemNotFound(f"{local_id}#{seq}")
-        return bytes(row["data"])
+            if row is None:
+                raise ItemNotFound(f"{local_id}#{seq}")
+            return photo_bytes(self, conn, local_id, seq, bytes(row["data"]))
 
     # ------------------------------------------------------------------ clerk actions
     @_db.guarded
@@ -354,39 +310,9 @@ class Outbox:
         is sent under a new revision of the key (``<local_id>.r<n>``); the
         bureau's one-live-registration-per-vehicle rule still guards it.
         """
-        kind, model = _kinds.validate(registration)
-        with self._write() as conn:
-            item = self._get(conn, local_id)
-            if kind.name != item.kind:
-                raise InvalidTransition(local_id, item.status, f"amend with a {kind.name} sale")
-            if item.status != ItemStatus.NEEDS_ATTENTION:
-                raise InvalidTransition(local_id, item.status, "amend")
-            if model.client_reference is None:
-                model = model.model_copy(
-                    update={"client_reference": item.payload.get("client_reference", local_id)}
-                )
-            try:
-                conn.execute(
-                    "UPDATE items SET payload = ?, vehicle_code = ?, store_id = ?,"
-                    " revision = revision + 1 WHERE local_id = ?",
-                    (
-                        _db.dumps(model.model_dump(mode="json", exclude_none=True)),
-                        kind.business_key(model),
-                        model.store_id,
-                        local_id,
-                    ),
-                )
-            except sqlite3.IntegrityError:
-                other = conn.execute(
-                    "SELECT local_id FROM items WHERE kind = ? AND vehicle_code = ?"
-                    " AND status NOT IN ('rejected', 'cancelled')",
-                    (kind.name, kind.business_key(model)),
-                ).fetchone()
-                raise VehicleAlreadyQueued(kind.business_key(model), other["local_id"]) from None
-            self._set_status(
-                conn, item, ItemStatus.QUEUED, actor, "amended", next_attempt_at=self.now()
-            )
-            return self._get(conn, local_id)
+        from ._writes import amend_item
+
+        return amend_item(self, local_id, registration, actor)
 
     @_db.guarded
     def discard(self, local_id: str, *, actor: str = "clerk", reason: str = "") -> OutboxItem:
@@ -420,7 +346,7 @@ class Outbox:
     @_db.guarded
     def sync(
         self,
-        client: SyncClient,
+        client: SyncClient | DealerRouter,
         *,
         worker_id: str | None = None,
         limit: int | None = None,
@@ -431,7 +357,9 @@ class Outbox:
 
         Safe to run from several processes at once. Returns when nothing is due
         (or after ``limit`` items). Never raises for a single item's failure: it
-        is recorded on the item.
+        is recorded on the item. ``client`` is one dealer's client, or a hub's
+        :class:`DealerRouter`: each item then goes out with its store's dealer's
+        credentials (items of stores it does not know stay queued).
         """
         from ._sync import run_sync
 
@@ -443,102 +371,3 @@ class Outbox:
             on_registered=on_registered,
             should_stop=should_stop,
         )
-
-    # ------------------------------------------------------------------ internals used by _sync
-    def _write(self) -> _LockedTransaction:
-        return _LockedTransaction(self)
-
-    def _get(self, conn: sqlite3.Connection, local_id: str) -> OutboxItem:
-        row = conn.execute("SELECT * FROM items WHERE local_id = ?", (local_id,)).fetchone()
-        if row is None:
-            raise ItemNotFound(local_id)
-        return self._item(conn, row)
-
-    def _item(self, conn: sqlite3.Connection, row: sqlite3.Row) -> OutboxItem:
-        return item_from_row(conn, row)
-
-    def _history(
-        self,
-        conn: sqlite3.Connection,
-        local_id: str,
-        actor: str,
-        from_status: str | None,
-        to_status: str,
-        event: str,
-        detail: str = "",
-    ) -> None:
-        conn.execute(
-            "INSERT INTO history (local_id, at, actor, from_status, to_status, event, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (local_id, self.now(), actor, from_status, str(to_status), event, detail),
-        )
-
-    def _set_status(
-        self,
-        conn: sqlite3.Connection,
-        item: OutboxItem,
-        to: ItemStatus,
-        actor: str,
-        event: str,
-        *,
-        detail: str = "",
-        **columns: Any,
-    ) -> None:
-        """Change an item's state and write the history row, in the caller's transaction."""
-        columns.setdefault("lease_owner", None)
-        columns.setdefault("lease_expires_at", None)
-        sets = ", ".join(f"{name} = ?" for name in columns)
-        conn.execute(
-            f"UPDATE items SET status = ?, updated_at = ?, {sets} WHERE local_id = ?",  # noqa: S608
-            (str(to), self.now(), *columns.values(), item.local_id),
-        )
-        self._history(conn, item.local_id, actor, item.status, to, event, detail)
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _NewItem:
-    """A sale validated and made ready to insert: its new local id, JSON body and photos."""
-
-    local_id: str
-    model: Any  # the kind's request model
-    payload: dict[str, Any]
-    files: builtins.list[tuple[int, str, str, str, bytes]]
-    kind: _kinds.RegistrationKind = _kinds.EBIKE
-
-    @classmethod
-    def make(
-        cls,
-        registration: EbikeRegistrationCreate | VehicleRegistrationCreate | Mapping[str, Any],
-        photos: Sequence[PhotoInput],
-    ) -> _NewItem:
-        kind, model = _kinds.validate(registration)
-        local_id = str(uuid.uuid4())
-        if model.client_reference is None:
-            # Lets sync recognise its own registration in a 409 vehicle.already_registered.
-            model = model.model_copy(update={"client_reference": local_id})
-        payload = model.model_dump(mode="json", exclude_none=True)
-        files = [read_photo(seq, photo) for seq, photo in enumerate(photos)]
-        return cls(local_id, model, payload, files, kind)
-
-
-class _LockedTransaction:
-    """The thread lock plus a ``BEGIN IMMEDIATE`` transaction on the shared connection."""
-
-    def __init__(self, outbox: Outbox) -> None:
-        self._outbox = outbox
-        self._cm: Any = None
-
-    def __enter__(self) -> sqlite3.Connection:
-        self._outbox._lock.acquire()
-        try:
-            self._cm = _db.transaction(self._outbox._conn)
-            return self._cm.__enter__()  # type: ignore[no-any-return]
-        except BaseException:
-            self._outbox._lock.release()
-            raise
-
-    def __exit__(self, *exc: Any) -> None:
-        try:
-            self._cm.__exit__(*exc)
-        finally:
-            self._outbox._lock.release()

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import _errors as errors
-from .. import _procs
 from ..privacy import masked_logger
 from ..types import EbikeRegistration, VehicleRegistration
 from ._db import dumps as _dumps
@@ -25,6 +24,7 @@ from ._redact import exception_summary, mask_values, owner_personal
 from ._redact import frames as _frames
 
 if TYPE_CHECKING:
+    from ._dealers import DealerRouter
     from ._store import Outbox
 
 logger = masked_logger("vehreg_sdk.outbox")
@@ -79,7 +79,7 @@ class _RetryLater(Exception):
 
 def run_sync(
     outbox: Outbox,
-    client: SyncClient,
+    client: SyncClient | DealerRouter,
     *,
     worker_id: str,
     limit: int | None,
@@ -87,6 +87,10 @@ def run_sync(
     should_stop: Callable[[], bool] | None,
 ) -> SyncReport:
     report = SyncReport(worker=worker_id)
+    from ._dealers import DealerRouter
+
+    router = client if isinstance(client, DealerRouter) else None
+    stores = router.store_ids() if router is not None else None
     outages = 0
     # Only what is due when the run starts: an item put back for a retry is not taken again
     # in the same run however short its backoff (the next run takes it), so a run's length
@@ -95,11 +99,12 @@ def run_sync(
     while limit is None or report.claimed < limit:
         if should_stop is not None and should_stop():
             break
-        item = claim(outbox, worker_id, due_by=started)
+        item = claim(outbox, worker_id, due_by=started, stores=stores)
         if item is None:
             break
         report.claimed += 1
-        outcome = _process(outbox, client, item, worker_id, report, on_registered)
+        bureau: Any = router.client_for_store(item.store_id) if router is not None else client
+        outcome = _process(outbox, bureau, item, worker_id, report, on_registered)
         outages = outages + 1 if outcome == "retry_later" else 0
         if outages >= MAX_CONSECUTIVE_OUTAGES:
             logger.warning("outbox: bureau unreachable; %s stops this run", worker_id)
@@ -107,44 +112,54 @@ def run_sync(
     if outages < MAX_CONSECUTIVE_OUTAGES and not (should_stop is not None and should_stop()):
         from ._followup import follow_up
 
-        follow_up(outbox, client, report)
+        if router is None:
+            follow_up(outbox, client, report)  # type: ignore[arg-type]  # narrowed above
+        else:
+            for dealer_id, dealer_client, dealer_stores in router.routes():
+                follow_up(
+                    outbox, dealer_client, report,
+                    stores=dealer_stores, cursor_key=f"events_cursor.{dealer_id}",
+                )  # fmt: skip
     return report
 
 
-def claim(outbox: Outbox, worker_id: str, *, due_by: float | None = None) -> OutboxItem | None:
+def claim(
+    outbox: Outbox,
+    worker_id: str,
+    *,
+    due_by: float | None = None,
+    stores: Sequence[str] | None = None,
+) -> OutboxItem | None:
     """Take the next due item under a lease, or ``None``. One write transaction: atomic.
 
     ``due_by``: only items due at that time (default: now); leases are judged at now.
+    ``stores``: only items of these stores (a hub worker routing by dealer).
     """
     now = outbox.now()
     due = now if due_by is None else min(due_by, now)
+    backend = outbox._backend
+    session = backend.lease_session()
     with outbox._write() as conn:
-        orphans = _release_orphans(conn, now)
-        row = conn.execute(
-            "SELECT local_id FROM items WHERE"
-            " (status IN ('queued', 'submitted') AND next_attempt_at <= ?"
-            "  AND (lease_expires_at IS NULL OR lease_expires_at < ?))"
-            " OR (status = 'submitting' AND lease_expires_at < ?)"
-            " ORDER BY next_attempt_at, created_at LIMIT 1",
-            (due, now, now),
-        ).fetchone()
-        if row is None:
+        picked = backend.pick_due(conn, due, now, stores)
+        if picked is None:
             return None
-        item = outbox._get(conn, row["local_id"])
+        local_id, orphaned = picked
+        item = outbox._get(conn, local_id)
         if item.status == ItemStatus.SUBMITTED:
             # A look for the plate of an accepted registration: a lease, not a change of
             # state, so no history row (it would add one every REFRESH_SECONDS until the
             # plate comes) and no new ``updated_at``.
             conn.execute(
-                "UPDATE items SET lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1"
-                " WHERE local_id = ?",
-                (worker_id, now + outbox.lease_seconds, item.local_id),
+                "UPDATE items SET lease_owner = ?, lease_expires_at = ?, lease_session = ?,"
+                " attempts = attempts + 1 WHERE local_id = ?",
+                (worker_id, now + outbox.lease_seconds, session, item.local_id),
             )
             return outbox._get(conn, item.local_id)
         if item.status == ItemStatus.SUBMITTING:
             event, detail = "lease_expired", f"retaken from {item.lease_owner}"
-            if item.local_id in orphans:
-                detail += " (its process is gone)"
+            if orphaned:
+                gone = "process" if session is None else "database session"
+                detail += f" (its {gone} is gone)"
         else:
             event, detail = "claimed", f"attempt {item.attempts + 1}"
         outbox._set_status(
@@ -156,35 +171,10 @@ def claim(outbox: Outbox, worker_id: str, *, due_by: float | None = None) -> Out
             detail=detail,
             lease_owner=worker_id,
             lease_expires_at=now + outbox.lease_seconds,
+            lease_session=session,
             attempts=item.attempts + 1,
         )
         return outbox._get(conn, item.local_id)
-
-
-def _release_orphans(conn: Any, now: float) -> set[str]:
-    """End the leases of holders on this host whose process is gone (a power cut, a kill).
-
-    Such an item is taken at once, in the same transaction, instead of after the lease;
-    it is resent with the same key, so the bureau answers with the first registration if
-    the dead holder's request had in fact arrived.
-    """
-    released: set[str] = set()
-    rows = conn.execute(
-        "SELECT local_id, lease_owner FROM items"
-        " WHERE lease_owner IS NOT NULL AND lease_expires_at >= ?",
-        (now,),
-    ).fetchall()
-    for row in rows:
-        if _procs.holder_gone(row["lease_owner"]):
-            conn.execute(
-                "UPDATE items SET lease_expires_at = ? WHERE local_id = ?",
-                (now - 1.0, row["local_id"]),
-            )
-            released.add(row["local_id"])
-            logger.info(
-                "outbox: %s was held by %s, which is gone", row["local_id"], row["lease_owner"]
-            )
-    return released
 
 
 def _process(
@@ -406,7 +396,7 @@ def _retry_later(outbox: Outbox, item: OutboxItem, worker_id: str, retry: _Retry
             # The same failed look for the plate again: nothing changed worth a history row.
             conn.execute(
                 "UPDATE items SET lease_owner = NULL, lease_expires_at = NULL,"
-                " next_attempt_at = ?, errors = ? WHERE local_id = ?",
+                " lease_session = NULL, next_attempt_at = ?, errors = ? WHERE local_id = ?",
                 (outbox.now() + delay, _dumps([entry]), item.local_id),
             )
             return
@@ -485,7 +475,8 @@ def _record(
             # Still no plate: look again later. Not a change of state, so no history row.
             conn.execute(
                 "UPDATE items SET lease_owner = NULL, lease_expires_at = NULL,"
-                " next_attempt_at = ?, errors = '[]', last_error_code = NULL WHERE local_id = ?",
+                " lease_session = NULL, next_attempt_at = ?, errors = '[]',"
+                " last_error_code = NULL WHERE local_id = ?",
                 (outbox.now() + REFRESH_SECONDS, item.local_id),
             )
         return outbox._get(conn, item.local_id)
