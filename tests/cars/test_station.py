@@ -37,9 +37,6 @@ async def _fleet_body(client: httpx.AsyncClient, category: str) -> dict[str, Any
     )
 
 
-# SQLite only: on both engines it would take two more pool certificates per category, and
-# tests/fleets/test_key_vehicles.py passes only with the school bus the pool order gives it.
-@pytest.mark.parametrize("sandbox_backend", ["sqlite"])
 @pytest.mark.parametrize("category", ["school_bus", "tanker"])
 async def test_school_bus_and_tanker_are_refused_with_routing(
     bureau: httpx.AsyncClient, category: str

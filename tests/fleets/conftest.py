@@ -37,8 +37,9 @@ def _no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path_factory.mktemp("fleets") / "fleets.db") as running:
+def server(module_sandbox_db: Path | str) -> Iterator[SandboxServer]:
+    """The module's bureau on each engine in turn (SQLite, then PostgreSQL)."""
+    with SandboxServer(module_sandbox_db) as running:
         yield running
 
 
