@@ -80,3 +80,30 @@ def postgres_cluster() -> Generator[Any]:
 def postgres_url(postgres_cluster: Any) -> str:
     """The URL of a fresh, empty database of this test's own."""
     return str(postgres_cluster.create_database())
+
+
+# The sandbox bureau's two engines: tests that take ``sandbox_db`` run once on a SQLite
+# file (the embedded default) and once on a fresh PostgreSQL database (the shared
+# sandbox served by several workers). Tests about the file itself (WAL, secure_delete)
+# use their own tmp_path file and run on SQLite only.
+@pytest.fixture(params=["sqlite", "postgres"])
+def sandbox_backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def sandbox_db(sandbox_backend: str, tmp_path: Any, request: pytest.FixtureRequest) -> Any:
+    """Where a test's sandbox keeps its state: a SQLite file path or a PostgreSQL URL."""
+    if sandbox_backend == "postgres":
+        return request.getfixturevalue("postgres_url")
+    return tmp_path / "sandbox.db"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def module_sandbox_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Any:
+    """``sandbox_db`` for a module-wide sandbox: a SQLite file, then a PostgreSQL database."""
+    if request.param == "postgres":
+        return request.getfixturevalue("postgres_cluster").create_database()
+    return tmp_path_factory.mktemp("sandbox") / "sandbox.db"

@@ -27,8 +27,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def app(tmp_path: Path, clock: FakeClock) -> Starlette:
-    return create_app(tmp_path / "sandbox.db", clock=clock, webhook_backoff=0.05)
+def app(sandbox_db: Path | str, clock: FakeClock) -> Starlette:
+    """The bureau on each engine in turn (``sandbox_db``: SQLite, then PostgreSQL)."""
+    return create_app(sandbox_db, clock=clock, webhook_backoff=0.05)
 
 
 def signed(app: Starlette, dealer: DemoDealer) -> httpx.AsyncClient:

@@ -24,8 +24,8 @@ from vehreg_sdk.sandbox.clock import shanghai_date
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path / "keys.db", webhook_backoff=0.05) as running:
+def server(sandbox_db: Path | str) -> Iterator[SandboxServer]:
+    with SandboxServer(sandbox_db, webhook_backoff=0.05) as running:
         yield running
 
 

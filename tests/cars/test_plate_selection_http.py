@@ -27,8 +27,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def server(tmp_path: Path, clock: FakeClock) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path / "sel.db", clock=clock) as running:
+def server(sandbox_db: Path | str, clock: FakeClock) -> Iterator[SandboxServer]:
+    with SandboxServer(sandbox_db, clock=clock) as running:
         yield running
 
 

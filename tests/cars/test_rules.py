@@ -364,3 +364,28 @@ def test_car_parties_are_masked_in_repr_and_errors() -> None:
     with pytest.raises(LocalValidationError) as error:
         build_create(refused, on=TODAY)
     assert fictional_id_number(7, area="320102") not in str(error.value)
+
+
+def test_plate_size_is_left_to_the_bureau_until_the_certificate_gives_the_figures() -> None:
+    """A 19-seat K38 school bus takes a large plate (GA 36: 10 seats or more); its type alone
+    reads small. Without the certificate the till accepts either size of the right energy;
+    with it, the size is checked, and the energy always is."""
+    bus = {"vehicle_type": "K38"}
+    without = check_car_registration(
+        body(vehicle=bus, plate={"kind": "01", "source": "sequence"}), on=TODAY
+    )
+    assert "plate_kind.mismatch" not in codes(without)
+    green = check_car_registration(
+        body(vehicle=bus, plate={"kind": "51", "source": "sequence"}), on=TODAY
+    )
+    assert "plate_kind.mismatch" in codes(green)
+    certificate = {"vin": "LSVAU218XN2183456", "vehicle_type": "K38", "fuel_type": "A", "seats": 19}
+    large = body(vehicle=bus, plate={"kind": "01", "source": "sequence"})
+    assert "plate_kind.mismatch" not in codes(check_car_registration(large, certificate, on=TODAY))
+    small = body(vehicle=bus, plate={"kind": "02", "source": "sequence"})
+    refused = [
+        v
+        for v in check_car_registration(small, certificate, on=TODAY)
+        if v.code == "plate_kind.mismatch"
+    ]
+    assert refused and refused[0].allowed == "01"

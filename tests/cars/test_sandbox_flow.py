@@ -176,12 +176,14 @@ async def test_missing_car_photo_returns_then_retake_approves(bureau: httpx.Asyn
     assert await upload(bureau, "vin_rubbing")
 
 
-async def test_concurrent_sweeps_take_each_step_once(tmp_path: Path, clock: FakeClock) -> None:
+async def test_concurrent_sweeps_take_each_step_once(
+    sandbox_db: Path | str, clock: FakeClock
+) -> None:
     import threading
 
     from vehreg_sdk.sandbox import car_review, create_app
 
-    app = create_app(tmp_path / "sweeps.db", clock=clock, review_delay=10)
+    app = create_app(sandbox_db, clock=clock, review_delay=10)
     async with signed(app, DEMO_DEALERS[0]) as client:
         ids = {(await register_car(client, index=n))[1].json()["id"] for n in range(8)}
         clock.advance(11)

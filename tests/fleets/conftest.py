@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support.loopback import dealer_client, loopback_sandbox
+from tests.support.loopback import dealer_client
 
 from vehreg_sdk import VehregClient
 from vehreg_sdk.sandbox import DEMO_DEALERS, SandboxServer
@@ -38,8 +38,10 @@ def _no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    yield from loopback_sandbox(tmp_path_factory, "fleets")
+def server(module_sandbox_db: Path | str) -> Iterator[SandboxServer]:
+    """The module's bureau on each engine in turn (SQLite, then PostgreSQL)."""
+    with SandboxServer(module_sandbox_db) as running:
+        yield running
 
 
 @pytest.fixture

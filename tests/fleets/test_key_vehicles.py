@@ -41,19 +41,29 @@ def _enrolment(company: BusCompany, licence: str | None) -> dict[str, Any]:
     return found
 
 
+def _certificate_of_type(category: str, vehicle_type: str) -> dict[str, Any]:
+    """An unused pool certificate of the category with this GA 802 type (not pool order)."""
+    for certificate in unused_car_certificates(12, categories=(category,)):
+        if certificate["vehicle_type"] == vehicle_type:
+            return certificate
+    raise AssertionError(f"no {vehicle_type} {category} in the next 12 pool certificates")
+
+
 @pytest.mark.parametrize(
-    ("category", "use", "key_class", "licence"),
+    ("category", "vehicle_type", "use", "key_class", "licence"),
     [
-        ("school_bus", "S", KeyVehicleClass.SCHOOL_BUS, None),  # no 道路运输证 for a school bus
-        ("tanker", "R", KeyVehicleClass.DANGEROUS_GOODS, "苏交运管320700009901"),
+        # no 道路运输证 for a school bus; the 19-seat K38 takes a large plate by its seats
+        ("school_bus", "K18", "S", KeyVehicleClass.SCHOOL_BUS, None),
+        ("school_bus", "K38", "S", KeyVehicleClass.SCHOOL_BUS, None),
+        ("tanker", "H14", "R", KeyVehicleClass.DANGEROUS_GOODS, "苏交运管320700009901"),
     ],
-    ids=["school bus", "dangerous-goods truck"],
+    ids=["large school bus", "small school bus", "dangerous-goods truck"],
 )
 def test_a_key_vehicle_goes_through_the_key_vehicle_path_with_its_enrolment(
-    client: VehregClient, today: date, category: str, use: str, key_class: KeyVehicleClass,
-    licence: str | None,
+    client: VehregClient, today: date, category: str, vehicle_type: str, use: str,
+    key_class: KeyVehicleClass, licence: str | None,
 ) -> None:  # fmt: skip
-    (certificate,) = unused_car_certificates(1, categories=(category,))
+    certificate = _certificate_of_type(category, vehicle_type)
     operator = _operator(f"连云港演示{category}运输有限公司", 300 + len(category))
     why = rules.explain_key_vehicle(use, certificate["vehicle_type"])
     assert why is not None and why.key_class is key_class

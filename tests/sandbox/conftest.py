@@ -117,8 +117,9 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app(db_path: Path, clock: FakeClock) -> Starlette:
-    return create_app(db_path, clock=clock, webhook_backoff=0.05)
+def app(sandbox_db: Path | str, clock: FakeClock) -> Starlette:
+    """The bureau on each engine in turn (``sandbox_db``: SQLite, then PostgreSQL)."""
+    return create_app(sandbox_db, clock=clock, webhook_backoff=0.05)
 
 
 @pytest.fixture

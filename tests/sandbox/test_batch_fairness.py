@@ -12,7 +12,6 @@ would be every item queued before it (thousands).
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from vehreg_sdk.sandbox import DEMO_DEALERS, SandboxServer
 from vehreg_sdk.sandbox.batch_worker import TURN_ITEMS
 from vehreg_sdk.sandbox.clock import shanghai_date, system_clock
 from vehreg_sdk.sandbox.seed import demo_registration_body, sellable_vehicle_codes
+from vehreg_sdk.sandbox.storage import Database
 
 from .conftest import Signer, post_headers
 
@@ -52,9 +52,9 @@ def _post(client: httpx.Client, dealer: Any, items: list[dict[str, Any]]) -> str
     return batch_id
 
 
-def _finished(db: Path) -> int:
-    """The big dealer's items finished so far (read straight from the file)."""
-    with sqlite3.connect(db) as conn:
+def _finished(db: Database) -> int:
+    """The big dealer's items finished so far (read straight from the database)."""
+    with db.read() as conn:
         count: int = conn.execute(
             "SELECT COUNT(*) FROM batch_items WHERE dealer_id = ?"
             " AND status NOT IN ('queued', 'processing')",
@@ -64,8 +64,8 @@ def _finished(db: Path) -> int:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path / "fair.db") as running:
+def server(sandbox_db: Path | str) -> Iterator[SandboxServer]:
+    with SandboxServer(sandbox_db) as running:
         yield running
 
 
@@ -78,13 +78,13 @@ def test_a_one_item_batch_is_not_held_back_by_8000_queued_items(server: SandboxS
         for chunk in range(0, BIG_ITEMS, 500):
             _post(big_client, BIG, big[chunk : chunk + 500])
         small_id = _post(small_client, SMALL, _items(SMALL, 1, BIG_ITEMS + 100, "small"))
-        done_when_stored = _finished(server.db_path)
+        done_when_stored = _finished(server.bureau.db)
         deadline = time.monotonic() + 600  # a guard against a hang, not a measurement
         while small_client.get(f"{PATH}/{small_id}").json()["status"] != "completed":
             assert time.monotonic() < deadline, "the small batch never completed"
             time.sleep(0.01)
     server.stop()  # the worker stops after the item in hand; the rest stays queued
-    with sqlite3.connect(server.db_path) as conn:
+    with server.bureau.db.read() as conn:
         stored_at, finished_at, small_status = conn.execute(
             "SELECT b.created_at, i.updated_at, i.status FROM batches b"
             " JOIN batch_items i ON i.batch_seq = b.seq WHERE b.id = ?",

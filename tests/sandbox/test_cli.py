@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -69,3 +70,48 @@ def test_serve_prints_then_serves_and_keeps_state(tmp_path: Path) -> None:
         process.terminate()
         process.wait(timeout=20)
     assert db.exists()
+
+
+def test_several_workers_need_postgresql(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from vehreg_sdk.cli import app
+
+    result = CliRunner().invoke(
+        app, ["sandbox", "serve", "--port", "0", "--db", str(tmp_path / "x.db"), "--workers", "2"]
+    )
+    assert result.exit_code == 2
+    assert "postgresql://" in result.output and "PostgreSQL" in result.output
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_the_banner_hides_the_database_password() -> None:
+    text = banner(
+        "http://127.0.0.1:8780",
+        DEMO_DEALERS,
+        db_path="postgresql://vendor:s3cret@db.internal:5432/sandbox",
+        review_delay=2,
+        rate_limit=50,
+        workers=4,
+    )
+    assert "s3cret" not in text
+    assert "postgresql://vendor:***@db.internal:5432/sandbox" in text
+    assert "workers       4" in text
+
+
+def test_an_unreachable_database_is_said_without_a_traceback() -> None:
+    from typer.testing import CliRunner
+
+    from vehreg_sdk.cli import app
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"postgresql://vendor:s3cret@127.0.0.1:{port}/sandbox"
+    result = CliRunner().invoke(app, ["sandbox", "serve", "--port", "0", "--db", url])
+    assert result.exit_code == 1, result.output
+    assert (
+        "cannot open the sandbox database" in result.output
+        and "无法打开沙箱数据库" in result.output
+    )
+    assert "s3cret" not in result.output and "Traceback" not in result.output

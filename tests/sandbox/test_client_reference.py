@@ -46,15 +46,16 @@ GOOD_REFERENCES = ["x" * 255, "POS 2026-11-26 #42", "~!@#$%^&*()_+{}|:<>?`-=[]\\
 
 
 @pytest.fixture(scope="module")
-def receiver() -> Iterator[Receiver]:
+def receiver(module_sandbox_db: Path | str) -> Iterator[Receiver]:
+    """One receiver per sandbox (a module runs on each engine in turn)."""
     r = Receiver()
     yield r
     r.close()
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path_factory.mktemp("ref") / "sandbox.db") as running:
+def server(module_sandbox_db: Path | str) -> Iterator[SandboxServer]:
+    with SandboxServer(module_sandbox_db) as running:
         yield running
 
 
@@ -71,10 +72,20 @@ def client(server: SandboxServer, receiver: Receiver) -> Iterator[httpx.Client]:
 
 
 _starts = iter(range(0, 10_000, 7))
+_used_codes: set[str] = set()
+
+
+def _fresh_code() -> str:
+    """A sellable code no earlier body used (nearby starts may give the same code)."""
+    while True:
+        (code,) = sellable_vehicle_codes(1, start=next(_starts))
+        if code not in _used_codes:
+            _used_codes.add(code)
+            return code
 
 
 def _body(reference: Any) -> dict[str, Any]:
-    (code,) = sellable_vehicle_codes(1, start=next(_starts))
+    code = _fresh_code()
     body = demo_registration_body(code, STORE, invoice_date=shanghai_date(system_clock()))
     body["client_reference"] = reference
     return body
@@ -130,9 +141,9 @@ def test_events_and_webhooks_never_carry_a_bad_reference(
     del item["store_id"]
     batch = _post(client, "/v1/ebike-registration-batches", {"store_id": STORE, "items": [item]})
     assert batch.status_code == 202, batch.text
+    receiver.wait_for(len(GOOD_REFERENCES) + 1, timeout=30)  # the batch item's event too
     events = client.get("/v1/events", params={"limit": "100"}).json()["data"]
     registrations = client.get("/v1/ebike-registrations", params={"limit": "100"}).json()["data"]
-    receiver.wait_for(len(GOOD_REFERENCES) + 1, timeout=30)
     references = [r["client_reference"] for r in registrations]
     assert sorted(references) == sorted([*GOOD_REFERENCES, "batch-item-ok"])
     carried = [e["data"]["object"]["client_reference"] for e in events]

@@ -22,8 +22,8 @@ EXAMPLES = Path(__file__).parents[2] / "examples"
     not (shutil.which("bash") and shutil.which("curl") and shutil.which("openssl")),
     reason="needs bash, curl and openssl",
 )
-def test_curl_walkthrough_reaches_approved(tmp_path: Path) -> None:
-    with SandboxServer(tmp_path / "walk.db", review_delay=0.2, rate_limit=50) as sandbox:
+def test_curl_walkthrough_reaches_approved(sandbox_db: Path | str) -> None:
+    with SandboxServer(sandbox_db, review_delay=0.2, rate_limit=50) as sandbox:
         dealer = sandbox.dealers[0]
         env = {
             **os.environ,
@@ -75,13 +75,15 @@ def _sandbox_env(sandbox: SandboxServer) -> dict[str, str]:
 
 # CI installs java (.ci/run: default-jdk-headless), so this runs there.
 @pytest.mark.skipif(not shutil.which("java"), reason="needs a Java 11+ runtime")
-def test_java_signer_matches_the_worked_examples_and_the_bureau(tmp_path: Path) -> None:
+def test_java_signer_matches_the_worked_examples_and_the_bureau(
+    tmp_path: Path, sandbox_db: Path | str
+) -> None:
     source = str(EXAMPLES / "VehregSigner.java")
     offline = subprocess.run(
         ["java", source], capture_output=True, text=True, encoding="utf-8", timeout=120, check=True
     )
     assert offline.stdout.splitlines() == SIGNER_OUTPUT
-    with SandboxServer(tmp_path / "java.db") as sandbox:
+    with SandboxServer(sandbox_db) as sandbox:
         live = subprocess.run(
             ["java", source, "stores"],
             env=_sandbox_env(sandbox),
@@ -103,6 +105,7 @@ def test_java_signer_matches_the_worked_examples_and_the_bureau(tmp_path: Path) 
 )
 def test_csharp_signer_compiles_matches_the_worked_examples_and_walks_the_bureau(
     tmp_path: Path,
+    sandbox_db: Path | str,
 ) -> None:
     exe = tmp_path / "VehregSigner.exe"
     sources = sorted(str(path) for path in (EXAMPLES / "csharp").glob("*.cs"))
@@ -124,7 +127,7 @@ def test_csharp_signer_compiles_matches_the_worked_examples_and_walks_the_bureau
         check=True,
     )
     assert offline.stdout.splitlines() == SIGNER_OUTPUT
-    with SandboxServer(tmp_path / "csharp.db") as sandbox:
+    with SandboxServer(sandbox_db) as sandbox:
         walk = subprocess.run(
             ["mono", str(exe), "walk"],
             env=_sandbox_env(sandbox),

@@ -152,9 +152,9 @@ async def test_cancel_until_approval_releases_plate(bureau: httpx.AsyncClient) -
     assert (await event_types(bureau, created["id"]))[-1] == "ebike_registration.cancelled"
 
 
-async def test_review_waits_for_the_delay(tmp_path: Any) -> None:
+async def test_review_waits_for_the_delay(sandbox_db: Any) -> None:
     clock = FakeClock()
-    app = create_app(tmp_path / "slow.db", review_delay=60, clock=clock)
+    app = create_app(sandbox_db, review_delay=60, clock=clock)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app),
         base_url="http://t",

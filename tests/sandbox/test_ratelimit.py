@@ -11,9 +11,9 @@ from vehreg_sdk.sandbox import DEMO_DEALERS, create_app
 from .conftest import FakeClock, Signer
 
 
-async def test_429_with_retry_after_per_dealer(tmp_path: Path) -> None:
+async def test_429_with_retry_after_per_dealer(sandbox_db: Path | str) -> None:
     clock = FakeClock()
-    app = create_app(tmp_path / "rl.db", rate_limit=2, rate_burst=3, clock=clock)
+    app = create_app(sandbox_db, rate_limit=2, rate_burst=3, clock=clock)
 
     def client(index: int) -> httpx.AsyncClient:
         return httpx.AsyncClient(

@@ -65,9 +65,9 @@ class SigningAuth(requests.auth.AuthBase):
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def live(module_sandbox_db: Path | str) -> Iterator[dict[str, Any]]:
     with (
-        SandboxServer(tmp_path_factory.mktemp("st") / "st.db") as server,
+        SandboxServer(module_sandbox_db) as server,
         requests.Session() as session,
     ):
         yield {"base_url": server.base_url, "session": session}

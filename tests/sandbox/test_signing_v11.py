@@ -227,9 +227,9 @@ async def test_version_1_0_is_served_and_marked_deprecated(app: Any, clock: Fake
                 assert "Warning" not in response.headers
 
 
-def test_over_http_client_default_1_1_and_empty_pairs(tmp_path: Path) -> None:
+def test_over_http_client_default_1_1_and_empty_pairs(sandbox_db: Path | str) -> None:
     """Real sockets: the SDK client signs 1.1; a raw ``&&`` query verifies as documented."""
-    with SandboxServer(tmp_path / "v11.db") as sandbox:
+    with SandboxServer(sandbox_db) as sandbox:
         dealer = sandbox.dealers[0]
         with VehregClient(
             base_url=sandbox.base_url, app_key=dealer.app_key, app_secret=dealer.app_secret

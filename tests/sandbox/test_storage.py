@@ -1,4 +1,7 @@
-"""Durability and concurrency: the SQLite business key, restarts, racing creates over loopback."""
+"""Durability and concurrency: the business key, restarts, racing creates over loopback.
+
+Each test taking ``sandbox_db`` runs on SQLite and on PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +17,13 @@ import pytest
 from vehreg_sdk.sandbox import DEMO_DEALERS, SandboxServer, create_app
 from vehreg_sdk.sandbox.clock import shanghai_date, system_clock
 from vehreg_sdk.sandbox.seed import demo_registration_body, sellable_vehicle_codes
-from vehreg_sdk.sandbox.storage import Database
+from vehreg_sdk.sandbox.storage import open_database
 
 from .conftest import FakeClock, Signer, post_headers, register
 
 
-def test_schema_allows_one_live_registration_per_vehicle(tmp_path: Path) -> None:
-    db = Database(tmp_path / "s.db")
+def test_schema_allows_one_live_registration_per_vehicle(sandbox_db: Path | str) -> None:
+    db = open_database(sandbox_db)
 
     def insert(conn: sqlite3.Connection, status: str, plate: str) -> None:
         conn.execute(
@@ -38,12 +41,14 @@ def test_schema_allows_one_live_registration_per_vehicle(tmp_path: Path) -> None
         insert(conn, "plate_assigned", "P4")
     with db.read() as conn:
         assert conn.execute("SELECT count(*) FROM registrations").fetchone()[0] == 3
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        if db.backend == "sqlite":
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
 
 
-async def test_state_survives_a_restart(tmp_path: Path) -> None:
+async def test_state_survives_a_restart(sandbox_db: Path | str) -> None:
     clock = FakeClock()
-    path = tmp_path / "persist.db"
+    path = sandbox_db
     first = create_app(path, clock=clock)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=first),
@@ -93,12 +98,12 @@ def _race(base_urls: list[str], body: dict[str, object], attempts: int) -> list[
         return list(pool.map(attempt, range(attempts)))
 
 
-def test_concurrent_creates_for_one_bike_have_one_winner(tmp_path: Path) -> None:
+def test_concurrent_creates_for_one_bike_have_one_winner(sandbox_db: Path | str) -> None:
     (code,) = sellable_vehicle_codes(1, start=300)
     body = demo_registration_body(
         code, DEMO_DEALERS[0].store_ids[0], invoice_date=shanghai_date(system_clock())
     )
-    with SandboxServer(tmp_path / "race.db") as server:
+    with SandboxServer(sandbox_db) as server:
         responses = _race([server.base_url], body, attempts=8)
         statuses = sorted(r.status_code for r in responses)
         assert statuses == [201] + [409] * 7, [r.text for r in responses]
@@ -111,13 +116,13 @@ def test_concurrent_creates_for_one_bike_have_one_winner(tmp_path: Path) -> None
         assert [r["id"] for r in listed] == [winner["id"]]
 
 
-def test_two_servers_on_one_database_still_have_one_winner(tmp_path: Path) -> None:
-    """Two independent bureaus (like two processes) share the file; the schema decides."""
+def test_two_servers_on_one_database_still_have_one_winner(sandbox_db: Path | str) -> None:
+    """Two independent bureaus (like two processes) share the database; the schema decides."""
     (code,) = sellable_vehicle_codes(1, start=600)
     body = demo_registration_body(
         code, DEMO_DEALERS[0].store_ids[0], invoice_date=shanghai_date(system_clock())
     )
-    path = tmp_path / "shared.db"
+    path = sandbox_db
     with SandboxServer(path) as one, SandboxServer(path) as two:
         responses = _race([one.base_url, two.base_url], body, attempts=8)
         assert sorted(r.status_code for r in responses) == [201] + [409] * 7
@@ -142,7 +147,7 @@ def test_two_servers_on_one_database_still_have_one_winner(tmp_path: Path) -> No
         assert len(plates) == 6  # no plate handed out twice
 
 
-def test_sandbox_server_context_manager(tmp_path: Path) -> None:
+def test_sandbox_server_context_manager(tmp_path: Path) -> None:  # SQLite: the file stays
     server = SandboxServer(tmp_path / "s.db", port=0)
     with server:
         assert server.base_url.startswith("http://127.0.0.1:")

@@ -26,8 +26,8 @@ OLD_ID = RAW_ID[:6] + RAW_ID[8:17]  # the same person's 15-digit number (YYMMDD 
 
 
 @pytest.fixture(scope="module")
-def bureau(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    db: Path = tmp_path_factory.mktemp("masking") / "sandbox.db"
+def bureau(module_sandbox_db: Path | str) -> Iterator[httpx.Client]:
+    db = module_sandbox_db
     with (
         SandboxServer(db) as server,
         httpx.Client(base_url=server.base_url, auth=Signer(DEMO_DEALERS[0]), timeout=30) as client,

@@ -3,7 +3,6 @@ period signed by both secrets, and deliveries that never follow a redirect."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 import uuid
@@ -26,8 +25,8 @@ from .test_webhooks import Receiver
 
 
 @pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path / "secrets.db", webhook_backoff=0.05) as server:
+def sandbox(sandbox_db: Path | str) -> Iterator[SandboxServer]:
+    with SandboxServer(sandbox_db, webhook_backoff=0.05) as server:
         yield server
 
 
@@ -68,7 +67,7 @@ def test_a_replayed_create_does_not_return_the_secret(sandbox: SandboxServer) ->
     assert replayed.secret is None
     assert "secret" not in again.http_response.json()
     # The idempotency record holds no secret either (the database file is readable).
-    with sqlite3.connect(sandbox.bureau.db.path) as conn:
+    with sandbox.bureau.db.read() as conn:
         bodies = [bytes(row[0]) for row in conn.execute("SELECT body FROM idempotency")]
     assert bodies and not any(b"whsec_" in body for body in bodies)
 
@@ -240,13 +239,11 @@ class _Redirecting:
         self.server.server_close()
 
 
-def test_deliveries_never_follow_a_redirect(tmp_path: Path) -> None:
+def test_deliveries_never_follow_a_redirect(sandbox_db: Path | str) -> None:
     target = Receiver()
     redirecting = _Redirecting(target.url)
     try:
-        with SandboxServer(
-            tmp_path / "redirect.db", webhook_backoff=0.02, webhook_max_attempts=3
-        ) as sandbox:
+        with SandboxServer(sandbox_db, webhook_backoff=0.02, webhook_max_attempts=3) as sandbox:
             with _client(sandbox) as client:
                 client.webhook_endpoints.create(url=redirecting.url, events=["*"])
             _sell_one(sandbox, start=3400)
@@ -255,7 +252,7 @@ def test_deliveries_never_follow_a_redirect(tmp_path: Path) -> None:
                 assert time.monotonic() < deadline, redirecting.hits
                 time.sleep(0.02)
             time.sleep(0.3)
-            with sqlite3.connect(sandbox.bureau.db.path) as conn:
+            with sandbox.bureau.db.read() as conn:
                 state, error = conn.execute("SELECT state, last_error FROM deliveries").fetchone()
         assert redirecting.hits == 3  # each attempt failed on the 307 and was retried
         assert (state, error) == ("failed", "HTTP 307")

@@ -72,12 +72,14 @@ def verify(header: str, body: bytes, secret: str) -> int:
     return int(parts["t"])
 
 
-def test_events_are_delivered_signed_and_retried(tmp_path: Path, receiver: Receiver) -> None:
+def test_events_are_delivered_signed_and_retried(
+    sandbox_db: Path | str, receiver: Receiver
+) -> None:
     from vehreg_sdk.sandbox.clock import shanghai_date, system_clock
     from vehreg_sdk.sandbox.seed import demo_registration_body, sellable_vehicle_codes
 
     with (
-        SandboxServer(tmp_path / "wh.db", webhook_backoff=0.05) as server,
+        SandboxServer(sandbox_db, webhook_backoff=0.05) as server,
         httpx.Client(base_url=server.base_url, auth=Signer(DEMO_DEALERS[0])) as client,
     ):
         bad = client.post(

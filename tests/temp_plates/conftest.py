@@ -29,8 +29,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def server(tmp_path: Path, clock: FakeClock) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path / "sandbox.db", clock=clock, webhook_backoff=0.05) as running:
+def server(sandbox_db: Path | str, clock: FakeClock) -> Iterator[SandboxServer]:
+    """On each engine in turn (``sandbox_db``: SQLite, then PostgreSQL)."""
+    with SandboxServer(sandbox_db, clock=clock, webhook_backoff=0.05) as running:
         yield running
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from tests.labels.independent import opencv_decode
-from tests.support.loopback import dealer_client, loopback_sandbox
+from tests.support.loopback import dealer_client
 from typer.testing import CliRunner
 
 from vehreg_sdk import AsyncVehregClient, LocalValidationError, VehregClient, labels, plates
@@ -26,8 +26,9 @@ STATION, SHOP = DEMO_DEALERS[0].store_ids[0], DEMO_DEALERS[0].store_ids[1]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    yield from loopback_sandbox(tmp_path_factory, "tp")
+def server(module_sandbox_db: Path | str) -> Iterator[SandboxServer]:
+    with SandboxServer(module_sandbox_db) as running:
+        yield running
 
 
 @pytest.fixture

@@ -60,6 +60,7 @@ EXTRA_OF_MODULE: Final = {
     "fontTools": "labels",
     "zxingcpp": "labels",
     "openpyxl": "bulk",
+    "psycopg": "postgres",
 }
 #: Commands whose server modules come with another extra than the sandbox's.
 EXTRA_OF_COMMAND: Final[dict[tuple[str, ...], str]] = {

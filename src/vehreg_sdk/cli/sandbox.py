@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -69,16 +71,21 @@ def banner(
     base_url: str,
     dealers: tuple[DemoDealer, ...],
     *,
-    db_path: Path,
+    db_path: Path | str,
     review_delay: float,
     rate_limit: float | None,
     plate_format: str = DEFAULT_PLATE_FORMAT,
+    workers: int = 1,
 ) -> str:
-    """What ``serve`` prints: where it listens and each demo dealer's environment lines."""
+    """What ``serve`` prints: where it listens and each demo dealer's environment lines.
+
+    ``db_path``: the SQLite file, or the PostgreSQL URL (printed without its password).
+    """
     limit = f"{rate_limit:g} requests/s per dealer" if rate_limit else "off"
     lines = [
         f"vehreg sandbox bureau: {base_url}  (沙箱车管所已启动)",
-        f"  database      {db_path}",
+        f"  database      {_shown_database(db_path)}",
+        f"  workers       {workers}",
         f"  review delay  {review_delay:g} s",
         f"  rate limit    {limit}",
         f"  plates        {plate_format.format(serial=1)}, {plate_format.format(serial=2)}, ...",
@@ -106,8 +113,21 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind. 监听地址。")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port (0: any free port). 端口。")] = DEFAULT_PORT,
     db: Annotated[
-        Path, typer.Option(help="SQLite file; state survives restarts. 数据库文件。")
-    ] = DEFAULT_DB,
+        str,
+        typer.Option(
+            help="A SQLite file (the default; state survives restarts), or a PostgreSQL URL "
+            "postgresql://user:password@host:5432/name shared by several workers (needs the "
+            "postgres extra). SQLite 数据库文件，或多个工作进程共用的 PostgreSQL 地址。",
+        ),
+    ] = str(DEFAULT_DB),
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes serving the port (more than 1: use --db postgresql://...). "
+            "工作进程数（多于 1 个时请使用 PostgreSQL）。",
+        ),
+    ] = 1,
     review_delay: Annotated[
         float, typer.Option(help="Seconds until the police review. 复核延迟（秒）。")
     ] = DEFAULT_REVIEW_DELAY,
@@ -139,20 +159,37 @@ def serve(
 
     if under_16 not in ("error", "warning"):
         raise typer.BadParameter("--under-16 is error or warning (应为 error 或 warning)")
+    shared = db.startswith(("postgresql://", "postgres://"))
+    if workers > 1 and not shared:
+        raise typer.BadParameter(
+            "several workers share one PostgreSQL database: pass --db postgresql://... "
+            "(多个工作进程须共用一个 PostgreSQL 数据库，请用 --db postgresql://... 指定)",
+            param_hint="'--workers'",
+        )
+    database: Path | str = db if shared else Path(db)
     try:
         import uvicorn
 
-        from ..sandbox import DEMO_DEALERS, create_app
-    except ImportError as exc:  # the server is an extra
+        from ..sandbox import DEMO_DEALERS
+        from ..sandbox.workers import SETTINGS_VARIABLE, WorkerSettings, app_from_environment
+
+        if shared:
+            import psycopg  # noqa: F401  (the postgres extra)
+    except ImportError as exc:  # the server and the PostgreSQL driver are extras
         raise typer.Exit(missing_extra(exc.name or "uvicorn", ("sandbox", "serve"))) from None
-    application = create_app(
-        db,
-        review_delay,
-        rate_limit or None,
+    os.environ[SETTINGS_VARIABLE] = WorkerSettings(
+        db=str(database if shared else Path(db).resolve()),
+        review_delay=review_delay,
+        rate_limit=rate_limit or None,
         plate_format=plate_format,
         plate_capacity=plate_capacity,
-        rule_config=_rule_config(under_16),
-    )
+        under_16=under_16,
+    ).to_environment()
+    # Built here too when one process serves: a database that cannot be opened says so
+    # before the banner, and N workers find the schema made.
+    application = _open_or_exit(app_from_environment, database)
+    if workers > 1:
+        application.state.bureau.db.close()  # the workers open their own connections
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted connections only
     # when the listening socket says TCP; without it every response waits ~40 ms.
@@ -178,23 +215,52 @@ def serve(
         banner(
             base_url,
             DEMO_DEALERS,
-            db_path=db.resolve(),
+            db_path=database if shared else Path(db).resolve(),
             review_delay=review_delay,
             rate_limit=rate_limit or None,
             plate_format=plate_format,
+            workers=workers,
         )
     )
-    config = uvicorn.Config(application, log_level="warning", lifespan="on", ws="none")
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        if workers == 1:
+            config = uvicorn.Config(application, log_level="warning", lifespan="on", ws="none")
+            uvicorn.Server(config).run(sockets=[sock])
+        else:
+            from uvicorn.supervisors import Multiprocess
+
+            # Each worker builds its own app from the environment, on the same database;
+            # uvicorn restarts a worker that dies.
+            config = uvicorn.Config(
+                "vehreg_sdk.sandbox.workers:app_from_environment",
+                factory=True,
+                workers=workers,
+                log_level="warning",
+                lifespan="on",
+                ws="none",
+            )
+            Multiprocess(config, sockets=[sock]).run()
     finally:
         sock.close()
 
 
-def _rule_config(under_16: str) -> Any:
-    """The bureau's rules: the SDK's defaults, with owners under 16 a warning if asked."""
-    from ..rules.config import DEFAULT_CONFIG, MinorPolicy
+def _shown_database(target: Path | str) -> str:
+    """The SQLite path, or the PostgreSQL URL without its password."""
+    import re
 
-    if under_16 == "error":
-        return DEFAULT_CONFIG
-    return DEFAULT_CONFIG.replace(minor_policy=MinorPolicy(under_16_severity="warning"))
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", str(target))
+
+
+def _open_or_exit(factory: Any, database: Path | str) -> Any:
+    """The app, or exit 1 naming the database when it cannot be opened (no traceback)."""
+    from ._failures import say
+
+    try:
+        return factory()
+    except (sqlite3.Error, OSError, RuntimeError) as exc:
+        shown = _shown_database(database)
+        say(
+            f"cannot open the sandbox database {shown}: {exc}",
+            f"无法打开沙箱数据库 {shown}：{exc}",
+        )
+        raise typer.Exit(1) from None

@@ -37,6 +37,7 @@ from .clock import Clock
 from .endpoint import new_request_id, problem_response
 from .problems import ProblemError
 from .ratelimit import RateLimiter
+from .storage import is_postgres_url
 
 #: Route modules under ``vehreg_sdk.sandbox.routes``, in registration order.
 ROUTE_MODULES: tuple[str, ...] = (
@@ -126,6 +127,12 @@ def _temporary_db() -> Path:
     return directory / "sandbox.db"
 
 
+def _database_target(db_path: Path | str | None) -> Path | str:
+    if db_path is None:
+        return _temporary_db()
+    return db_path if is_postgres_url(db_path) else Path(db_path)
+
+
 def create_app(
     db_path: Path | str | None = None,
     review_delay: float = 0.0,
@@ -146,8 +153,9 @@ def create_app(
 ) -> Starlette:
     """The sandbox bureau as an ASGI app (Starlette); its state is ``app.state.bureau``.
 
-    ``db_path``: the SQLite file (created if absent; state survives restarts);
-    None uses a fresh temporary file removed at exit. ``review_delay``: seconds
+    ``db_path``: the SQLite file (created if absent; state survives restarts),
+    or a ``postgresql://`` URL (several worker processes may share it; needs the
+    ``postgres`` extra); None uses a fresh temporary file removed at exit. ``review_delay``: seconds
     from ``awaiting_review`` to the review (0: at once). ``rate_limit``:
     requests per second per dealer (token bucket with ``rate_burst``, default
     the rate rounded up); None turns rate limiting off. ``clock``: seconds
@@ -183,7 +191,7 @@ def create_app(
         temporary_plate_format=temporary_plate_format,
     )
     bureau = Bureau(
-        Path(db_path) if db_path is not None else _temporary_db(),
+        _database_target(db_path),
         settings,
         clock=clock,
         rate_limiter=RateLimiter(rate_limit, rate_burst) if rate_limit else None,
@@ -205,7 +213,9 @@ def create_app(
         import asyncio
 
         bureau.attach(asyncio.get_running_loop())
-        await anyio.to_thread.run_sync(webhooks.release_stuck, bureau)
+        next_due = await anyio.to_thread.run_sync(webhooks.release_stuck, bureau)
+        if next_due is not None:  # look again when the next delivery falls due
+            bureau.retry_deliveries_in(next_due)
         await anyio.to_thread.run_sync(_purge_expired_keys, bureau)
         # Work left from before a restart: due reviews and undelivered events.
         bureau.review_due_in(0.0)

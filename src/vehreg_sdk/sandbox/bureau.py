@@ -26,7 +26,7 @@ from ..rules.config import DEFAULT_CONFIG, RuleConfig
 from .clock import Clock, system_clock
 from .ratelimit import RateLimiter
 from .seed import DEMO_DEALERS
-from .storage import Database
+from .storage import open_database
 
 logger = masked_logger("vehreg_sdk.sandbox")
 
@@ -64,14 +64,15 @@ class Bureau:
 
     def __init__(
         self,
-        db_path: Path,
+        db_path: Path | str,
         settings: Settings,
         *,
         clock: Clock | None = None,
         rate_limiter: RateLimiter | None = None,
         key_seed: bytes | None = None,
     ) -> None:
-        self.db = Database(db_path)
+        #: SQLite (a file path) or PostgreSQL (a ``postgresql://`` URL, for several workers).
+        self.db = open_database(db_path)
         self.settings = settings
         self.clock: Clock = clock or system_clock
         self.rate_limiter = rate_limiter

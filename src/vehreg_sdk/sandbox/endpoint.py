@@ -288,7 +288,7 @@ def _authenticated(
             call.caller = signed.dealer
             deprecation.update(signed.deprecation_headers)
             if bureau.rate_limiter is not None:
-                bureau.rate_limiter.take(call.caller.id, call.now)
+                bureau.rate_limiter.take(bureau.db, call.caller.id, call.now)
             # Reviews that fell due while nobody was looking happen before anyone reads.
             if review.sweep(bureau, call.now):
                 bureau.events_created()

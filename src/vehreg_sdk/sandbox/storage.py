@@ -150,11 +150,57 @@ CREATE TABLE IF NOT EXISTS review_scripts (
     outcome         TEXT NOT NULL,
     reasons         TEXT NOT NULL
 );
+-- The rate limiter's token bucket per dealer, shared by every worker process.
+CREATE TABLE IF NOT EXISTS rate_buckets (
+    dealer_id  TEXT PRIMARY KEY,
+    tokens     REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
 """
 
 
+def schema_script() -> str:
+    """Every table of the bureau, in SQLite's dialect (PostgreSQL gets it translated)."""
+    return _SCHEMA + CAR_SCHEMA + TEMPORARY_PLATE_SCHEMA
+
+
+def check_schema_version(conn: sqlite3.Connection, where: str) -> None:
+    """Record the schema version in a new database; refuse one made by another version."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+        )
+    elif row[0] != SCHEMA_VERSION:
+        raise RuntimeError(
+            f"{where} has sandbox schema {row[0]}, this version needs {SCHEMA_VERSION}; "
+            "delete the file or pass another --db"
+        )
+
+
+def is_postgres_url(target: object) -> bool:
+    """True for ``postgresql://…`` / ``postgres://…`` (the sandbox on a shared server)."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def open_database(target: Path | str) -> Database:
+    """The bureau's database: a SQLite file (the default), or a PostgreSQL URL."""
+    if is_postgres_url(target):
+        from ._db_postgres import PostgresDatabase
+
+        return PostgresDatabase(str(target))
+    return Database(Path(target))
+
+
 class Database:
-    """The bureau's SQLite file. Each unit of work borrows a pooled connection."""
+    """The bureau's SQLite file. Each unit of work borrows a pooled connection.
+
+    :func:`open_database` opens this or, for a ``postgresql://`` URL, its
+    PostgreSQL twin (``_db_postgres.PostgresDatabase``), which serves several
+    worker processes.
+    """
+
+    backend = "sqlite"
 
     #: Idle connections kept open for reuse.
     POOL_SIZE = 8
@@ -168,20 +214,16 @@ class Database:
         conn = self._connect()
         try:
             # idempotent: every statement is IF NOT EXISTS
-            conn.executescript(_SCHEMA + CAR_SCHEMA + TEMPORARY_PLATE_SCHEMA)
+            conn.executescript(schema_script())
         finally:
             conn.close()
         with self.write() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if row is None:
-                conn.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
-                )
-            elif row[0] != SCHEMA_VERSION:
-                raise RuntimeError(
-                    f"{path} has sandbox schema {row[0]}, this version needs {SCHEMA_VERSION}; "
-                    "delete the file or pass another --db"
-                )
+            check_schema_version(conn, str(path))
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, for banners (the file; a URL without its password)."""
+        return str(self.path)
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(

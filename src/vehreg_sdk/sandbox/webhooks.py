@@ -147,14 +147,25 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_hex(24)
 
 
+#: Seconds a ``sending`` lease lasts beyond the attempts' timeouts.
+SENDING_GRACE_S = 10.0
+
+
 # --------------------------------------------------------------------------- delivery
 
 
 def _claim_due(bureau: Bureau, now: float) -> list[dict[str, Any]]:
-    """Mark due deliveries ``sending`` (so only one worker sends each) and return them."""
+    """Mark due deliveries ``sending`` (so only one worker sends each) and return them.
+
+    A ``sending`` delivery's ``next_attempt_at`` is its sender's lease: the time by
+    which the attempt is over (sends go one after another, each within the timeout).
+    A lease that ran out (its worker process died) makes the delivery due again, so
+    a worker starting beside live ones never takes over what they are sending.
+    """
     with bureau.db.read() as conn:  # the common case, nothing due, without taking the write lock
         if not conn.execute(
-            "SELECT 1 FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ? LIMIT 1",
+            "SELECT 1 FROM deliveries WHERE state IN ('pending', 'sending') "
+            "AND next_attempt_at <= ? LIMIT 1",
             (now,),
         ).fetchone():
             return []
@@ -164,12 +175,16 @@ def _claim_due(bureau: Bureau, now: float) -> list[dict[str, Any]]:
             "p.expires_at AS previous_expires_at FROM deliveries d "
             "JOIN events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id "
             "LEFT JOIN webhook_previous_secrets p ON p.endpoint_id = w.id "
-            "WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND w.deleted_at IS NULL "
-            "ORDER BY d.seq LIMIT 50",
+            "WHERE d.state IN ('pending', 'sending') AND d.next_attempt_at <= ? "
+            "AND w.deleted_at IS NULL ORDER BY d.seq LIMIT 50",
             (now,),
         ).fetchall()
-        for row in rows:
-            conn.execute("UPDATE deliveries SET state = 'sending' WHERE seq = ?", (row["seq"],))
+        timeout = bureau.settings.webhook_timeout
+        for position, row in enumerate(rows, start=1):
+            conn.execute(
+                "UPDATE deliveries SET state = 'sending', next_attempt_at = ? WHERE seq = ?",
+                (now + timeout * position + SENDING_GRACE_S, row["seq"]),
+            )
     return [dict(row) for row in rows]
 
 
@@ -238,7 +253,22 @@ async def deliver_due(bureau: Bureau) -> None:
                 bureau.retry_deliveries_in(retry)
 
 
-def release_stuck(bureau: Bureau) -> None:
-    """After a restart, deliveries caught mid-send go back to pending."""
+def release_stuck(bureau: Bureau) -> float | None:
+    """At start: deliveries whose sender's lease ran out go back to pending.
+
+    Returns the seconds until the next delivery falls due (another worker's lease
+    runs out, or a retry's wait ends; None: nothing waits), so the bureau can look
+    again then: the timer that would have fired may have died with its process. A
+    live worker's sends are left alone.
+    """
+    now = bureau.clock()
     with bureau.db.write() as conn:
-        conn.execute("UPDATE deliveries SET state = 'pending' WHERE state = 'sending'")
+        conn.execute(
+            "UPDATE deliveries SET state = 'pending' WHERE state = 'sending' "
+            "AND next_attempt_at <= ?",
+            (now,),
+        )
+        (until,) = conn.execute(
+            "SELECT MIN(next_attempt_at) FROM deliveries WHERE state IN ('pending', 'sending')"
+        ).fetchone()
+    return None if until is None else max(0.0, float(until) - now)

@@ -229,6 +229,36 @@ def _vehicle_checks(
     return found
 
 
+def _size_undecided(
+    kind: str,
+    wanted: PlateKind,
+    car: Mapping[str, object],
+    certificate: object,
+    config: CarRuleConfig,
+) -> bool:
+    """Whether ``kind`` is the other size of the right energy while the size is unknown.
+
+    Without the certificate's seats, length and mass, the GA 802 type alone cannot tell a
+    19-seat K38 school bus (a large plate by its seats) from a 9-seat one: the till then
+    leaves the size to the bureau, which has the certificate, rather than refuse a sale the
+    bureau would accept. The energy (green or blue plate) is still checked.
+    """
+    cert = fields_of(certificate, _CERT)
+    if any(
+        as_number(cert.get(name)) is not None for name in ("seats", "length_mm", "total_mass_kg")
+    ):
+        return False
+    code = _text(car.get("vehicle_type") or cert.get("vehicle_type"))
+    if code.startswith(config.size_class.large_type_prefixes):
+        return False
+    small, large = (
+        (PlateKind.SMALL_NEW_ENERGY, PlateKind.LARGE_NEW_ENERGY)
+        if wanted in (PlateKind.SMALL_NEW_ENERGY, PlateKind.LARGE_NEW_ENERGY)
+        else (PlateKind.SMALL, PlateKind.LARGE)
+    )
+    return kind in (small.value, large.value)
+
+
 def _plate_checks(
     plate_part: object, car: Mapping[str, object], certificate: object, config: CarRuleConfig
 ) -> list[Violation]:
@@ -237,7 +267,7 @@ def _plate_checks(
     found: list[Violation] = []
     if as_energy(car.get("energy_type")) is not None and kind:
         wanted = expected_car_plate_kind(car, certificate, config)
-        if kind != wanted.value:
+        if kind != wanted.value and not _size_undecided(kind, wanted, car, certificate, config):
             found.append(
                 violation(
                     "plate_kind.mismatch",
