@@ -389,3 +389,16 @@ def test_plate_size_is_left_to_the_bureau_until_the_certificate_gives_the_figure
         if v.code == "plate_kind.mismatch"
     ]
     assert refused and refused[0].allowed == "01"
+
+
+@pytest.mark.parametrize("written", [20261120, 1763568000, "2026-13-40", True])
+def test_an_invoice_date_that_is_not_a_date_is_a_format_error_not_missing(written: object) -> None:
+    found = [v for v in check_car_registration(body(invoice={"date": written}), on=TODAY)
+             if v.field == "invoice.date"]  # fmt: skip
+    assert [v.code for v in found] == ["invoice.date_format"]
+    assert "YYYY-MM-DD" in found[0].message and "YYYY-MM-DD" in found[0].message_zh
+
+
+def test_a_missing_invoice_date_is_still_required() -> None:
+    found = check_car_registration(body(invoice={"date": None}), on=TODAY)
+    assert "invoice.date_required" in codes(found)

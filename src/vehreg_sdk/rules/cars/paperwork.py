@@ -132,7 +132,21 @@ def paper_checks(invoice_part: object, insurance_part: object, on: date) -> list
             )
         )
     invoice_date = as_date(invoice.get("date"))
-    if invoice_date is None:
+    raw_date = invoice.get("date")
+    if (
+        invoice_date is None
+        and raw_date is not None
+        and not (isinstance(raw_date, str) and not raw_date.strip())
+    ):
+        found.append(
+            violation(
+                "invoice.date_format",
+                "invoice.date",
+                "The invoice date is not a date: write it as text, YYYY-MM-DD.",
+                "发票日期不是有效日期，请按 YYYY-MM-DD 以文本填写。",
+            )
+        )
+    elif invoice_date is None:
         found.append(
             violation(
                 "invoice.date_required",
