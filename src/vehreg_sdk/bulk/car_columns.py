@@ -64,8 +64,9 @@ CAR_COLUMNS: Final[tuple[C, ...]] = (
     C("agent_name", "经办人姓名", "Agent name", False, "Required for a unit owner.",
       "单位办理时必填。", "李经办", pii="name", width=10),
     C("agent_id_number", "经办人身份证号", "Agent ID number", False, "Resident ID (A).",
-      "经办人居民身份证号码。", "320706199001011234", pii="id_number", text_format=True,
-      width=21),  # fictional
+      "经办人居民身份证号码。",
+      "320706199001011234",  # fictional
+      pii="id_number", text_format=True, width=21),
     C("agent_mobile", "经办人手机", "Agent mobile", False, "11 digits.", "11 位手机号。",
       "13912340000", pii="mobile", text_format=True),
     C("agent_authorisation_upload", "授权委托书附件", "Authorisation upload", False,
