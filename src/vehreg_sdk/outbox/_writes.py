@@ -83,11 +83,15 @@ def insert(
         raise ItemNotFound(f"dedupe key {dedupe_key}")
     vehicle_code = new.kind.business_key(new.model)
     live = conn.execute(
-        "SELECT local_id FROM items WHERE kind = ? AND vehicle_code = ?"
+        "SELECT local_id, dedupe_key FROM items WHERE kind = ? AND vehicle_code = ?"
         " AND status NOT IN ('rejected', 'cancelled')",
         (new.kind.name, vehicle_code),
     ).fetchone()
     if live is not None:
+        if dedupe_key is not None and live["dedupe_key"] == dedupe_key:
+            # The same sale, committed by a concurrent writer after the dedupe lookup above
+            # (PostgreSQL reads each statement at its own snapshot): a replay, not a refusal.
+            return replace(outbox._get(conn, live["local_id"]), replayed=True)
         raise VehicleAlreadyQueued(vehicle_code, live["local_id"])
     now = outbox.now()
     key = None
