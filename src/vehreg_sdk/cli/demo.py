@@ -6,17 +6,15 @@ has to run, and uses only the public API an integrator would use.
 
 from __future__ import annotations
 
-import tempfile
-import time
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime
 from typing import Annotated
 
 import typer
 
 from ..testing.photos import SAMPLE_JPEG
+from ._demo_walk import SHANGHAI, LabelOption, OutOption, Walk, label_file, sandbox_client
 
-SHANGHAI = timezone(timedelta(hours=8))  # business dates are Asia/Shanghai dates (no DST)
+__all__ = ["LABEL_NAME", "SHANGHAI", "demo"]
 
 # A tiny real JPEG standing in for a photo from the till's camera.
 _PHOTO = SAMPLE_JPEG
@@ -35,20 +33,8 @@ LABEL_NAME = "vehreg-demo-label.png"
 
 
 def demo(
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            help="Folder for the plate label (default: a new temporary folder, printed at "
-            "the end). 标签输出文件夹（默认新建临时文件夹）。",
-        ),
-    ] = None,
-    label_path: Annotated[
-        Path | None,
-        typer.Option(
-            "--label", "-o", help="The label file itself, instead of --out. 标签图片文件。"
-        ),
-    ] = None,
+    out: OutOption = None,
+    label_path: LabelOption = None,
     review_delay: Annotated[
         float,
         typer.Option(help="Seconds the sandbox police review takes. 审核延时（秒）。"),
@@ -62,128 +48,100 @@ def demo(
             __import__(module)
         except ImportError:
             raise typer.Exit(missing_extra(module, ("demo",))) from None
-    if label_path is None:
-        folder = out if out is not None else Path(tempfile.mkdtemp(prefix="vehreg-demo-"))
-        folder.mkdir(parents=True, exist_ok=True)
-        label_path = folder / LABEL_NAME
-    from rich.console import Console
-
-    from vehreg_sdk import VehregClient, labels, plates, rules
-    from vehreg_sdk.sandbox import SandboxServer, seed
+    label_path = label_file(out, label_path, prefix="vehreg-demo-", name=LABEL_NAME)
+    from vehreg_sdk import labels, plates, rules
+    from vehreg_sdk.sandbox import seed
     from vehreg_sdk.types import EbikeVehicle, Owner, Sale
 
-    console = Console(highlight=False)
-    started = time.perf_counter()
+    walk = Walk()
+    console, step = walk.console, walk.step
+    with sandbox_client(
+        walk, "vehreg demo", review_delay=review_delay, prefix="vehreg-demo-"
+    ) as client:
+        store = client.stores.list().data[0]
+        console.print(f"store 门店: {store.name} ({store.id})")
 
-    def step(number: int, en: str, zh: str) -> None:
-        console.print(f"\n[bold cyan]{number}. {zh}[/]  [dim]{en}[/]")
+        step(1, "Scan the certificate QR", "扫描合格证二维码")
+        (code,) = seed.sellable_vehicle_codes(1)
+        scan_text = f"{_CQC_URL}{code}mn111"  # scanners add trailing noise
+        console.print(f"scanned 扫描内容: [dim]{scan_text}[/]")
+        vehicle_code = rules.parse_certificate_qr(scan_text)
+        if vehicle_code is None:
+            raise typer.Exit(1)
+        console.print(f"vehicle code 整车编码: [bold]{vehicle_code}[/]")
 
-    with tempfile.TemporaryDirectory(prefix="vehreg-demo-") as workdir:
-        db_path = Path(workdir) / "sandbox.db"
-        with SandboxServer(db_path=db_path, review_delay=review_delay) as sandbox:
-            dealer = sandbox.dealers[0]
-            console.print(
-                f"[bold]vehreg demo[/] — sandbox bureau at [green]{sandbox.base_url}[/] "
-                "(沙箱车管所已启动)"
-            )
-            with VehregClient(
-                base_url=sandbox.base_url, app_key=dealer.app_key, app_secret=dealer.app_secret
-            ) as client:
-                store = client.stores.list().data[0]
-                console.print(f"store 门店: {store.name} ({store.id})")
+        step(2, "Look up the certificate", "查询合格证信息")
+        certificate = client.certificates.retrieve(vehicle_code)
+        model = certificate.model
+        console.print(
+            f"{certificate.brand} {certificate.product_model}, {certificate.color}, "
+            f"{model.standard}, {model.max_speed_kmh:g} km/h, {model.mass_kg:g} kg, "
+            f"CCC {model.ccc.number} ({model.ccc.state})"
+        )
 
-                step(1, "Scan the certificate QR", "扫描合格证二维码")
-                (code,) = seed.sellable_vehicle_codes(1)
-                scan_text = f"{_CQC_URL}{code}mn111"  # scanners add trailing noise
-                console.print(f"scanned 扫描内容: [dim]{scan_text}[/]")
-                vehicle_code = rules.parse_certificate_qr(scan_text)
-                if vehicle_code is None:
-                    raise typer.Exit(1)
-                console.print(f"vehicle code 整车编码: [bold]{vehicle_code}[/]")
+        step(3, "Check the rules at the till", "现场规则校验")
+        sale_date = datetime.now(SHANGHAI).date()
+        vehicle = EbikeVehicle.from_certificate(certificate)
+        violations = rules.check_ebike_sale(vehicle, certificate, sale_date)
+        errors = [v for v in violations if v.is_error]
+        for violation in violations:
+            console.print(f"[yellow]{violation.severity}[/] {violation}")
+        if errors:
+            raise typer.Exit(1)
+        console.print("[green]✓ no violations 校验通过[/]")
 
-                step(2, "Look up the certificate", "查询合格证信息")
-                certificate = client.certificates.retrieve(vehicle_code)
-                model = certificate.model
-                console.print(
-                    f"{certificate.brand} {certificate.product_model}, {certificate.color}, "
-                    f"{model.standard}, {model.max_speed_kmh:g} km/h, {model.mass_kg:g} kg, "
-                    f"CCC {model.ccc.number} ({model.ccc.state})"
-                )
+        step(4, "Enter the owner (a fictional test identity)", "录入车主（虚构测试身份）")
+        owner = Owner(**seed.demo_owner(7))
+        console.print(f"owner 车主: {owner!r}")
+        sale = Sale(
+            invoice_number="25320000004711",
+            invoice_date=sale_date,
+            price_fen=329_900,
+            clerk_id="C001",
+        )
+        console.print(f"sale 销售: ¥{sale.price_fen / 100:,.2f}, invoice {sale.invoice_number}")
 
-                step(3, "Check the rules at the till", "现场规则校验")
-                sale_date = datetime.now(SHANGHAI).date()
-                vehicle = EbikeVehicle.from_certificate(certificate)
-                violations = rules.check_ebike_sale(vehicle, certificate, sale_date)
-                errors = [v for v in violations if v.is_error]
-                for violation in violations:
-                    console.print(f"[yellow]{violation.severity}[/] {violation}")
-                if errors:
-                    raise typer.Exit(1)
-                console.print("[green]✓ no violations 校验通过[/]")
+        step(5, "Upload the photos", "上传照片")
+        upload_ids = []
+        for kind, name_zh in _TILL_PHOTOS:
+            upload = client.uploads.create(kind=kind, file=_PHOTO)
+            upload_ids.append(upload.id)
+            console.print(f"{name_zh} ({kind}) → {upload.id}")
 
-                step(4, "Enter the owner (a fictional test identity)", "录入车主（虚构测试身份）")
-                owner = Owner(**seed.demo_owner(7))
-                console.print(f"owner 车主: {owner!r}")
-                sale = Sale(
-                    invoice_number="25320000004711",
-                    invoice_date=sale_date,
-                    price_fen=329_900,
-                    clerk_id="C001",
-                )
-                console.print(
-                    f"sale 销售: ¥{sale.price_fen / 100:,.2f}, invoice {sale.invoice_number}"
-                )
+        step(6, "Submit and get the plate", "提交登记，取得号牌")
+        registration = client.ebike_registrations.create(
+            store_id=store.id,
+            vehicle=vehicle,
+            owner=owner,
+            sale=sale,
+            uploads=upload_ids,
+            certificate=certificate,
+        )
+        console.print(
+            f"plate 号牌: [bold green]{registration.plate_number}[/]  "
+            f"({registration.id}, status {registration.status}, "
+            f"request {registration.request_id})"
+        )
 
-                step(5, "Upload the photos", "上传照片")
-                upload_ids = []
-                for kind, name_zh in _TILL_PHOTOS:
-                    upload = client.uploads.create(kind=kind, file=_PHOTO)
-                    upload_ids.append(upload.id)
-                    console.print(f"{name_zh} ({kind}) → {upload.id}")
+        step(7, "Verify the plate token offline", "离线核验号牌令牌")
+        jwks = client.keys.retrieve()
+        token = registration.plate_credential or registration.plate_token or ""
+        claims = plates.verify_token(token, jwks)  # what the label's QR code carries
+        console.print(
+            f"[green]✓ genuine 真实有效[/]: plate {claims.plate}, "
+            f"vehicle {claims.vehicle_code}, key {claims.kid}"
+        )
 
-                step(6, "Submit and get the plate", "提交登记，取得号牌")
-                registration = client.ebike_registrations.create(
-                    store_id=store.id,
-                    vehicle=vehicle,
-                    owner=owner,
-                    sale=sale,
-                    uploads=upload_ids,
-                    certificate=certificate,
-                )
-                console.print(
-                    f"plate 号牌: [bold green]{registration.plate_number}[/]  "
-                    f"({registration.id}, status {registration.status}, "
-                    f"request {registration.request_id})"
-                )
+        step(8, "Write the plate label", "生成号牌标签")
+        label = labels.PlateLabel.from_registration(registration, store)
+        label_path.write_bytes(labels.render(label, "png", size="50x30", dpi=203))
+        console.print(f"label 标签: {label_path.resolve()}")
 
-                step(7, "Verify the plate token offline", "离线核验号牌令牌")
-                jwks = client.keys.retrieve()
-                token = registration.plate_credential or registration.plate_token or ""
-                claims = plates.verify_token(token, jwks)  # what the label's QR code carries
-                console.print(
-                    f"[green]✓ genuine 真实有效[/]: plate {claims.plate}, "
-                    f"vehicle {claims.vehicle_code}, key {claims.kid}"
-                )
+        step(9, "Fit the plate, upload the photo, wait for the review", "上牌拍照，等待审核")
+        client.ebike_registrations.upload_photo(registration.id, kind="plate_fitted", file=_PHOTO)
+        registration = client.ebike_registrations.wait(
+            registration.id, until={"approved", "returned", "rejected"}, timeout=60
+        )
+        console.print(f"review 审核结果: [bold]{registration.status}[/]")
 
-                step(8, "Write the plate label", "生成号牌标签")
-                label = labels.PlateLabel.from_registration(registration, store)
-                label_path.write_bytes(labels.render(label, "png", size="50x30", dpi=203))
-                console.print(f"label 标签: {label_path.resolve()}")
-
-                step(
-                    9, "Fit the plate, upload the photo, wait for the review", "上牌拍照，等待审核"
-                )
-                client.ebike_registrations.upload_photo(
-                    registration.id, kind="plate_fitted", file=_PHOTO
-                )
-                registration = client.ebike_registrations.wait(
-                    registration.id, until={"approved", "returned", "rejected"}, timeout=60
-                )
-                console.print(f"review 审核结果: [bold]{registration.status}[/]")
-
-    elapsed = time.perf_counter() - started
-    if registration.status != "approved":
-        console.print(f"[red]the demo sale ended {registration.status}, not approved[/]")
-        raise typer.Exit(1)
-    console.print(f"\nlabel 标签: {label_path.resolve()}")
-    console.print(f"[bold green]Done in {elapsed:.1f} s. 演示完成。[/]")
+    walk.finish("demo sale", registration.status, label_path)

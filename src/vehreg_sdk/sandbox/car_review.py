@@ -23,14 +23,14 @@ import json
 import sqlite3
 from typing import Any
 
+from . import review_steps
 from .auth import Dealer
 from .bureau import Bureau
 from .clock import rfc3339
-from .photo_requirements import label_zh, required_kinds
+from .photo_requirements import required_kinds
 from .plate_credentials import issue_plate_credentials
 from .plate_selections import release
-from .registrations import invalid_state, new_id
-from .uploads import IncomingFile, insert_upload
+from .uploads import IncomingFile
 from .vehicle_registrations import OPEN_STATUSES, load, save
 
 __all__ = ["add_photo", "sweep"]
@@ -57,15 +57,7 @@ def _review(doc: dict[str, Any], review_round: int) -> tuple[str, list[dict[str,
     present = {photo["kind"] for photo in doc.get("photos", [])}
     missing = [k for k in required_kinds("car", _facts(doc)) if k not in present]
     if missing:
-        return "returned", [
-            {
-                "code": "photo.missing",
-                "photo_kind": kind,
-                "message": f"The {kind.replace('_', ' ')} photo is missing; upload it.",
-                "message_zh": f"缺少{label_zh('car', kind)}，请补拍上传。",
-            }
-            for kind in missing
-        ]
+        return "returned", review_steps.missing_photo_reasons("car", missing)
     if str(doc["invoice"]["number"]).endswith(RETURN_TRIGGER) and review_round == 1:
         return "returned", [
             {
@@ -86,9 +78,7 @@ def _advance(bureau: Bureau, conn: sqlite3.Connection, row: sqlite3.Row, now: fl
     if status == "awaiting_review":
         review_round = int(row["review_round"]) + 1
         outcome, reasons = _review(doc, review_round)
-        doc["status"] = outcome
-        doc["review"] = {"outcome": outcome, "reasons": reasons, "reviewed_at": rfc3339(now)}
-        retakes = sorted({r["photo_kind"] for r in reasons if r["photo_kind"]})
+        retakes = review_steps.record_review(doc, outcome, reasons, now)
         save(conn, row, doc, now, due_at=None, retakes=retakes, review_round=review_round)
         return
     if status == "submitted" and str(doc["invoice"]["number"]).endswith(REJECT_TRIGGER):
@@ -136,30 +126,22 @@ def sweep(bureau: Bureau, now: float) -> int:
     """Take every car registration whose next step is due one step further; how many steps."""
     done = 0
     for _ in range(4):  # steps without delay follow each other in one sweep
-        with bureau.db.read() as conn:
-            due = [
-                (row["id"], row["status"])
-                for row in conn.execute(
-                    "SELECT id, status FROM vehicle_registrations WHERE due_at <= ? AND status IN "
-                    "('submitted', 'awaiting_safety_test', 'awaiting_review') "
-                    "ORDER BY due_at LIMIT 100",
-                    (now,),
-                )
-            ]
+        due = review_steps.due_keys(
+            bureau,
+            "SELECT id, status FROM vehicle_registrations WHERE due_at <= ? AND status IN "
+            "('submitted', 'awaiting_safety_test', 'awaiting_review') "
+            "ORDER BY due_at LIMIT 100",
+            now,
+        )
         if not due:
             break
-        for registration_id, status in due:
-            with bureau.db.write() as conn:
-                # Read again under the write lock: another worker may have taken this step.
-                row = conn.execute(
-                    "SELECT * FROM vehicle_registrations WHERE id = ? AND status = ? "
-                    "AND due_at <= ?",
-                    (registration_id, status, now),
-                ).fetchone()
-                if row is None:
-                    continue
-                _advance(bureau, conn, row, now)
-            done += 1
+        done += review_steps.step_each(
+            bureau,
+            due,
+            "SELECT * FROM vehicle_registrations WHERE id = ? AND status = ? AND due_at <= ?",
+            now,
+            lambda conn, row: _advance(bureau, conn, row, now),
+        )
     return done
 
 
@@ -167,33 +149,20 @@ def add_photo(
     bureau: Bureau, dealer: Dealer, registration_id: str, incoming: IncomingFile, *, now: float
 ) -> dict[str, Any]:
     """Attach a photo. The plate-fitted photo, or the last requested retake, starts a review."""
-    delay = bureau.settings.review_delay
-    with bureau.db.write() as conn:
-        row = load(conn, dealer, registration_id)
-        status = row["status"]
-        if status not in OPEN_STATUSES:
-            raise invalid_state(status, "given photos", "补充照片")
-        upload = insert_upload(conn, new_id("up"), dealer.id, incoming, now)
-        doc: dict[str, Any] = json.loads(row["doc"])
-        doc["uploads"].append(upload["id"])
-        doc["photos"].append(
-            {"kind": incoming.kind, "upload_id": upload["id"], "added_at": upload["created_at"]}
-        )
-        retakes = [kind for kind in json.loads(row["retakes"]) if kind != incoming.kind]
-        starts_review = (status == "plate_assigned" and incoming.kind == "plate_fitted") or (
-            status == "returned" and not retakes
-        )
-        if starts_review:
-            doc["status"] = "awaiting_review"
-            save(conn, row, doc, now, due_at=now + delay, retakes=[])
-        else:
-            doc["updated_at"] = rfc3339(now)
-            conn.execute(
-                "UPDATE vehicle_registrations SET updated_at = ?, retakes = ?, doc = ? "
-                "WHERE id = ?",
-                (now, json.dumps(retakes), json.dumps(doc, ensure_ascii=False), row["id"]),
-            )
-    if starts_review:
-        bureau.events_created()
-        bureau.review_due_in(delay)
-    return doc
+    return review_steps.add_photo(
+        bureau,
+        dealer,
+        registration_id,
+        incoming,
+        now=now,
+        table="vehicle_registrations",
+        open_statuses=OPEN_STATUSES,
+        load=load,
+        start_review=_start_review,
+    )
+
+
+def _start_review(
+    conn: sqlite3.Connection, row: sqlite3.Row, doc: dict[str, Any], now: float, due_at: float
+) -> None:
+    save(conn, row, doc, now, due_at=due_at, retakes=[])

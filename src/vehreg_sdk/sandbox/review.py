@@ -19,16 +19,16 @@ named in the reasons has been uploaded again.
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
-from . import car_review, temporary_plate_lifecycle
+from . import car_review, review_steps, temporary_plate_lifecycle
 from .auth import Dealer
 from .bureau import Bureau
-from .clock import rfc3339
-from .photo_requirements import label_zh, required_kinds, requirements
-from .registrations import OPEN_STATUSES, invalid_state, load, new_id, save
+from .photo_requirements import required_kinds, requirements
+from .registrations import OPEN_STATUSES, load, save
 from .review_script import take_script
-from .uploads import IncomingFile, insert_upload
+from .uploads import IncomingFile
 
 #: Photo kinds a registration needs before it can be approved: from the contract's table
 #: (``GET /v1/photo-requirements``), so the two cannot disagree.
@@ -46,15 +46,7 @@ def decide(doc: dict[str, Any], review_round: int) -> tuple[str, list[dict[str, 
     present = {photo["kind"] for photo in doc.get("photos", [])}
     missing = [kind for kind in REQUIRED_PHOTO_KINDS if kind not in present]
     if missing:
-        return "returned", [
-            {
-                "code": "photo.missing",
-                "photo_kind": kind,
-                "message": f"The {kind.replace('_', ' ')} photo is missing; upload it.",
-                "message_zh": f"缺少{label_zh('ebike', kind)}，请补拍上传。",
-            }
-            for kind in missing
-        ]
+        return "returned", review_steps.missing_photo_reasons("ebike", missing)
     invoice_number = str(doc["sale"]["invoice_number"])
     if invoice_number.endswith(RETURN_TRIGGER) and review_round == 1:
         return "returned", [
@@ -81,71 +73,52 @@ def decide(doc: dict[str, Any], review_round: int) -> tuple[str, list[dict[str, 
 
 def sweep(bureau: Bureau, now: float) -> int:
     """Review every registration whose review is due; how many were reviewed."""
-    with bureau.db.read() as conn:
-        due = [
-            row[0]
-            for row in conn.execute(
-                "SELECT id FROM registrations "
-                "WHERE review_due_at <= ? AND status = 'awaiting_review' "
-                "ORDER BY review_due_at LIMIT 100",
-                (now,),
-            )
-        ]
-    reviewed = 0
-    for registration_id in due:
-        with bureau.db.write() as conn:
-            row = conn.execute(
-                "SELECT * FROM registrations WHERE id = ? AND status = 'awaiting_review' "
-                "AND review_due_at <= ?",
-                (registration_id, now),
-            ).fetchone()
-            if row is None:
-                continue  # another worker got there first
-            review_round = int(row["review_round"]) + 1
-            doc = json.loads(row["doc"])
-            scripted = take_script(conn, registration_id)
-            outcome, reasons = scripted or decide(doc, review_round)
-            doc["status"] = outcome
-            doc["review"] = {"outcome": outcome, "reasons": reasons, "reviewed_at": rfc3339(now)}
-            retakes = sorted({r["photo_kind"] for r in reasons if r["photo_kind"]})
-            save(
-                conn, row, doc, now, review_due_at=None, retakes=retakes, review_round=review_round
-            )
-            reviewed += 1
+    due = review_steps.due_keys(
+        bureau,
+        "SELECT id FROM registrations "
+        "WHERE review_due_at <= ? AND status = 'awaiting_review' "
+        "ORDER BY review_due_at LIMIT 100",
+        now,
+    )
+    reviewed = review_steps.step_each(
+        bureau,
+        due,
+        "SELECT * FROM registrations WHERE id = ? AND status = 'awaiting_review' "
+        "AND review_due_at <= ?",
+        now,
+        lambda conn, row: _review(conn, row, now),
+    )
     # The station's steps for cars, and the temporary plates' issue, expiry and voiding.
     return reviewed + car_review.sweep(bureau, now) + temporary_plate_lifecycle.sweep(bureau, now)
+
+
+def _review(conn: sqlite3.Connection, row: sqlite3.Row, now: float) -> None:
+    review_round = int(row["review_round"]) + 1
+    doc = json.loads(row["doc"])
+    scripted = take_script(conn, row["id"])
+    outcome, reasons = scripted or decide(doc, review_round)
+    retakes = review_steps.record_review(doc, outcome, reasons, now)
+    save(conn, row, doc, now, review_due_at=None, retakes=retakes, review_round=review_round)
 
 
 def add_photo(
     bureau: Bureau, dealer: Dealer, registration_id: str, incoming: IncomingFile, *, now: float
 ) -> dict[str, Any]:
     """Attach a photo. The plate-fitted photo, or the last requested retake, starts a review."""
-    delay = bureau.settings.review_delay
-    with bureau.db.write() as conn:
-        row = load(conn, dealer, registration_id)
-        status = row["status"]
-        if status not in OPEN_STATUSES:
-            raise invalid_state(status, "given photos", "补充照片")
-        upload = insert_upload(conn, new_id("up"), dealer.id, incoming, now)
-        doc: dict[str, Any] = json.loads(row["doc"])
-        doc["uploads"].append(upload["id"])
-        doc["photos"].append(
-            {"kind": incoming.kind, "upload_id": upload["id"], "added_at": upload["created_at"]}
-        )
-        retakes = [kind for kind in json.loads(row["retakes"]) if kind != incoming.kind]
-        starts_review = (status == "plate_assigned" and incoming.kind == "plate_fitted") or (
-            status == "returned" and not retakes
-        )
-        if starts_review:
-            doc["status"] = "awaiting_review"
-            save(conn, row, doc, now, review_due_at=now + delay, retakes=[])
-        else:
-            doc["updated_at"] = rfc3339(now)
-            conn.execute(
-                "UPDATE registrations SET updated_at = ?, retakes = ?, doc = ? WHERE id = ?",
-                (now, json.dumps(retakes), json.dumps(doc, ensure_ascii=False), row["id"]),
-            )
-    if starts_review:
-        bureau.events_created()
-        bureau.review_due_in(delay)
-    return doc
+    return review_steps.add_photo(
+        bureau,
+        dealer,
+        registration_id,
+        incoming,
+        now=now,
+        table="registrations",
+        open_statuses=OPEN_STATUSES,
+        load=load,
+        start_review=_start_review,
+    )
+
+
+def _start_review(
+    conn: sqlite3.Connection, row: sqlite3.Row, doc: dict[str, Any], now: float, due_at: float
+) -> None:
+    save(conn, row, doc, now, review_due_at=due_at, retakes=[])

@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import _cwt, rules
 from .._plate_claims import KIND_CAR_TEMPORARY, encode_claims
+from . import review_steps
 from .auth import Dealer
 from .bureau import Bureau
 from .clock import rfc3339, shanghai_date
@@ -128,26 +129,16 @@ def _advance(bureau: Bureau, conn: sqlite3.Connection, row: sqlite3.Row, now: fl
 
 def sweep(bureau: Bureau, now: float) -> int:
     """Take every temporary plate whose next step is due; how many steps."""
-    with bureau.db.read() as conn:
-        due = [
-            str(row[0])
-            for row in conn.execute(
-                "SELECT id FROM temporary_plates WHERE due_at <= ? ORDER BY due_at LIMIT 100",
-                (now,),
-            )
-        ]
-    done = 0
-    for plate_id in due:
-        with bureau.db.write() as conn:
-            # Read again under the write lock: another worker may have taken this step.
-            row = conn.execute(
-                "SELECT * FROM temporary_plates WHERE id = ? AND due_at <= ?", (plate_id, now)
-            ).fetchone()
-            if row is None:
-                continue
-            _advance(bureau, conn, row, now)
-        done += 1
-    return done
+    due = review_steps.due_keys(
+        bureau, "SELECT id FROM temporary_plates WHERE due_at <= ? ORDER BY due_at LIMIT 100", now
+    )
+    return review_steps.step_each(
+        bureau,
+        due,
+        "SELECT * FROM temporary_plates WHERE id = ? AND due_at <= ?",
+        now,
+        lambda conn, row: _advance(bureau, conn, row, now),
+    )
 
 
 def _handover_date(payload: Any, today: date) -> date:

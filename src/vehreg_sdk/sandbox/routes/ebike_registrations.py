@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ...types import RegistrationStatus
 from ..endpoint import Call, Endpoint, Reply
-from ..pagination import QueryReader, page_envelope
+from ..pagination import QueryReader
 from ..problems import ProblemError, body_not_object, unknown_field, violation
 from ..registrations import cancel_registration, create_registration, load
 from ..review import add_photo
 from ..uploads import read_upload_form
+from ._listing import dealer_page, read_doc
 
 STATUSES = tuple(status.value for status in RegistrationStatus)
 
@@ -22,9 +22,7 @@ def create(call: Call) -> Reply:
 
 
 def retrieve(call: Call) -> Reply:
-    with call.bureau.db.read() as conn:
-        row = load(conn, call.dealer, call.path_params["registration_id"])
-    return Reply(200, json.loads(row["doc"]))
+    return Reply(200, read_doc(call, load, "registration_id"))
 
 
 def list_registrations(call: Call) -> Reply:
@@ -38,7 +36,6 @@ def list_registrations(call: Call) -> Reply:
     created_gte, created_lt = query.timestamp("created_gte"), query.timestamp("created_lt")
     day = query.shanghai_day("created_on")
     query.check()
-    clauses, params = ["dealer_id = ?"], [call.dealer.id]
     filters: list[tuple[str, Any]] = [
         ("seq < ?", before),
         ("status = ?", status),
@@ -48,17 +45,7 @@ def list_registrations(call: Call) -> Reply:
         ("created_at >= ?", day[0] if day else None),
         ("created_at < ?", day[1] if day else None),
     ]
-    for clause, value in filters:
-        if value is not None:
-            clauses.append(clause)
-            params.append(value)
-    with call.bureau.db.read() as conn:
-        rows = conn.execute(
-            f"SELECT seq, doc FROM registrations WHERE {' AND '.join(clauses)} "  # noqa: S608
-            "ORDER BY seq DESC LIMIT ?",
-            (*params, limit + 1),
-        ).fetchall()
-    return Reply(200, page_envelope(rows, limit, lambda row: json.loads(row["doc"])))
+    return Reply(200, dealer_page(call, "registrations", limit, filters))
 
 
 def photos(call: Call) -> Reply:

@@ -3,13 +3,13 @@ cancel; and the sandbox-only test helpers that schedule and inspect it."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ...types.onsite_inspections import OnsiteInspectionStatus
 from .. import onsite_inspections
 from ..endpoint import Call, Endpoint, Reply
-from ..pagination import QueryReader, page_envelope
+from ..pagination import QueryReader
+from ._listing import dealer_page, read_doc
 from .ebike_registrations import cancel_reason
 
 STATUSES = tuple(status.value for status in OnsiteInspectionStatus)
@@ -21,9 +21,7 @@ def create(call: Call) -> Reply:
 
 
 def retrieve(call: Call) -> Reply:
-    with call.bureau.db.read() as conn:
-        row = onsite_inspections.load(conn, call.dealer, call.path_params["inspection_id"])
-    return Reply(200, json.loads(row["doc"]))
+    return Reply(200, read_doc(call, onsite_inspections.load, "inspection_id"))
 
 
 def list_inspections(call: Call) -> Reply:
@@ -32,19 +30,8 @@ def list_inspections(call: Call) -> Reply:
     limit, before = query.limit(), query.cursor()
     status = query.choice("status", STATUSES)
     query.check()
-    clauses, params = ["dealer_id = ?"], [call.dealer.id]
     filters: list[tuple[str, Any]] = [("seq < ?", before), ("status = ?", status)]
-    for clause, value in filters:
-        if value is not None:
-            clauses.append(clause)
-            params.append(value)
-    with call.bureau.db.read() as conn:
-        rows = conn.execute(
-            f"SELECT seq, doc FROM onsite_inspections WHERE {' AND '.join(clauses)} "  # noqa: S608
-            "ORDER BY seq DESC LIMIT ?",
-            (*params, limit + 1),
-        ).fetchall()
-    return Reply(200, page_envelope(rows, limit, lambda row: json.loads(row["doc"])))
+    return Reply(200, dealer_page(call, "onsite_inspections", limit, filters))
 
 
 def cancel(call: Call) -> Reply:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ...types import TemporaryPlateStatus
 from ..endpoint import Call, Endpoint, Reply
-from ..pagination import QueryReader, page_envelope
+from ..pagination import QueryReader
 from ..temporary_plates import create_temporary_plate, load, public
+from ._listing import dealer_page, read_doc, stored_doc
 
 STATUSES = tuple(status.value for status in TemporaryPlateStatus)
 SITUATIONS = ("unsold", "purchased", "export", "research_test", "oversize", "plate_production")
@@ -20,9 +20,7 @@ def create(call: Call) -> Reply:
 
 
 def retrieve(call: Call) -> Reply:
-    with call.bureau.db.read() as conn:
-        row = load(conn, call.dealer, call.path_params["temporary_plate_id"])
-    return Reply(200, public(json.loads(row["doc"])))
+    return Reply(200, public(read_doc(call, load, "temporary_plate_id")))
 
 
 def list_plates(call: Call) -> Reply:
@@ -33,7 +31,6 @@ def list_plates(call: Call) -> Reply:
     situation = query.choice("situation", SITUATIONS)
     store_id, vin = query.text("store_id"), query.text("vin", 64)
     query.check()
-    clauses, params = ["dealer_id = ?"], [call.dealer.id]
     filters: list[tuple[str, Any]] = [
         ("seq < ?", before),
         ("status = ?", status),
@@ -41,17 +38,10 @@ def list_plates(call: Call) -> Reply:
         ("store_id = ?", store_id),
         ("vin = ?", vin.strip().upper() if vin else None),
     ]
-    for clause, value in filters:
-        if value is not None:
-            clauses.append(clause)
-            params.append(value)
-    with call.bureau.db.read() as conn:
-        rows = conn.execute(
-            f"SELECT seq, doc FROM temporary_plates WHERE {' AND '.join(clauses)} "  # noqa: S608
-            "ORDER BY seq DESC LIMIT ?",
-            (*params, limit + 1),
-        ).fetchall()
-    return Reply(200, page_envelope(rows, limit, lambda row: public(json.loads(row["doc"]))))
+    return Reply(
+        200,
+        dealer_page(call, "temporary_plates", limit, filters, lambda row: public(stored_doc(row))),
+    )
 
 
 PATH = "/v1/temporary-plates"

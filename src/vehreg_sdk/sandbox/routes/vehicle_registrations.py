@@ -3,16 +3,16 @@ cancel). The handlers share the e-bike route's pagination, cancel body and uploa
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ...types import VehicleRegistrationStatus
 from .. import car_review
 from ..endpoint import Call, Endpoint, Reply
-from ..pagination import QueryReader, page_envelope
+from ..pagination import QueryReader
 from ..temporary_plate_lifecycle import record_plates_handed_over
 from ..uploads import read_upload_form
 from ..vehicle_registrations import cancel, create_vehicle_registration, load
+from ._listing import dealer_page, read_doc
 from .ebike_registrations import cancel_reason
 
 STATUSES = tuple(status.value for status in VehicleRegistrationStatus)
@@ -25,9 +25,7 @@ def create(call: Call) -> Reply:
 
 
 def retrieve(call: Call) -> Reply:
-    with call.bureau.db.read() as conn:
-        row = load(conn, call.dealer, call.path_params["registration_id"])
-    return Reply(200, json.loads(row["doc"]))
+    return Reply(200, read_doc(call, load, "registration_id"))
 
 
 def list_registrations(call: Call) -> Reply:
@@ -38,7 +36,6 @@ def list_registrations(call: Call) -> Reply:
     store_id, vin = query.text("store_id"), query.text("vin", 64)
     created_gte, created_lt = query.timestamp("created_gte"), query.timestamp("created_lt")
     query.check()
-    clauses, params = ["dealer_id = ?"], [call.dealer.id]
     filters: list[tuple[str, Any]] = [
         ("seq < ?", before),
         ("status = ?", status),
@@ -47,17 +44,7 @@ def list_registrations(call: Call) -> Reply:
         ("created_at >= ?", created_gte),
         ("created_at < ?", created_lt),
     ]
-    for clause, value in filters:
-        if value is not None:
-            clauses.append(clause)
-            params.append(value)
-    with call.bureau.db.read() as conn:
-        rows = conn.execute(
-            f"SELECT seq, doc FROM vehicle_registrations WHERE {' AND '.join(clauses)} "  # noqa: S608
-            "ORDER BY seq DESC LIMIT ?",
-            (*params, limit + 1),
-        ).fetchall()
-    return Reply(200, page_envelope(rows, limit, lambda row: json.loads(row["doc"])))
+    return Reply(200, dealer_page(call, "vehicle_registrations", limit, filters))
 
 
 def photos(call: Call) -> Reply:
