@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .. import privacy, rules
+from .. import rules
 from ..rules._text import normalize_code
 from ._base import InputModel, WireModel, raise_first_error
 from .common import ClientReference
 from .ebike_registrations import _Normalised, _text_field
-from .vehicle_registrations import CarOwner
+from .vehicle_registrations import CarOwner, ContactPerson
 
 __all__ = [
     "MAX_ONSITE_VEHICLES",
@@ -38,24 +37,8 @@ class OnsiteInspectionStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class OnsiteContact(InputModel):
+class OnsiteContact(ContactPerson):
     """Who meets the inspectors at the depot."""
-
-    _masked_fields: ClassVar[dict[str, Callable[[str], str]]] = {
-        "name": privacy.mask_name,
-        "mobile": privacy.mask_mobile,
-    }
-
-    name: _Normalised = Field(min_length=1, max_length=64)
-    mobile: str = Field(max_length=32)
-
-    _text = field_validator("name", mode="before")(_text_field)
-
-    @model_validator(mode="after")
-    def _check(self) -> OnsiteContact:
-        object.__setattr__(self, "mobile", normalize_code(self.mobile).removeprefix("+86"))
-        raise_first_error(rules.validate_mobile(self.mobile))
-        return self
 
 
 class TimeWindow(InputModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
@@ -191,8 +191,8 @@ class PlateChoice(InputModel):
         return self
 
 
-class SafetyOfficer(InputModel):
-    """The safety officer (安全管理员) of a key vehicle's operating enterprise."""
+class ContactPerson(InputModel):
+    """A person reached by mobile: a name and a mainland mobile number, both masked in reprs."""
 
     _masked_fields: ClassVar[dict[str, Callable[[str], str]]] = {
         "name": privacy.mask_name,
@@ -205,10 +205,14 @@ class SafetyOfficer(InputModel):
     _text = field_validator("name", mode="before")(_text_field)
 
     @model_validator(mode="after")
-    def _check(self) -> SafetyOfficer:
+    def _check_mobile(self) -> Self:
         object.__setattr__(self, "mobile", normalize_code(self.mobile).removeprefix("+86"))
         raise_first_error(rules.validate_mobile(self.mobile))
         return self
+
+
+class SafetyOfficer(ContactPerson):
+    """The safety officer (安全管理员) of a key vehicle's operating enterprise."""
 
 
 class SupervisionEnrolment(InputModel):
