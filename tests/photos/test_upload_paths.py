@@ -9,6 +9,7 @@ import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -110,3 +111,48 @@ def test_the_bridge_takes_an_iphone_heic_photo(tmp_path: Path) -> None:
     _clean_jpeg(till.outbox.attachment_data(item.local_id, attachment.seq))
     till.close()
     till.outbox.close()
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+async def test_car_photos_are_prepared_and_can_opt_out(use_async: bool) -> None:
+    """A car's photo goes through the same preparation as an e-bike's (and ``prepare=False``)."""
+    import respx
+    from httpx import Response
+
+    from vehreg_sdk.photos import PhotoError
+
+    base = "https://bureau.example"
+    sent: list[bytes] = []
+    with respx.mock(base_url=base) as mock:
+        route = mock.post("/v1/vehicle-registrations/vr_1/photos")
+        route.side_effect = lambda request: (sent.append(request.content), Response(500))[1]
+        options: dict[str, Any] = {
+            "base_url": base,
+            "app_key": "ak",
+            "app_secret": "s",
+            "max_retries": 0,
+        }
+        not_a_photo = b"%PDF-1.7 not a photo"
+        if use_async:
+            async with AsyncVehregClient(**options) as aclient:
+                with pytest.raises(PhotoError):
+                    await aclient.vehicle_registrations.upload_photo(
+                        "vr_1", kind="plate_fitted", file=not_a_photo
+                    )
+                with pytest.raises(APIStatusError):
+                    await aclient.vehicle_registrations.upload_photo(
+                        "vr_1", kind="plate_fitted", file=not_a_photo, prepare=False
+                    )
+        else:
+            with VehregClient(**options) as client:
+                with pytest.raises(PhotoError):
+                    client.vehicle_registrations.upload_photo(
+                        "vr_1", kind="plate_fitted", file=not_a_photo
+                    )
+                with pytest.raises(APIStatusError):
+                    client.vehicle_registrations.upload_photo(
+                        "vr_1", kind="plate_fitted", file=not_a_photo, prepare=False
+                    )
+    assert (
+        len(sent) == 1 and not_a_photo in sent[0]
+    )  # refused before sending; the opt-out sent as is

@@ -33,7 +33,7 @@ from ._base import (
 )
 from ._ebike_submit import should_recover
 from .ebike_registrations import DEFAULT_WAIT_UNTIL
-from .uploads import multipart
+from .uploads import multipart, multipart_async
 
 __all__ = [
     "AsyncVehicleRegistrations",
@@ -167,10 +167,14 @@ class VehicleRegistrations(SyncAPIResource):
         *,
         kind: UploadKind | str,
         file: FileInput,
+        prepare: bool = True,
         **options: Unpack[RequestOptions],
     ) -> VehicleRegistration:
-        """Add a photo: ``plate_fitted`` once the plates are on, or a retake after ``returned``."""
-        files, data = multipart(kind, file)
+        """Add a photo: ``plate_fitted`` once the plates are on, or a retake after ``returned``.
+
+        The photo is prepared as by ``client.uploads.create`` (``prepare=False``: as it is).
+        """
+        files, data = multipart(kind, file, prepare)
         result: VehicleRegistration = self._action(
             PATH, registration_id, "photos", _PARSE, options, files=files, data=data
         )
@@ -291,9 +295,11 @@ class AsyncVehicleRegistrations(AsyncAPIResource):
         *,
         kind: UploadKind | str,
         file: FileInput,
+        prepare: bool = True,
         **options: Unpack[RequestOptions],
     ) -> VehicleRegistration:
-        files, data = multipart(kind, file)
+        """See :meth:`VehicleRegistrations.upload_photo`; the photo is prepared off the loop."""
+        files, data = await multipart_async(kind, file, prepare)
         result: VehicleRegistration = await self._action(
             PATH, registration_id, "photos", _PARSE, options, files=files, data=data
         )
